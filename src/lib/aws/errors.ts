@@ -1,0 +1,42 @@
+import { UserError } from '../errors';
+
+interface AwsLikeError {
+  name?: string;
+  code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number; requestId?: string };
+}
+
+const CREDENTIAL_ERRORS = new Set(['CredentialsProviderError', 'ProviderError']);
+const AUTH_ERRORS = new Set(['ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'UnrecognizedClientException', 'SignatureDoesNotMatch', 'InvalidSignatureException']);
+const ACCESS_ERRORS = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation']);
+const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT']);
+
+/**
+ * Turns the AWS errors a user can fix (no credentials, expired token, access denied, endpoint
+ * unreachable) into one-line {@link UserError}s; anything else is returned unchanged.
+ */
+export function translateAwsError(error: unknown, action?: string): unknown {
+  const e = error as AwsLikeError;
+  const name = e?.name ?? '';
+  const code = e?.code ?? '';
+  const what = action ? ` while trying to ${action}` : '';
+  if (CREDENTIAL_ERRORS.has(name) || /Could not load credentials/i.test(e?.message ?? '')) {
+    return new UserError(`no AWS credentials found${what}`, 'set AWS_PROFILE or --profile, run `aws sso login`, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY');
+  }
+  if (AUTH_ERRORS.has(name)) {
+    return new UserError(`AWS rejected the credentials${what}: ${e.message ?? name}`, 'refresh them (e.g. `aws sso login --profile NAME`) and try again');
+  }
+  if (ACCESS_ERRORS.has(name)) {
+    return new UserError(`access denied${what}: ${e.message ?? name}`, 'the deploying role needs this permission; see docs/iam.md');
+  }
+  if (NETWORK_ERRORS.has(code) || NETWORK_ERRORS.has(name)) {
+    return new UserError(`cannot reach the AWS endpoint${what} (${code || name})`, 'check --endpoint-url / AWS_ENDPOINT_URL and your network');
+  }
+  return error;
+}
+
+/** The AWS request id of an SDK error or response, for logs and drill journals. */
+export function requestIdOf(value: unknown): string | undefined {
+  return (value as AwsLikeError | undefined)?.$metadata?.requestId;
+}

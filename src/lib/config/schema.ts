@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { isAwsRegion, suggestRegion } from './regions';
+
+const region = z.string().superRefine((value, ctx) => {
+  if (isAwsRegion(value)) return;
+  const suggestion = suggestRegion(value);
+  ctx.addIssue({
+    code: 'custom',
+    message: `"${value}" is not an AWS region${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
+  });
+});
+
+const sizes = z
+  .object({
+    /** NAT gateways per region: 1 is cheap (one AZ's egress), one per AZ is resilient. */
+    natGateways: z.number().int().min(0).max(3),
+    /** Aurora Serverless v2 capacity in ACUs (0.5 steps). */
+    auroraMinCapacity: z.number().min(0).max(256).multipleOf(0.5),
+    auroraMaxCapacity: z.number().min(1).max(256).multipleOf(0.5),
+    /** Aurora minimum capacity in the warm secondary region (defaults to auroraMinCapacity). */
+    secondaryAuroraMinCapacity: z.number().min(0).max(256).multipleOf(0.5).optional(),
+    logRetentionDays: z.union(
+      [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map((n) =>
+        z.literal(n),
+      ) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>],
+      { message: 'must be a CloudWatch Logs retention: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653' },
+    ),
+    backupRetentionDays: z.number().int().min(1).max(35),
+  })
+  .strict()
+  .refine((s) => s.auroraMaxCapacity >= s.auroraMinCapacity, {
+    message: 'must be at least auroraMinCapacity',
+    path: ['auroraMaxCapacity'],
+  });
+
+export const environmentSchema = z
+  .object({
+    accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id (quote it in YAML)'),
+    primaryRegion: region,
+    secondaryRegion: region,
+    domain: z
+      .string()
+      .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lower-case DNS name such as cafe.example.com'),
+    hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ'),
+    alertEmail: z.email('must be an e-mail address'),
+    monthlyBudget: z.number().positive('must be a positive amount in USD'),
+    sizes,
+  })
+  .strict()
+  .refine((e) => e.primaryRegion !== e.secondaryRegion, {
+    message: 'must differ from primaryRegion: the secondary region is the disaster-recovery copy',
+    path: ['secondaryRegion'],
+  });
+
+export const configSchema = z
+  .object({
+    project: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/, 'must be 2-21 lower-case letters, digits or hyphens, starting with a letter'),
+    costCenter: z.string().min(1).max(64),
+    /** GitHub repository (owner/name) allowed to deploy through the CI role. */
+    githubRepository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name').optional(),
+    environments: z
+      .record(z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, 'environment names are lower-case letters, digits and hyphens'), environmentSchema)
+      .refine((envs) => Object.keys(envs).length > 0, 'must define at least one environment'),
+  })
+  .strict();
+
+export type CafeConfig = z.infer<typeof configSchema>;
+export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+export type EnvironmentSizes = EnvironmentConfig['sizes'];

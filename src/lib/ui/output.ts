@@ -1,0 +1,113 @@
+import { styleText } from 'node:util';
+import { UserError } from '../errors';
+
+/**
+ * The one output sink engines write to. People get progress and tables on stderr/stdout; under
+ * `--json` everything but the final result is silent, so stdout holds one JSON document.
+ */
+export interface Output {
+  readonly json: boolean;
+  /** A line for people (stdout). */
+  info(message: string): void;
+  /** A warning for people (stderr), kept under --json too so CI logs show it. */
+  warn(message: string): void;
+  /** A progress line (stderr) that never mixes with results. */
+  progress(message: string): void;
+  /** A table for people. */
+  table(headers: string[], rows: (string | number)[][]): void;
+  /**
+   * Asks a yes/no question. Never prompts when stdin is not a terminal: answers `assumeYes`
+   * (from --yes) or refuses with a clear error.
+   */
+  confirm(question: string, options?: { assumeYes?: boolean; default?: boolean }): Promise<boolean>;
+}
+
+export interface OutputOptions {
+  json?: boolean;
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+  interactive?: boolean;
+  color?: boolean;
+  /** Injected prompt, for tests; the real one is inquirer's confirm. */
+  prompt?: (question: string, defaultAnswer: boolean) => Promise<boolean>;
+}
+
+export type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan';
+
+export function createOutput(options: OutputOptions = {}): Output & { style(text: string, ...styles: Style[]): string } {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const json = options.json ?? false;
+  const interactive = options.interactive ?? Boolean(process.stdin.isTTY && (stdout as NodeJS.WriteStream).isTTY);
+  const color = options.color ?? Boolean((stderr as NodeJS.WriteStream).isTTY && !process.env.NO_COLOR);
+  const style = (text: string, ...styles: Style[]) => (color && styles.length ? styleText(styles, text) : text);
+  return {
+    json,
+    style,
+    info: (message) => {
+      if (!json) stdout.write(`${message}\n`);
+    },
+    warn: (message) => {
+      stderr.write(`${style('warning', 'yellow')}: ${message}\n`);
+    },
+    progress: (message) => {
+      if (!json) stderr.write(`${message}\n`);
+    },
+    table: (headers, rows) => {
+      if (!json) stdout.write(renderTable(headers, rows));
+    },
+    confirm: async (question, { assumeYes = false, default: defaultAnswer = false } = {}) => {
+      if (assumeYes) return true;
+      if (!interactive || json) {
+        throw new UserError(`confirmation needed: ${question}`, 'stdin is not a terminal; rerun with --yes to proceed without a prompt');
+      }
+      const ask = options.prompt ?? inquirerConfirm;
+      return ask(question, defaultAnswer);
+    },
+  };
+}
+
+async function inquirerConfirm(question: string, defaultAnswer: boolean): Promise<boolean> {
+  const { default: inquirer } = await import('inquirer');
+  const answer = await inquirer.prompt<{ ok: boolean }>([{ type: 'confirm', name: 'ok', message: question, default: defaultAnswer }]);
+  return answer.ok;
+}
+
+/** A plain-text table with aligned columns (ANSI-colour aware). */
+export function renderTable(headers: string[], rows: (string | number)[][]): string {
+  const cells = [headers, ...rows.map((row) => row.map(String))];
+  const widths = headers.map((_, col) => Math.max(...cells.map((row) => visibleLength(row[col] ?? ''))));
+  const line = (row: string[]) =>
+    row
+      .map((cell, col) => (col === row.length - 1 ? cell : cell + ' '.repeat(widths[col]! - visibleLength(cell))))
+      .join('  ')
+      .trimEnd();
+  const rule = widths.map((w) => '─'.repeat(w)).join('  ');
+  return [line(headers), rule, ...cells.slice(1).map(line)].join('\n') + '\n';
+}
+
+function visibleLength(text: string): number {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, '').length;
+}
+
+/** An output that records everything, for tests. */
+export function createMemoryOutput(options: { interactive?: boolean; json?: boolean; answers?: boolean[] } = {}) {
+  const lines: { kind: 'info' | 'warn' | 'progress' | 'table'; text: string }[] = [];
+  const questions: string[] = [];
+  const answers = [...(options.answers ?? [])];
+  const output: Output = {
+    json: options.json ?? false,
+    info: (text) => lines.push({ kind: 'info', text }),
+    warn: (text) => lines.push({ kind: 'warn', text }),
+    progress: (text) => lines.push({ kind: 'progress', text }),
+    table: (headers, rows) => lines.push({ kind: 'table', text: renderTable(headers, rows) }),
+    confirm: async (question, { assumeYes = false } = {}) => {
+      questions.push(question);
+      if (assumeYes) return true;
+      if (!options.interactive) throw new UserError(`confirmation needed: ${question}`, 'rerun with --yes');
+      return answers.shift() ?? false;
+    },
+  };
+  return { output, lines, questions, text: () => lines.map((l) => l.text).join('\n') };
+}

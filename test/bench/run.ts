@@ -1,0 +1,45 @@
+/**
+ * `npm run bench`: runs every test/bench/*.bench.ts and writes docs/performance.md.
+ * Each benchmark exports `{ title, run }`; `run` measures and returns a Markdown section.
+ * Benchmarks compare ratios within one run (these machines are shared and noisy).
+ */
+import { readdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+export interface Benchmark {
+  title: string;
+  run(): Promise<string>;
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const files = readdirSync(__dirname)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+    .sort();
+  const sections: string[] = [];
+  for (const file of files) {
+    const bench = (await import(join(__dirname, file))).default as Benchmark;
+    process.stderr.write(`bench: ${bench.title}...\n`);
+    const started = Date.now();
+    const body = await bench.run();
+    sections.push(`## ${bench.title}\n\n${body.trim()}\n\n_measured by \`npm run bench -- ${file.replace('.bench.ts', '')}\` in ${((Date.now() - started) / 1000).toFixed(1)} s_\n`);
+  }
+  const header = [
+    '# Performance',
+    '',
+    'Measured by `npm run bench` (test/bench/); numbers below are from the last full run, on',
+    `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+    'These machines are shared: compare the ratios inside one run, not absolute times across runs.',
+    '',
+  ].join('\n');
+  const out = join(__dirname, '../../docs/performance.md');
+  if (only.length === 0) writeFileSync(out, `${header}\n${sections.join('\n')}`);
+  else process.stdout.write(sections.join('\n'));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
