@@ -1,0 +1,91 @@
+/** The deploy engine's ports implemented with the AWS SDK (clients from AwsClients). */
+import type { CloudFormationClient, Stack } from '@aws-sdk/client-cloudformation';
+import type { AwsClients } from '../aws/clients';
+import type { CloudFormationPort, StackEvent } from './ports';
+
+export async function cloudFormationPort(clients: AwsClients, region: string): Promise<CloudFormationPort> {
+  const sdk = await import('@aws-sdk/client-cloudformation');
+  const client: CloudFormationClient = await clients.cloudFormation(region);
+  return {
+    describeStack: async (name) => {
+      let stack: Stack | undefined;
+      try {
+        stack = (await client.send(new sdk.DescribeStacksCommand({ StackName: name }))).Stacks?.[0];
+      } catch (error) {
+        if ((error as Error).name === 'ValidationError' && /does not exist/.test((error as Error).message)) return undefined;
+        throw error;
+      }
+      if (!stack) return undefined;
+      return {
+        name,
+        status: stack.StackStatus ?? 'UNKNOWN',
+        ...(stack.StackStatusReason ? { statusReason: stack.StackStatusReason } : {}),
+        outputs: Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue ?? ''])),
+      };
+    },
+    createChangeSet: async (input) => {
+      await client.send(
+        new sdk.CreateChangeSetCommand({
+          StackName: input.stackName,
+          ChangeSetName: input.changeSetName,
+          ChangeSetType: input.type,
+          ...(input.templateBody !== undefined ? { TemplateBody: input.templateBody } : { TemplateURL: input.templateUrl }),
+          Parameters: Object.entries(input.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+          Tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })),
+          Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
+          ...(input.type === 'CREATE' ? { OnStackFailure: 'DELETE' as const } : {}),
+        }),
+      );
+    },
+    describeChangeSet: async (stackName, changeSetName) => {
+      const changes: { action: string; logicalId: string; type: string; replacement?: string }[] = [];
+      let token: string | undefined;
+      let status = 'UNKNOWN';
+      let statusReason: string | undefined;
+      do {
+        const page = await client.send(new sdk.DescribeChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetName, NextToken: token }));
+        status = page.Status ?? status;
+        statusReason = page.StatusReason ?? statusReason;
+        for (const change of page.Changes ?? []) {
+          const rc = change.ResourceChange;
+          if (!rc) continue;
+          changes.push({ action: rc.Action ?? 'Dynamic', logicalId: rc.LogicalResourceId ?? '?', type: rc.ResourceType ?? '?', ...(rc.Replacement ? { replacement: rc.Replacement } : {}) });
+        }
+        token = page.NextToken;
+      } while (token);
+      return { status, ...(statusReason ? { statusReason } : {}), changes };
+    },
+    deleteChangeSet: async (stackName, changeSetName) => {
+      await client.send(new sdk.DeleteChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetName }));
+    },
+    executeChangeSet: async (stackName, changeSetName) => {
+      await client.send(new sdk.ExecuteChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetName }));
+    },
+    stackEvents: async (stackName, since) => {
+      const events: StackEvent[] = [];
+      let token: string | undefined;
+      do {
+        const page = await client.send(new sdk.DescribeStackEventsCommand({ StackName: stackName, NextToken: token }));
+        for (const e of page.StackEvents ?? []) {
+          const timestamp = e.Timestamp ? new Date(e.Timestamp).getTime() : 0;
+          events.push({ id: e.EventId ?? `${e.LogicalResourceId}-${timestamp}`, timestamp, logicalId: e.LogicalResourceId ?? '?', type: e.ResourceType ?? '?', status: e.ResourceStatus ?? '?', ...(e.ResourceStatusReason ? { reason: e.ResourceStatusReason } : {}) });
+        }
+        const oldest = events[events.length - 1];
+        token = oldest && oldest.timestamp >= since ? page.NextToken : undefined;
+      } while (token);
+      return events;
+    },
+    deleteStack: async (name) => {
+      await client.send(new sdk.DeleteStackCommand({ StackName: name }));
+    },
+    continueUpdateRollback: async (name) => {
+      await client.send(new sdk.ContinueUpdateRollbackCommand({ StackName: name }));
+    },
+    setStackPolicy: async (name, policy) => {
+      await client.send(new sdk.SetStackPolicyCommand({ StackName: name, StackPolicyBody: policy }));
+    },
+    enableTerminationProtection: async (name) => {
+      await client.send(new sdk.UpdateTerminationProtectionCommand({ StackName: name, EnableTerminationProtection: true }));
+    },
+  };
+}

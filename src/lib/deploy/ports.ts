@@ -1,0 +1,72 @@
+/** Narrow interfaces the deploy engine works through; src/lib/deploy/aws.ts implements them with the SDK. */
+
+export interface StackInfo {
+  name: string;
+  status: string;
+  statusReason?: string;
+  outputs: Record<string, string>;
+}
+
+export interface ResourceChange {
+  action: 'Add' | 'Modify' | 'Remove' | 'Import' | 'Dynamic' | string;
+  logicalId: string;
+  type: string;
+  /** 'True' | 'False' | 'Conditional' for Modify. */
+  replacement?: string;
+}
+
+export interface ChangeSetInfo {
+  status: string;
+  statusReason?: string;
+  changes: ResourceChange[];
+}
+
+export interface StackEvent {
+  id: string;
+  timestamp: number;
+  logicalId: string;
+  type: string;
+  status: string;
+  reason?: string;
+}
+
+export interface CreateChangeSetInput {
+  stackName: string;
+  changeSetName: string;
+  type: 'CREATE' | 'UPDATE';
+  templateBody?: string;
+  templateUrl?: string;
+  parameters: Record<string, string>;
+  tags: Record<string, string>;
+}
+
+export interface CloudFormationPort {
+  describeStack(name: string): Promise<StackInfo | undefined>;
+  createChangeSet(input: CreateChangeSetInput): Promise<void>;
+  describeChangeSet(stackName: string, changeSetName: string): Promise<ChangeSetInfo>;
+  deleteChangeSet(stackName: string, changeSetName: string): Promise<void>;
+  executeChangeSet(stackName: string, changeSetName: string): Promise<void>;
+  /** Events newest first (as CloudFormation returns them), at least back to `since`. */
+  stackEvents(stackName: string, since: number): Promise<StackEvent[]>;
+  deleteStack(name: string): Promise<void>;
+  continueUpdateRollback(name: string): Promise<void>;
+  setStackPolicy(name: string, policy: string): Promise<void>;
+  enableTerminationProtection(name: string): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** Uploads artifacts to a region's artifacts bucket; returns the S3 key (content-addressed). */
+export interface ArtifactPort {
+  publish(artifact: string, region: string, bucket: string): Promise<string>;
+  /** Uploads a template too large for TemplateBody; returns its URL. */
+  publishTemplate?(body: string, region: string, bucket: string): Promise<string>;
+}

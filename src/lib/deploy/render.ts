@@ -1,0 +1,34 @@
+import type { Output } from '../ui/output';
+import type { DeployPlan } from './plan';
+
+/** The plan for people: waves, stacks per region, and each parameter's value or source. */
+export function renderPlan(plan: DeployPlan, out: Output): void {
+  const count = plan.waves.reduce((n, w) => n + w.length, 0);
+  out.info(`Plan for ${plan.environment}: ${count} stack instances in ${plan.waves.length} waves ` +
+    `(primary ${plan.regions.primary}, secondary ${plan.regions.secondary}, edge ${plan.regions.edge})`);
+  plan.waves.forEach((wave, index) => {
+    out.info('');
+    out.info(`Wave ${index + 1}`);
+    for (const node of wave) {
+      const needs = node.dependsOn.length ? `  needs ${node.dependsOn.join(', ')}` : '';
+      out.info(`  ${node.stackName}  ${node.region} (${node.role})  ${node.template}${needs}`);
+      for (const p of node.parameters) {
+        out.info(`      ${p.name} = ${p.value !== undefined ? p.value : `<${p.from}>`}${p.value !== undefined && p.from !== 'literal' ? `  (${p.from})` : ''}`);
+      }
+    }
+  });
+}
+
+/** The `--json` form of a plan (the graph as plain data). */
+export function planToJson(plan: DeployPlan) {
+  return {
+    environment: plan.environment,
+    regions: plan.regions,
+    waves: plan.waves.map((wave) =>
+      wave.map(({ id, stack, role, region, stackName, template, dependsOn, parameters }) => ({
+        id, stack, role, region, stackName, template, dependsOn,
+        parameters: parameters.map(({ name, value, from }) => ({ name, from, ...(value !== undefined ? { value } : {}) })),
+      })),
+    ),
+  };
+}

@@ -1,0 +1,89 @@
+/** `cafe-ops deploy`: plan offline, then (unless --dry-run) deploy through CloudFormation. */
+import type { AwsClients } from '../aws/clients';
+import type { ResolvedEnvironment } from '../config/load';
+import { loadTemplate } from '../templates/load';
+import { loadCatalog, type Catalog } from '../stacks/catalog';
+import type { Output } from '../ui/output';
+import { cloudFormationPort } from './aws';
+import { s3ArtifactPort } from './artifacts';
+import { deployPlan, type DeployReport } from './engine';
+import { buildPlan, type DeployPlan } from './plan';
+import { planToJson, renderPlan } from './render';
+import type { CloudFormationPort } from './ports';
+import { systemClock } from './ports';
+
+export interface DeployRequest {
+  env: ResolvedEnvironment;
+  catalogFile: string;
+  stacks?: string[];
+  region?: string;
+  dryRun: boolean;
+  noExecute: boolean;
+  yes: boolean;
+  allowReplacement: boolean;
+  concurrency: number;
+  signal?: AbortSignal;
+}
+
+export type DeployResult =
+  | ({ mode: 'dry-run' } & ReturnType<typeof planToJson>)
+  | ({ mode: 'deploy' | 'no-execute'; plan: ReturnType<typeof planToJson> } & DeployReport);
+
+/** Validates every template of the plan parses (file:line on error). */
+export async function checkTemplates(plan: DeployPlan): Promise<void> {
+  const files = new Set(plan.waves.flat().map((n) => n.template));
+  await Promise.all([...files].map((file) => loadTemplate(file)));
+}
+
+export async function runDeploy(request: DeployRequest, out: Output, clients: () => AwsClients): Promise<DeployResult> {
+  const catalog: Catalog = await loadCatalog(request.catalogFile);
+  const plan = buildPlan(catalog, request.env, { ...(request.stacks ? { stacks: request.stacks } : {}), ...(request.region ? { region: request.region } : {}) });
+  await checkTemplates(plan);
+  renderPlan(plan, out);
+  if (request.dryRun) return { mode: 'dry-run', ...planToJson(plan) };
+
+  const aws = clients();
+  const ports = new Map<string, Promise<CloudFormationPort>>();
+  const portFor = (region: string) => {
+    if (!ports.has(region)) ports.set(region, cloudFormationPort(aws, region));
+    return ports.get(region)!;
+  };
+  // Resolve every region's port up front so the engine's port getter stays synchronous.
+  const regions = new Set(plan.waves.flat().map((n) => n.region));
+  for (const r of [request.env.primaryRegion, request.env.secondaryRegion, 'us-east-1']) regions.add(r);
+  const resolved = new Map<string, CloudFormationPort>();
+  for (const region of regions) resolved.set(region, await portFor(region));
+  out.info('');
+  const report = await deployPlan(
+    plan,
+    {
+      yes: request.yes,
+      allowReplacement: request.allowReplacement,
+      noExecute: request.noExecute,
+      concurrency: request.concurrency,
+      tags: { Project: request.env.project, Environment: request.env.name, CostCenter: request.env.costCenter },
+      ...(request.signal ? { signal: request.signal } : {}),
+    },
+    {
+      cloudFormation: (region) => resolved.get(region)!,
+      artifacts: s3ArtifactPort(catalog, aws, (key, region, uploaded) => out.progress(`${uploaded ? 'uploaded' : 'unchanged'} ${key} (${region})`)),
+      clock: systemClock,
+      out,
+    },
+  );
+  renderReport(report, out);
+  return { mode: request.noExecute ? 'no-execute' : 'deploy', plan: planToJson(plan), ...report };
+}
+
+export function renderReport(report: DeployReport, out: Output): void {
+  out.info('');
+  out.table(
+    ['stack', 'region', 'result', 'changes', 'time'],
+    report.stacks.map((s) => [s.stackName, s.region, s.result, s.changes.length, `${Math.round(s.durationMs / 1000)} s`]),
+  );
+  for (const s of report.stacks) {
+    if (s.rootCause) out.warn(`${s.stackName} (${s.region}) failed at ${s.rootCause.logicalId} (${s.rootCause.type}): ${s.rootCause.reason}`);
+    else if (s.error) out.warn(`${s.stackName} (${s.region}): ${s.error}`);
+  }
+  if (report.stillInProgress.length) out.warn(`still in progress in AWS (not waited for): ${report.stillInProgress.join(', ')}`);
+}
