@@ -13,7 +13,7 @@ const region = z.string().superRefine((value, ctx) => {
 const sizes = z
   .object({
     /** NAT gateways per region: 1 is cheap (one AZ's egress), one per AZ is resilient. */
-    natGateways: z.number().int().min(0).max(3),
+    natGateways: z.number().int().min(1).max(2),
     /** Aurora Serverless v2 capacity in ACUs (0.5 steps). */
     auroraMinCapacity: z.number().min(0).max(256).multipleOf(0.5),
     auroraMaxCapacity: z.number().min(1).max(256).multipleOf(0.5),
