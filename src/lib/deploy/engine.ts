@@ -69,8 +69,13 @@ export async function deployPlan(plan: DeployPlan, options: DeployOptions, deps:
   const concurrency = Math.max(1, options.concurrency ?? 4);
   let failed = false;
 
-  const ready = () =>
-    nodes.filter((n) => !reports.has(n.id) && !running.has(n.id) && n.dependsOn.every((d) => reports.get(d) && isSuccess(reports.get(d)!.result)));
+  // A dependency unlocks its dependents once its outputs are known: deployed, unchanged, or (under
+  // --no-execute) already existing with a change set kept for review.
+  const unlocked = (id: string) => {
+    const result = reports.get(id)?.result;
+    return result === 'created' || result === 'updated' || result === 'no changes' || (result === 'change set kept' && outputs.has(id));
+  };
+  const ready = () => nodes.filter((n) => !reports.has(n.id) && !running.has(n.id) && n.dependsOn.every(unlocked));
 
   while (true) {
     if (!failed && !options.signal?.aborted) {
@@ -90,12 +95,18 @@ export async function deployPlan(plan: DeployPlan, options: DeployOptions, deps:
   }
 
   for (const node of nodes) {
-    if (!reports.has(node.id)) reports.set(node.id, { id: node.id, stackName: node.stackName, region: node.region, result: 'skipped', durationMs: 0, changes: [] });
+    if (reports.has(node.id)) continue;
+    const waitingFor = node.dependsOn.filter((d) => !unlocked(d));
+    reports.set(node.id, {
+      id: node.id, stackName: node.stackName, region: node.region, result: 'skipped', durationMs: 0, changes: [],
+      error: waitingFor.length ? `not started: needs ${waitingFor.join(', ')}` : 'not started: interrupted',
+    });
   }
   const stacks = nodes.map((n) => reports.get(n.id)!);
   return {
     environment: plan.environment,
-    ok: stacks.every((r) => isSuccess(r.result)),
+    // Under --no-execute, stacks waiting for outputs of stacks not yet deployed are expected.
+    ok: stacks.every((r) => isSuccess(r.result) || (options.noExecute && r.result === 'skipped' && !failed && !options.signal?.aborted)),
     stacks,
     stillInProgress: [...inFlight],
   };
@@ -173,6 +184,7 @@ async function deployNode(
     const stateful = new Set([...STATEFUL_TYPES, ...(options.statefulTypes ?? [])]);
     const dangerous = changes.filter((c) => stateful.has(c.type) && (c.action === 'Remove' || (c.action === 'Modify' && c.replacement === 'True')));
     if (options.noExecute) {
+      if (type === 'UPDATE') outputs.set(node.id, existing?.outputs ?? {});
       deps.out.progress(`${label}: change set ${changeSetName} kept for review`);
       return report('change set kept', { changes });
     }

@@ -1,0 +1,174 @@
+import { deployPlan, rootCause, type DeployOptions } from '../../../src/lib/deploy/engine';
+import { buildPlan } from '../../../src/lib/deploy/plan';
+import { createMemoryOutput } from '../../../src/lib/ui/output';
+import { FakeClock, FakeCloudFormation, type FakeOptions } from './fake-cloudformation';
+import { catalog, env, outputs, readTemplate, templates } from './fixtures';
+
+const tags = { Project: 'cafe', Environment: 'staging', CostCenter: 'cafe-platform' };
+
+function setup(fake: Partial<FakeOptions> = {}, output = createMemoryOutput()) {
+  const clock = new FakeClock();
+  const cfn = new FakeCloudFormation({ clock, outputs, ...fake });
+  const plan = buildPlan(catalog(), env);
+  const run = (options: Partial<DeployOptions> = {}) =>
+    deployPlan(plan, { tags, yes: true, readTemplate, ...options }, { cloudFormation: (r) => cfn.port(r), clock, out: output.output });
+  return { clock, cfn, plan, run, output };
+}
+
+describe('deploy engine', () => {
+  afterEach(() => {
+    templates['db.yaml'] = 'Resources:\n  Table:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      TableName: t1\n  Queue:\n    Type: AWS::SQS::Queue\n';
+  });
+
+  it('creates every stack instance, passing outputs across regions, and protects each stack', async () => {
+    const { cfn, run } = setup();
+    const report = await run();
+    expect(report.ok).toBe(true);
+    expect(report.stacks.map((s) => `${s.id}:${s.result}`)).toEqual(expect.arrayContaining(['base@primary:created', 'db@secondary:created', 'edge@edge:created']));
+    expect(report.stacks).toHaveLength(7);
+    const secondaryDb = cfn.get('eu-central-1', 'cafe-staging-db')!;
+    expect(secondaryDb.parameters).toEqual({ BaseId: 'cafe-staging-base@eu-central-1', GlobalId: 'global-1', Capacity: '0.5' });
+    expect(cfn.get('us-east-1', 'cafe-staging-edge')!.parameters).toEqual({
+      PrimaryApi: 'cafe-staging-api@eu-west-1',
+      SecondaryApi: 'cafe-staging-api@eu-central-1',
+    });
+    const base = cfn.get('eu-west-1', 'cafe-staging-base')!;
+    expect(base.protected).toBe(true);
+    expect(JSON.parse(base.policy!).Statement[1]).toMatchObject({ Effect: 'Deny', Action: ['Update:Replace', 'Update:Delete'] });
+  });
+
+  it('reports "no changes" on a second run and deletes the empty change sets', async () => {
+    const { cfn, run } = setup();
+    await run();
+    const second = await run();
+    expect(second.ok).toBe(true);
+    expect(new Set(second.stacks.map((s) => s.result))).toEqual(new Set(['no changes']));
+    expect(cfn.changeSets.size).toBe(0);
+    expect(cfn.calls.filter((c) => c.startsWith('ExecuteChangeSet'))).toHaveLength(7);
+  });
+
+  it('updates a stack whose template changed and shows the change', async () => {
+    const { run, output } = setup();
+    await run();
+    templates['db.yaml'] += '  Extra:\n    Type: AWS::SNS::Topic\n';
+    const report = await run();
+    expect(report.stacks.filter((s) => s.result === 'updated').map((s) => s.id).sort()).toEqual(['db@primary', 'db@secondary']);
+    expect(output.text()).toContain('+ Extra  AWS::SNS::Topic');
+  });
+
+  it('stops starting new stacks after a failure, lets running ones finish, and names the root cause', async () => {
+    const { run } = setup({ failures: { 'cafe-staging-db': { logicalId: 'Table', reason: 'Table already exists' } }, durations: { base: 10_000 } });
+    const report = await run();
+    expect(report.ok).toBe(false);
+    const db = report.stacks.find((s) => s.id === 'db@primary')!;
+    expect(db.result).toBe('failed');
+    expect(db.rootCause).toEqual({ logicalId: 'Table', type: 'AWS::Test::Resource', reason: 'Table already exists' });
+    expect(report.stacks.find((s) => s.id === 'api@primary')!.result).toBe('skipped');
+    expect(report.stacks.find((s) => s.id === 'edge@edge')!.result).toBe('skipped');
+  });
+
+  it('deletes and recreates a stack left in ROLLBACK_COMPLETE after confirmation', async () => {
+    const { cfn, run } = setup();
+    cfn.seed('eu-west-1', 'cafe-staging-base', 'ROLLBACK_COMPLETE');
+    const report = await run();
+    expect(report.stacks.find((s) => s.id === 'base@primary')!.result).toBe('created');
+    expect(cfn.calls).toContain('DeleteStack eu-west-1 cafe-staging-base');
+  });
+
+  it('refuses to delete a ROLLBACK_COMPLETE stack without a terminal or --yes', async () => {
+    const { cfn, run } = setup();
+    cfn.seed('eu-west-1', 'cafe-staging-base', 'ROLLBACK_COMPLETE');
+    await expect(run({ yes: false })).rejects.toThrow(/confirmation needed: .*ROLLBACK_COMPLETE/);
+    expect(cfn.calls).not.toContain('DeleteStack eu-west-1 cafe-staging-base');
+  });
+
+  it('continues a failed update rollback, then updates', async () => {
+    const { cfn, run } = setup();
+    await run();
+    cfn.get('eu-west-1', 'cafe-staging-base')!.status = 'UPDATE_ROLLBACK_FAILED';
+    const report = await run();
+    expect(cfn.calls).toContain('ContinueUpdateRollback eu-west-1 cafe-staging-base');
+    expect(report.stacks.find((s) => s.id === 'base@primary')!.result).toBe('no changes');
+  });
+
+  it('waits for a stack that is already in progress before changing it', async () => {
+    const { cfn, run, clock } = setup();
+    await run();
+    const stack = cfn.get('eu-west-1', 'cafe-staging-base')!;
+    stack.status = 'UPDATE_IN_PROGRESS';
+    stack.until = clock.now() + 30_000;
+    stack.then = () => (stack.status = 'UPDATE_COMPLETE');
+    const started = clock.now();
+    const report = await run();
+    expect(report.ok).toBe(true);
+    expect(clock.now() - started).toBeGreaterThanOrEqual(30_000);
+  });
+
+  it('never replaces a stateful resource under --yes alone; --allow-replacement lifts the stack policy for that run', async () => {
+    const { cfn, run } = setup({ replacements: new Set(['Table']) });
+    await run();
+    templates['db.yaml'] = templates['db.yaml']!.replace('TableName: t1', 'TableName: t2');
+    const refused = await run();
+    expect(refused.ok).toBe(false);
+    expect(refused.stacks.find((s) => s.id === 'db@primary')).toMatchObject({ result: 'declined', error: expect.stringContaining('Table (AWS::DynamoDB::Table, replaced)') });
+    expect(cfn.changeSets.size).toBe(0);
+
+    const allowed = await run({ allowReplacement: true });
+    expect(allowed.ok).toBe(true);
+    expect(cfn.calls.filter((c) => c === 'SetStackPolicy eu-west-1 cafe-staging-db').length).toBeGreaterThanOrEqual(3);
+    expect(JSON.parse(cfn.get('eu-west-1', 'cafe-staging-db')!.policy!).Statement).toHaveLength(2);
+  });
+
+  it('keeps change sets for review under --no-execute', async () => {
+    const { cfn, run } = setup();
+    const report = await run({ noExecute: true, concurrency: 8 });
+    // Only the first wave can be planned: later stacks need outputs of stacks not yet created.
+    expect(report.stacks.filter((s) => s.result === 'change set kept').map((s) => s.id).sort()).toEqual(['base@primary', 'base@secondary']);
+    expect(cfn.changeSets.size).toBe(2);
+    expect(cfn.calls.some((c) => c.startsWith('ExecuteChangeSet'))).toBe(false);
+    expect(report.ok).toBe(true);
+    expect(report.stacks.find((s) => s.id === 'db@primary')).toMatchObject({ result: 'skipped', error: 'not started: needs base@primary' });
+  });
+
+  it('bounds concurrency and starts each stack as soon as its own dependencies are done', async () => {
+    const durations = { base: 60_000, db: 600_000, api: 120_000, edge: 300_000 };
+    const serial = setup({ durations });
+    await serial.run({ concurrency: 1 });
+    expect(serial.cfn.maxConcurrent).toBe(1);
+
+    const parallel = setup({ durations });
+    const started = parallel.clock.now();
+    await parallel.run({ concurrency: 4 });
+    const makespan = parallel.clock.now() - started;
+    // base → db@primary → db@secondary (joins the primary's global id) → api@secondary → edge
+    const criticalPath = 60_000 + 600_000 + 600_000 + 120_000 + 300_000;
+    expect(parallel.cfn.maxConcurrent).toBe(2);
+    expect(makespan).toBeGreaterThanOrEqual(criticalPath);
+    expect(makespan).toBeLessThan(criticalPath * 1.05);
+    // One at a time takes at least the sum of every stack's duration.
+    expect(serial.clock.now()).toBeGreaterThanOrEqual(2 * 60_000 + 2 * 600_000 + 2 * 120_000 + 300_000);
+  });
+
+  it('stops waiting when interrupted and reports what is still in progress', async () => {
+    const controller = new AbortController();
+    const { run, clock } = setup({ defaultMs: 600_000 });
+    const pending = run({ signal: controller.signal });
+    while (clock.now() < 100_000) await new Promise((r) => setImmediate(r));
+    controller.abort();
+    const report = await pending;
+    expect(report.ok).toBe(false);
+    expect(report.stillInProgress.sort()).toEqual(['cafe-staging-base (eu-central-1)', 'cafe-staging-base (eu-west-1)']);
+  });
+});
+
+describe('rootCause', () => {
+  it('skips cancellations and stack-level events', () => {
+    const events = [
+      { id: '3', timestamp: 30, logicalId: 'stack', type: 'AWS::CloudFormation::Stack', status: 'ROLLBACK_IN_PROGRESS', reason: 'x' },
+      { id: '2', timestamp: 20, logicalId: 'B', type: 'AWS::S3::Bucket', status: 'CREATE_FAILED', reason: 'Resource creation cancelled' },
+      { id: '1', timestamp: 10, logicalId: 'A', type: 'AWS::IAM::Role', status: 'CREATE_FAILED', reason: 'not authorized' },
+      { id: '0', timestamp: 1, logicalId: 'Old', type: 'AWS::IAM::Role', status: 'CREATE_FAILED', reason: 'earlier run' },
+    ];
+    expect(rootCause(events, 5)).toEqual({ logicalId: 'A', type: 'AWS::IAM::Role', reason: 'not authorized' });
+  });
+});
