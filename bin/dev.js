@@ -1,3 +1,5 @@
 #!/usr/bin/env -S node --require tsx/cjs
 // Runs the CLI straight from the TypeScript sources in src/ (no build step), for working on cafe-ops itself.
-require('@oclif/core').execute({ development: true, dir: __dirname });
+// Same output as the built CLI (set DEBUG=* for oclif's stack traces).
+process.env.NODE_ENV = 'development';
+require('@oclif/core').execute({ dir: __dirname });

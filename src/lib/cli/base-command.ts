@@ -80,7 +80,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       this.logJson({ error: { message: userError.message, ...(userError.hint ? { hint: userError.hint } : {}) } });
       this.exit(userError.exitCode);
     }
-    this.error(userError.message, { exit: userError.exitCode, ...(userError.hint ? { suggestions: [userError.hint] } : {}) });
+    // One unwrapped line (and the hint), so it reads the same in a terminal and in a CI log.
+    process.stderr.write(`Error: ${userError.message}\n${userError.hint ? `  hint: ${userError.hint}\n` : ''}`);
+    this.exit(userError.exitCode);
   }
 }
 

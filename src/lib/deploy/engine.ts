@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { translateAwsError } from '../aws/errors';
 import { UserError, errorMessage } from '../errors';
 import type { Output } from '../ui/output';
 import type { DeployPlan, PlannedStack } from './plan';
@@ -222,8 +223,9 @@ async function deployNode(
     return report(type === 'CREATE' ? 'created' : 'updated', { changes });
   } catch (error) {
     if (error instanceof Interrupted) return report('failed', { error: 'interrupted' });
-    if (error instanceof UserError) throw error;
-    return report('failed', { error: errorMessage(error) });
+    // A confirmation that could not be asked (no terminal) declines; other user-fixable problems fail.
+    if (error instanceof UserError && error.message.startsWith('confirmation needed')) return report('declined', { error: `${error.message} (${error.hint ?? 'rerun with --yes'})` });
+    return report('failed', { error: errorMessage(translateAwsError(error)) });
   }
 }
 

@@ -1,5 +1,6 @@
 /** `cafe-ops deploy`: plan offline, then (unless --dry-run) deploy through CloudFormation. */
 import type { AwsClients } from '../aws/clients';
+import { checkAccount } from '../aws/identity';
 import type { ResolvedEnvironment } from '../config/load';
 import { loadTemplate } from '../templates/load';
 import { loadCatalog, type Catalog } from '../stacks/catalog';
@@ -43,6 +44,7 @@ export async function runDeploy(request: DeployRequest, out: Output, clients: ()
   if (request.dryRun) return { mode: 'dry-run', ...planToJson(plan) };
 
   const aws = clients();
+  await checkAccount(aws, request.env, out);
   const ports = new Map<string, Promise<CloudFormationPort>>();
   const portFor = (region: string) => {
     if (!ports.has(region)) ports.set(region, cloudFormationPort(aws, region));
@@ -83,7 +85,9 @@ export function renderReport(report: DeployReport, out: Output): void {
   );
   for (const s of report.stacks) {
     if (s.rootCause) out.warn(`${s.stackName} (${s.region}) failed at ${s.rootCause.logicalId} (${s.rootCause.type}): ${s.rootCause.reason}`);
-    else if (s.error) out.warn(`${s.stackName} (${s.region}): ${s.error}`);
+    else if (s.error && s.result !== 'skipped') out.warn(`${s.stackName} (${s.region}): ${s.error}`);
   }
+  const skipped = report.stacks.filter((s) => s.result === 'skipped').length;
+  if (skipped) out.warn(`${skipped} stack instance${skipped === 1 ? '' : 's'} not started (they need stacks that did not finish); see --json for details`);
   if (report.stillInProgress.length) out.warn(`still in progress in AWS (not waited for): ${report.stillInProgress.join(', ')}`);
 }

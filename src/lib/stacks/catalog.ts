@@ -105,12 +105,22 @@ export function parseCatalog(text: string, path: string, label = path): Catalog 
   if (error) throw new UserError(`${label}:${error.linePos?.[0].line ?? 1}: not valid YAML: ${error.message.split('\n')[0]}`);
   const result = catalogSchema.safeParse(doc.toJS());
   if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new UserError(`${label}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+    const { path: where, message } = specificIssue(result.error.issues[0]!);
+    throw new UserError(`${label}: ${where.join('.') || '(top level)'}: ${message}`);
   }
   const catalog: Catalog = { file: path, root: dirname(path), ...result.data };
   checkReferences(catalog, label);
   return catalog;
+}
+
+/** For a value matching none of a union's shapes, the message of the shape it came closest to. */
+function specificIssue(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: string } {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return { path: issue.path, message: issue.message };
+  const candidates = issue.errors.flat().filter((i) => i.code !== 'invalid_type' && i.code !== 'unrecognized_keys');
+  const best = candidates[0];
+  if (!best) return { path: issue.path, message: 'is not a valid parameter source (a literal, or one of config, context, output, artifact)' };
+  const inner = specificIssue(best);
+  return { path: [...issue.path, ...inner.path], message: inner.message };
 }
 
 /** Every output reference names a stack of the catalog that runs where the reference points. */

@@ -78,7 +78,9 @@ describe('deploy engine', () => {
   it('refuses to delete a ROLLBACK_COMPLETE stack without a terminal or --yes', async () => {
     const { cfn, run } = setup();
     cfn.seed('eu-west-1', 'cafe-staging-base', 'ROLLBACK_COMPLETE');
-    await expect(run({ yes: false })).rejects.toThrow(/confirmation needed: .*ROLLBACK_COMPLETE/);
+    const report = await run({ yes: false });
+    expect(report.ok).toBe(false);
+    expect(report.stacks.find((s) => s.id === 'base@primary')).toMatchObject({ result: 'declined', error: expect.stringMatching(/confirmation needed: .*ROLLBACK_COMPLETE/) });
     expect(cfn.calls).not.toContain('DeleteStack eu-west-1 cafe-staging-base');
   });
 

@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const root = join(__dirname, '../..');
+const bin = join(root, 'bin/dev.js');
+
+/** Runs the CLI from the sources; returns exit code and output (never throws). */
+async function cli(args: string[], cwd = root): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--require', require.resolve('tsx/cjs'), bin, ...args], {
+      cwd,
+      env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', NO_COLOR: '1' },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** A copy of the project's config and templates in a temp dir, to break on purpose. */
+function workspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cafe-cli-'));
+  cpSync(join(root, 'templates'), join(dir, 'templates'), { recursive: true });
+  cpSync(join(root, 'cafe-ops.yml'), join(dir, 'cafe-ops.yml'));
+  return dir;
+}
+
+describe('cafe-ops deploy (command)', () => {
+  it('--dry-run prints the plan of the real catalog offline, and --json returns it', async () => {
+    const [human, json] = await Promise.all([
+      cli(['deploy', '--env', 'staging', '--dry-run']),
+      cli(['deploy', '--env', 'production', '--dry-run', '--json']),
+    ]);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain('Plan for staging: 15 stack instances');
+    expect(human.stdout).toContain('cafe-staging-data  eu-central-1 (secondary)');
+    const plan = JSON.parse(json.stdout);
+    expect(plan.mode).toBe('dry-run');
+    expect(plan.waves.flat().find((n: { id: string }) => n.id === 'network@primary').parameters).toContainEqual({ name: 'NatGatewayCount', from: 'config sizes.natGateways', value: '2' });
+  }, 60_000);
+
+  it('answers user mistakes with one line and a non-zero exit, never a stack trace', async () => {
+    const broken = workspace();
+    writeFileSync(join(broken, 'templates/network.yaml'), readFileSync(join(broken, 'templates/network.yaml'), 'utf8').replace('Resources:', 'Resources:\n  Bad: [unclosed'));
+    const cyclic = workspace();
+    writeFileSync(
+      join(cyclic, 'templates/stacks.yaml'),
+      readFileSync(join(cyclic, 'templates/stacks.yaml'), 'utf8').replace('      Domain: { context: domain }\n\n  data:', '      Domain: { context: domain }\n      Loop: { output: app.ApiEndpoint }\n\n  data:'),
+    );
+    const cases: [string[], string | undefined, RegExp][] = [
+      [['deploy', '--env', 'prod', '--dry-run'], undefined, /unknown environment "prod" \(known: staging, production\)/],
+      [['deploy', '--env', 'staging', '--stack', 'databse', '--dry-run'], undefined, /unknown stack "databse"/],
+      [['deploy', '--env', 'staging', '--region', 'eu-wset-1', '--dry-run'], undefined, /"eu-wset-1" is not an AWS region \(did you mean eu-west-1\?\)/],
+      [['deploy', '--env', 'staging', '--config', 'missing.yml', '--dry-run'], undefined, /config file not found: missing\.yml/],
+      [['deploy', '--env', 'staging', '--dry-run'], broken, /templates\/network\.yaml:\d+: template does not parse/],
+      [['deploy', '--env', 'staging', '--dry-run'], cyclic, /dependency cycle between stacks: .*app@primary.*identity@primary/],
+      [['deploy', '--env', 'staging', '--yes', '--endpoint-url', 'http://127.0.0.1:9'], undefined, /no AWS credentials found|cannot reach the AWS endpoint/],
+    ];
+    const results = await Promise.all(cases.map(([args, cwd]) => cli(args, cwd)));
+    results.forEach((result, i) => {
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(cases[i]![2]);
+      expect(result.stderr).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
+    });
+  }, 120_000);
+});

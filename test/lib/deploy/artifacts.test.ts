@@ -1,0 +1,80 @@
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { AwsClients } from '../../../src/lib/aws/clients';
+import { buildArtifact, s3ArtifactPort } from '../../../src/lib/deploy/artifacts';
+import { deterministicZip } from '../../../src/lib/deploy/zip';
+import { parseCatalog } from '../../../src/lib/stacks/catalog';
+
+function project() {
+  const root = mkdtempSync(join(tmpdir(), 'cafe-artifacts-'));
+  mkdirSync(join(root, 'templates'));
+  mkdirSync(join(root, 'functions/hello'), { recursive: true });
+  writeFileSync(join(root, 'functions/hello/handler.ts'), "import { greet } from './greet';\nexport const handler = async () => ({ statusCode: 200, body: greet('café') });\n");
+  writeFileSync(join(root, 'functions/hello/greet.ts'), 'export const greet = (name: string) => `hello ${name}`;\nexport const unused = () => "never bundled";\n');
+  writeFileSync(join(root, 'templates/def.json'), '{"StartAt":"A"}');
+  const catalog = parseCatalog(
+    'artifacts:\n  hello-fn: { bundle: functions/hello/handler.ts }\n  def: { file: templates/def.json }\nstacks: {}\n',
+    join(root, 'templates/stacks.yaml'),
+  );
+  return { root, catalog };
+}
+
+/** Reads the entries of a zip made by deterministicZip. */
+function unzip(zip: Buffer): Record<string, string> {
+  const files: Record<string, string> = {};
+  let offset = 0;
+  while (zip.readUInt32LE(offset) === 0x04034b50) {
+    const size = zip.readUInt32LE(offset + 18);
+    const nameLength = zip.readUInt16LE(offset + 26);
+    const name = zip.subarray(offset + 30, offset + 30 + nameLength).toString();
+    const data = zip.subarray(offset + 30 + nameLength, offset + 30 + nameLength + size);
+    files[name] = inflateRawSync(data).toString();
+    offset += 30 + nameLength + size;
+  }
+  return files;
+}
+
+describe('artifacts', () => {
+  it('zips deterministically: same files, same bytes, entries sorted', () => {
+    const a = deterministicZip({ 'b.js': 'two', 'a.js': 'one' });
+    const b = deterministicZip({ 'a.js': 'one', 'b.js': 'two' });
+    expect(a.equals(b)).toBe(true);
+    expect(unzip(a)).toEqual({ 'a.js': 'one', 'b.js': 'two' });
+  });
+
+  it('bundles a function into a minified, tree-shaken zip under a content-hash key', async () => {
+    const { root, catalog } = project();
+    const first = await buildArtifact(catalog, 'hello-fn');
+    const again = await buildArtifact(catalog, 'hello-fn');
+    expect(first.key).toMatch(/^functions\/hello-fn\/[a-f0-9]{64}\.zip$/);
+    expect(again.key).toBe(first.key);
+    const code = unzip(first.body)['index.js']!;
+    expect(code).toContain('hello ');
+    expect(code).not.toContain('never bundled');
+    writeFileSync(join(root, 'functions/hello/greet.ts'), 'export const greet = (name: string) => `hi ${name}`;\n');
+    expect((await buildArtifact(catalog, 'hello-fn')).key).not.toBe(first.key);
+    expect((await buildArtifact(catalog, 'def')).key).toMatch(/^files\/def\/[a-f0-9]{64}-def\.json$/);
+  });
+
+  it('uploads only what the bucket does not have yet', async () => {
+    const { catalog } = project();
+    const s3 = mockClient(S3Client);
+    const uploads: string[] = [];
+    s3.on(HeadObjectCommand).rejectsOnce(Object.assign(new Error('NotFound'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } })).resolves({});
+    s3.on(PutObjectCommand).callsFake((input) => {
+      uploads.push(input.Key);
+      return {};
+    });
+    const port = s3ArtifactPort(catalog, new AwsClients({}));
+    const key = await port.publish('def', 'eu-west-1', 'bucket-1');
+    const again = await port.publish('def', 'eu-west-1', 'bucket-1');
+    expect(again).toBe(key);
+    expect(uploads).toEqual([key]);
+    expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({ Bucket: 'bucket-1', Key: key, ServerSideEncryption: 'aws:kms' });
+    s3.restore();
+  });
+});

@@ -1,0 +1,79 @@
+import {
+  CloudFormationClient, CreateChangeSetCommand, DescribeChangeSetCommand, DescribeStackEventsCommand, DescribeStacksCommand,
+  ExecuteChangeSetCommand, SetStackPolicyCommand, UpdateTerminationProtectionCommand,
+} from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
+import { AwsClients, clientConfig } from '../../../src/lib/aws/clients';
+import { cloudFormationPort } from '../../../src/lib/deploy/aws';
+
+describe('CloudFormation adapter', () => {
+  const cfn = mockClient(CloudFormationClient);
+  afterEach(() => cfn.reset());
+  afterAll(() => cfn.restore());
+
+  it('creates a CREATE change set that deletes the stack on failure, with tags and IAM capabilities', async () => {
+    cfn.on(CreateChangeSetCommand).resolves({ Id: 'cs-1', StackId: 'stack-1' });
+    const port = await cloudFormationPort(new AwsClients(), 'eu-west-1');
+    await port.createChangeSet({ stackName: 's', changeSetName: 'c', type: 'CREATE', templateBody: 'Resources: {}', parameters: { A: '1' }, tags: { Project: 'cafe' } });
+    expect(cfn.commandCalls(CreateChangeSetCommand)[0]!.args[0].input).toEqual({
+      StackName: 's', ChangeSetName: 'c', ChangeSetType: 'CREATE', TemplateBody: 'Resources: {}',
+      Parameters: [{ ParameterKey: 'A', ParameterValue: '1' }], Tags: [{ Key: 'Project', Value: 'cafe' }],
+      Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'], OnStackFailure: 'DELETE',
+    });
+  });
+
+  it('pages through a change set and keeps replacement flags', async () => {
+    cfn.on(DescribeChangeSetCommand)
+      .resolvesOnce({ Status: 'CREATE_COMPLETE', Changes: [{ Type: 'Resource', ResourceChange: { Action: 'Modify', LogicalResourceId: 'Table', ResourceType: 'AWS::DynamoDB::Table', Replacement: 'True' } }], NextToken: 't2' })
+      .resolvesOnce({ Status: 'CREATE_COMPLETE', Changes: [{ Type: 'Resource', ResourceChange: { Action: 'Add', LogicalResourceId: 'Topic', ResourceType: 'AWS::SNS::Topic' } }] });
+    const port = await cloudFormationPort(new AwsClients(), 'eu-west-1');
+    const info = await port.describeChangeSet('s', 'c');
+    expect(info).toEqual({
+      status: 'CREATE_COMPLETE',
+      changes: [
+        { action: 'Modify', logicalId: 'Table', type: 'AWS::DynamoDB::Table', replacement: 'True' },
+        { action: 'Add', logicalId: 'Topic', type: 'AWS::SNS::Topic' },
+      ],
+    });
+    expect(cfn.commandCalls(DescribeChangeSetCommand)[1]!.args[0].input.NextToken).toBe('t2');
+  });
+
+  it('treats "does not exist" as a missing stack and maps outputs', async () => {
+    cfn.on(DescribeStacksCommand, { StackName: 'gone' }).rejects(Object.assign(new Error('Stack with id gone does not exist'), { name: 'ValidationError' }));
+    cfn.on(DescribeStacksCommand, { StackName: 'here' }).resolves({ Stacks: [{ StackName: 'here', CreationTime: new Date(), StackStatus: 'UPDATE_COMPLETE', Outputs: [{ OutputKey: 'Id', OutputValue: 'x' }] }] });
+    const port = await cloudFormationPort(new AwsClients(), 'eu-west-1');
+    expect(await port.describeStack('gone')).toBeUndefined();
+    expect(await port.describeStack('here')).toEqual({ name: 'here', status: 'UPDATE_COMPLETE', outputs: { Id: 'x' } });
+  });
+
+  it('reads events back to the start of the operation only', async () => {
+    const at = (s: number) => new Date(1_000_000 + s * 1000);
+    cfn.on(DescribeStackEventsCommand)
+      .resolvesOnce({ StackEvents: [{ EventId: '2', StackId: 's', StackName: 's', Timestamp: at(20), LogicalResourceId: 'A', ResourceType: 'T', ResourceStatus: 'CREATE_FAILED', ResourceStatusReason: 'boom' }], NextToken: 'n' })
+      .resolvesOnce({ StackEvents: [{ EventId: '1', StackId: 's', StackName: 's', Timestamp: at(5), LogicalResourceId: 'A', ResourceType: 'T', ResourceStatus: 'CREATE_IN_PROGRESS' }], NextToken: 'older' });
+    const port = await cloudFormationPort(new AwsClients(), 'eu-west-1');
+    const events = await port.stackEvents('s', 1_000_000 + 10_000);
+    expect(events.map((e) => e.id)).toEqual(['2', '1']);
+    expect(cfn.commandCalls(DescribeStackEventsCommand)).toHaveLength(2);
+  });
+
+  it('executes, sets the stack policy and turns on termination protection', async () => {
+    cfn.on(ExecuteChangeSetCommand).resolves({});
+    cfn.on(SetStackPolicyCommand).resolves({});
+    cfn.on(UpdateTerminationProtectionCommand).resolves({});
+    const port = await cloudFormationPort(new AwsClients(), 'eu-west-1');
+    await port.executeChangeSet('s', 'c');
+    await port.setStackPolicy('s', '{"Statement":[]}');
+    await port.enableTerminationProtection('s');
+    expect(cfn.commandCalls(UpdateTerminationProtectionCommand)[0]!.args[0].input).toEqual({ StackName: 's', EnableTerminationProtection: true });
+    expect(cfn.commandCalls(SetStackPolicyCommand)[0]!.args[0].input).toEqual({ StackName: 's', StackPolicyBody: '{"Statement":[]}' });
+  });
+});
+
+describe('client configuration', () => {
+  it('uses adaptive retries and honours profile and endpoint', () => {
+    expect(clientConfig({ profile: 'ops', endpointUrl: 'http://127.0.0.1:5000' }, 'eu-west-1')).toEqual({
+      region: 'eu-west-1', maxAttempts: 8, retryMode: 'adaptive', customUserAgent: 'cafe-ops', profile: 'ops', endpoint: 'http://127.0.0.1:5000',
+    });
+  });
+});
