@@ -34,7 +34,8 @@ export interface AwsSettings {
 export function clientConfig(settings: AwsSettings, region: string) {
   return {
     region,
-    maxAttempts: settings.maxAttempts ?? 8,
+    // Emulators answer unimplemented calls with 500s: do not spend retries on them.
+    maxAttempts: settings.maxAttempts ?? (settings.endpointUrl ? 2 : 8),
     retryMode: 'adaptive' as const,
     customUserAgent: 'cafe-ops',
     ...(settings.profile ? { profile: settings.profile } : {}),

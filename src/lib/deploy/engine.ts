@@ -168,15 +168,24 @@ async function deployNode(
     const body = await (options.readTemplate ?? ((p) => readFile(resolve(p), 'utf8')))(node.template);
     const changeSetName = `cafe-ops-${deps.clock.now()}`;
     const templateSource = await templateInput(body, node, outputs, deps);
-    await cfn.createChangeSet({ stackName: node.stackName, changeSetName, type, ...templateSource, parameters, tags: options.tags });
+    const noChanges = async () => {
+      deps.out.progress(`${label}: no changes`);
+      outputs.set(node.id, existing?.outputs ?? {});
+      await protect(cfn, node.stackName, options, deps);
+      return report('no changes');
+    };
+    try {
+      await cfn.createChangeSet({ stackName: node.stackName, changeSetName, type, ...templateSource, parameters, tags: options.tags });
+    } catch (error) {
+      // Some implementations refuse an empty change set outright instead of failing it.
+      if (isNoChangeReason(errorMessage(error))) return await noChanges();
+      throw error;
+    }
     const changeSet = await waitForChangeSet(cfn, node.stackName, changeSetName, deps, options);
     if (changeSet.status === 'FAILED') {
       if (isNoChangeReason(changeSet.statusReason)) {
         await cfn.deleteChangeSet(node.stackName, changeSetName);
-        deps.out.progress(`${label}: no changes`);
-        outputs.set(node.id, existing?.outputs ?? {});
-        await protect(cfn, node.stackName, options, deps);
-        return report('no changes');
+        return await noChanges();
       }
       return report('failed', { error: `change set failed: ${changeSet.statusReason ?? 'no reason given'}` });
     }
@@ -231,10 +240,22 @@ async function deployNode(
 
 const ALLOW_ALL_POLICY = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'Update:*', Principal: '*', Resource: '*' }] });
 
+/**
+ * Stack policy and termination protection, after every successful deploy. The stack itself is
+ * already deployed, so a failure here (e.g. an emulator without the API) is a warning, not a failure.
+ */
 async function protect(cfn: CloudFormationPort, stackName: string, options: DeployOptions, deps: DeployDeps): Promise<void> {
-  await cfn.setStackPolicy(stackName, statefulStackPolicy(new Set([...STATEFUL_TYPES, ...(options.statefulTypes ?? [])])));
-  await cfn.enableTerminationProtection(stackName);
-  void deps;
+  const steps: [string, () => Promise<void>][] = [
+    ['set the stack policy', () => cfn.setStackPolicy(stackName, statefulStackPolicy(new Set([...STATEFUL_TYPES, ...(options.statefulTypes ?? [])])))],
+    ['turn on termination protection', () => cfn.enableTerminationProtection(stackName)],
+  ];
+  for (const [what, step] of steps) {
+    try {
+      await step();
+    } catch (error) {
+      deps.out.warn(`${stackName}: could not ${what}: ${errorMessage(translateAwsError(error)).split('\n')[0]}`);
+    }
+  }
 }
 
 async function resolveParameters(
