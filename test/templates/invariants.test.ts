@@ -1,0 +1,161 @@
+/**
+ * Invariants every template of the catalog keeps: documented, safe by default, tagged, least
+ * privilege, and free of hard-coded accounts, regions and secrets.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCatalog, type Catalog } from '../../src/lib/stacks/catalog';
+import { parseTemplate, type LoadedTemplate } from '../../src/lib/templates/load';
+import { STATEFUL_TYPES } from '../../src/lib/deploy/status';
+
+const root = join(__dirname, '../..');
+const catalogFile = join(root, 'templates/stacks.yaml');
+const catalog: Catalog = parseCatalog(readFileSync(catalogFile, 'utf8'), catalogFile);
+const templates: LoadedTemplate[] = [...new Set(Object.values(catalog.stacks).map((s) => s.template))].map((file) =>
+  parseTemplate(readFileSync(join(root, 'templates', file), 'utf8'), `templates/${file}`),
+);
+const resources = templates.flatMap((t) => Object.entries(t.template.Resources).map(([id, r]) => ({ t, id, r })));
+
+/** Resource types in these templates that take a Tags property (list of Key/Value) or a tag map. */
+const TAG_PROPERTY: Record<string, string> = {
+  'AWS::Cognito::UserPool': 'UserPoolTags',
+  'AWS::Route53::HealthCheck': 'HealthCheckTags',
+};
+const UNTAGGABLE = new Set([
+  'AWS::S3::BucketPolicy', 'AWS::SNS::TopicPolicy', 'AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::Route', 'AWS::EC2::SubnetRouteTableAssociation',
+  'AWS::EC2::NetworkAclEntry', 'AWS::EC2::SubnetNetworkAclAssociation', 'AWS::EC2::VPCEndpoint', 'AWS::Lambda::Permission',
+  'AWS::ApiGateway::Authorizer', 'AWS::ApiGateway::Resource', 'AWS::ApiGateway::Method', 'AWS::ApiGateway::Deployment',
+  'AWS::ApiGateway::BasePathMapping', 'AWS::ApiGateway::Account', 'AWS::WAFv2::WebACLAssociation', 'AWS::Route53::RecordSet',
+  'AWS::Cognito::UserPoolGroup', 'AWS::Cognito::UserPoolClient', 'AWS::Cognito::UserPoolDomain', 'AWS::CloudFront::OriginAccessControl',
+  'AWS::CloudFront::ResponseHeadersPolicy', 'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Dashboard', 'AWS::Config::ConfigurationRecorder',
+  'AWS::Config::DeliveryChannel', 'AWS::Config::ConfigRule', 'AWS::Budgets::Budget', 'AWS::DynamoDB::GlobalTable',
+]);
+
+function walk(value: unknown, visit: (v: unknown, path: string[]) => void, path: string[] = []): void {
+  visit(value, path);
+  if (Array.isArray(value)) value.forEach((v, i) => walk(v, visit, [...path, String(i)]));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, visit, [...path, k]);
+}
+
+describe('templates of the catalog', () => {
+  it('covers every stack of the design', () => {
+    expect(Object.keys(catalog.stacks).sort()).toEqual(['app', 'bootstrap', 'ci', 'data', 'edge', 'identity', 'network', 'observability', 'security']);
+  });
+
+  it.each(templates.map((t) => [t.file, t]))('%s has a Description and parameter groups for every parameter', (_file, t) => {
+    expect(t.template.Description).toMatch(/^cafe-ops /);
+    const iface = t.template.Metadata?.['AWS::CloudFormation::Interface'] as { ParameterGroups: { Parameters: string[] }[] } | undefined;
+    expect(iface).toBeDefined();
+    const grouped = iface!.ParameterGroups.flatMap((g) => g.Parameters).sort();
+    expect(grouped).toEqual(Object.keys(t.template.Parameters ?? {}).sort());
+  });
+
+  it('gives every stateful resource Retain or Snapshot policies', () => {
+    const missing = resources
+      .filter(({ r }) => STATEFUL_TYPES.has(r.Type))
+      .filter(({ r }) => !['Retain', 'Snapshot'].includes(r.DeletionPolicy ?? '') || !['Retain', 'Snapshot'].includes(r.UpdateReplacePolicy ?? ''))
+      .map(({ t, id }) => `${t.file}:${t.lineOf(['Resources', id])} ${id}`);
+    expect(missing).toEqual([]);
+  });
+
+  it('turns on deletion protection and encryption for databases and tables', () => {
+    for (const { id, r } of resources) {
+      const p = r.Properties ?? {};
+      if (r.Type === 'AWS::RDS::DBCluster' || r.Type === 'AWS::RDS::GlobalCluster') expect([id, p.DeletionProtection, p.StorageEncrypted]).toEqual([id, true, true]);
+      if (r.Type === 'AWS::DynamoDB::GlobalTable') {
+        for (const replica of p.Replicas as { DeletionProtectionEnabled: boolean; PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: boolean } }[]) {
+          expect([id, replica.DeletionProtectionEnabled, replica.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled]).toEqual([id, true, true]);
+        }
+      }
+    }
+  });
+
+  it('tags every taggable resource with Project, Environment and CostCenter', () => {
+    const untagged: string[] = [];
+    for (const { t, id, r } of resources) {
+      if (UNTAGGABLE.has(r.Type)) continue;
+      const tags = r.Properties?.[TAG_PROPERTY[r.Type] ?? 'Tags'];
+      const keys = Array.isArray(tags) ? tags.map((tag: { Key: string }) => tag.Key) : Object.keys((tags as object) ?? {});
+      if (!['Project', 'Environment', 'CostCenter'].every((k) => keys.includes(k))) untagged.push(`${t.file}:${t.lineOf(['Resources', id])} ${id} (${r.Type})`);
+    }
+    expect(untagged).toEqual([]);
+  });
+
+  it('tags every replica of the global tables', () => {
+    for (const { id, r } of resources.filter(({ r }) => r.Type === 'AWS::DynamoDB::GlobalTable')) {
+      for (const replica of r.Properties!.Replicas as { Tags: { Key: string }[] }[]) expect([id, replica.Tags.map((tag) => tag.Key)]).toEqual([id, ['Project', 'Environment', 'CostCenter']]);
+    }
+  });
+
+  it('uses no wildcard IAM action or resource without a written reason in the resource Metadata', () => {
+    const unexplained: string[] = [];
+    for (const { t, id, r } of resources) {
+      const reason = (r.Metadata?.['cafe-ops'] as { 'iam-wildcard-reason'?: string } | undefined)?.['iam-wildcard-reason'];
+      walk(r.Properties, (v, path) => {
+        if (!v || typeof v !== 'object' || Array.isArray(v)) return;
+        const statement = v as { Effect?: string; Action?: unknown; Resource?: unknown; Principal?: unknown };
+        if (statement.Effect !== 'Allow') return;
+        const actions = [statement.Action].flat();
+        const res = [statement.Resource].flat();
+        const wildcard = actions.some((a) => typeof a === 'string' && (a === '*' || a.endsWith(':*'))) || res.includes('*');
+        if (wildcard && !reason) unexplained.push(`${t.file}:${t.lineOf(['Resources', id, 'Properties', ...path])} ${id}`);
+      });
+    }
+    expect(unexplained).toEqual([]);
+  });
+
+  it('hard-codes no account id, region or secret', () => {
+    const problems: string[] = [];
+    for (const t of templates) {
+      walk(t.template.Resources, (v, path) => {
+        if (typeof v !== 'string') return;
+        if (/\b\d{12}\b/.test(v)) problems.push(`${t.file}: account id in ${path.join('.')}`);
+        if (/\b(us|eu|ap|sa|ca|me|af|il|mx)-(east|west|north|south|central|northeast|southeast)-\d\b/.test(v) && !path.includes('AlarmDescription')) {
+          problems.push(`${t.file}: region in ${path.join('.')}: ${v}`);
+        }
+        if (/(password|secret|api[_-]?key)\s*[:=]\s*\w{6,}/i.test(v)) problems.push(`${t.file}: secret-like value in ${path.join('.')}`);
+      });
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('wires every parameter without a default from the catalog, and nothing the template does not declare', () => {
+    for (const spec of Object.values(catalog.stacks)) {
+      const t = templates.find((x) => x.file === `templates/${spec.template}`)!;
+      const declared = t.template.Parameters ?? {};
+      const wired = Object.keys(spec.parameters);
+      expect([spec.template, wired.filter((p) => !declared[p])]).toEqual([spec.template, []]);
+      const required = Object.entries(declared).filter(([, p]) => p.Default === undefined).map(([name]) => name);
+      expect([spec.template, required.filter((p) => !wired.includes(p))]).toEqual([spec.template, []]);
+    }
+  });
+
+  it('reads only outputs that the producing template declares', () => {
+    for (const [name, spec] of Object.entries(catalog.stacks)) {
+      for (const value of Object.values(spec.parameters)) {
+        const sources = typeof value === 'object' && !('output' in value) && !('config' in value) && !('context' in value) && !('artifact' in value) ? Object.values(value) : [value];
+        for (const source of sources) {
+          if (!source || typeof source !== 'object' || !('output' in source)) continue;
+          const [producer, output] = source.output.split('.') as [string, string];
+          const t = templates.find((x) => x.file === `templates/${catalog.stacks[producer]!.template}`)!;
+          expect([name, source.output, Boolean(t.template.Outputs?.[output])]).toEqual([name, source.output, true]);
+        }
+      }
+    }
+  });
+
+  it('keeps the order-lifecycle definition valid: every Next and Catch target exists and the substitutions are declared', () => {
+    const asl = JSON.parse(readFileSync(join(root, 'templates/statemachines/order-lifecycle.asl.json'), 'utf8'));
+    const states = Object.keys(asl.States);
+    expect(states).toContain(asl.StartAt);
+    for (const [name, state] of Object.entries<Record<string, unknown>>(asl.States)) {
+      const targets = [state.Next, ...((state.Catch as { Next: string }[] | undefined) ?? []).map((c) => c.Next)].filter(Boolean);
+      for (const target of targets) expect([name, states.includes(target as string)]).toEqual([name, true]);
+      if (state.Type !== 'Succeed' && state.Type !== 'Fail') expect([name, Boolean(state.Next || state.End)]).toEqual([name, true]);
+    }
+    const app = templates.find((t) => t.file === 'templates/app.yaml')!;
+    const substitutions = Object.keys((app.template.Resources.OrderLifecycle!.Properties!.DefinitionSubstitutions as object) ?? {});
+    const used = [...new Set([...JSON.stringify(asl).matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]))];
+    expect(used.sort()).toEqual(substitutions.sort());
+  });
+});
