@@ -5,6 +5,8 @@ import type { ResolvedEnvironment } from '../config/load';
 import { loadTemplate } from '../templates/load';
 import { loadCatalog, type Catalog } from '../stacks/catalog';
 import type { Output } from '../ui/output';
+import { UserError } from '../errors';
+import { lintCatalog } from '../lint/lint';
 import { cloudFormationPort } from './aws';
 import { s3ArtifactPort } from './artifacts';
 import { deployPlan, type DeployReport } from './engine';
@@ -36,10 +38,19 @@ export async function checkTemplates(plan: DeployPlan): Promise<void> {
   await Promise.all([...files].map((file) => loadTemplate(file)));
 }
 
+/** Schema and wiring checks of `cafe-ops lint` (without cfn-lint, for speed); errors stop the deploy. */
+async function lintBeforeDeploy(catalog: Catalog): Promise<void> {
+  const errors = (await lintCatalog(catalog, { cfnLint: false })).findings.filter((f) => f.level === 'error');
+  if (errors.length === 0) return;
+  const shown = errors.slice(0, 5).map((f) => `${f.file}:${f.line}: ${f.message}`).join('\n  ');
+  throw new UserError(`the templates have ${errors.length} error${errors.length === 1 ? '' : 's'}:\n  ${shown}${errors.length > 5 ? '\n  ...' : ''}`, 'run `cafe-ops lint` for the full list');
+}
+
 export async function runDeploy(request: DeployRequest, out: Output, clients: () => AwsClients): Promise<DeployResult> {
   const catalog: Catalog = await loadCatalog(request.catalogFile);
   const plan = buildPlan(catalog, request.env, { ...(request.stacks ? { stacks: request.stacks } : {}), ...(request.region ? { region: request.region } : {}) });
   await checkTemplates(plan);
+  await lintBeforeDeploy(catalog);
   renderPlan(plan, out);
   if (request.dryRun) return { mode: 'dry-run', ...planToJson(plan) };
 

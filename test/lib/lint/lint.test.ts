@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { lintCatalog, lintTemplate, lintWiring } from '../../../src/lib/lint/lint';
+import { loadResourceSpec, type ResourceSpec } from '../../../src/lib/lint/spec';
+import { loadCatalog, parseCatalog } from '../../../src/lib/stacks/catalog';
+import { parseTemplate } from '../../../src/lib/templates/load';
+
+const root = join(__dirname, '../../..');
+let spec: ResourceSpec;
+beforeAll(async () => (spec = await loadResourceSpec()));
+
+const lint = (yaml: string) => lintTemplate(parseTemplate(yaml, 'fragment.yaml'), spec).map((f) => `${f.line} ${f.rule}: ${f.message}`);
+
+describe('cafe-ops lint', () => {
+  it('checks types, properties, required properties, GetAtt, Ref and Sub against the resource schemas, with lines', () => {
+    expect(
+      lint(`Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs22.x
+      MemorySize: lots
+      Rolee: x
+      Code: { S3Bucket: b, S3Keyy: k }
+  Topic:
+    Type: AWS::SNS::Topik
+Outputs:
+  A:
+    Value: !GetAtt Fn.Nope
+  B:
+    Value: !Ref Missing
+  C:
+    Value: !Sub '\${Nothing}-x'
+`),
+    ).toEqual([
+      '4 required: Fn: required property Role is missing',
+      '6 type: Fn.MemorySize: expected a number',
+      '7 property: Fn: unknown property Rolee (did you mean Role?)',
+      '8 property: Fn.Code: unknown property S3Keyy (did you mean S3Key?)',
+      '10 resource-type: Topic: unknown resource type AWS::SNS::Topik',
+      '13 getatt: AWS::Lambda::Function has no attribute Nope (it has: SnapStartResponse.OptimizationStatus, SnapStartResponse.ApplyOn, SnapStartResponse, Arn)',
+      '15 ref: Ref to Missing, which is neither a parameter nor a resource',
+      '17 sub: ${Nothing} in Fn::Sub names nothing in the template',
+    ]);
+  });
+
+  it('accepts intrinsics where values go, and nested attributes such as GlobalEndpoint.Address', () => {
+    expect(
+      lint(`Parameters:
+  Size: { Type: Number }
+Resources:
+  Global:
+    Type: AWS::RDS::GlobalCluster
+    Properties:
+      Engine: aurora-postgresql
+      DeletionProtection: !If [Always, true, false]
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: !Sub '\${AWS::StackName}-\${Size}-\${Global}'
+Outputs:
+  Writer:
+    Value: !GetAtt Global.GlobalEndpoint.Address
+`),
+    ).toEqual([]);
+  });
+
+  it('checks the catalog wiring: unknown parameters, unwired parameters, missing outputs', () => {
+    const catalog = parseCatalog(
+      `stacks:
+  a: { template: a.yaml, regions: [primary, secondary], parameters: { Extra: x, FromB: { output: b.Missing } } }
+  b: { template: b.yaml, regions: [primary, secondary] }
+`,
+      '/p/templates/stacks.yaml',
+    );
+    const loaded = new Map([
+      ['a.yaml', parseTemplate('Parameters:\n  FromB: { Type: String }\n  Needed: { Type: String }\nResources:\n  T: { Type: AWS::SNS::Topic }\n', 'a.yaml')],
+      ['b.yaml', parseTemplate('Resources:\n  T: { Type: AWS::SNS::Topic }\nOutputs:\n  Id: { Value: !Ref T }\n', 'b.yaml')],
+    ]);
+    const file = relative(process.cwd(), '/p/templates/stacks.yaml');
+    expect(lintWiring(catalog, loaded).map((f) => `${f.file}:${f.line} ${f.message}`)).toEqual([
+      `${file}:1 stacks.a.parameters.Extra: a.yaml has no such parameter`,
+      'a.yaml:3 parameter Needed has no default and the catalog gives it no value in the primary region',
+      'a.yaml:3 parameter Needed has no default and the catalog gives it no value in the secondary region',
+      `${file}:1 stacks.a.parameters.FromB reads b.Missing, which b.yaml does not output`,
+    ]);
+  });
+
+  it('finds nothing wrong with the real catalog', async () => {
+    const cwd = process.cwd();
+    process.chdir(root);
+    try {
+      const result = await lintCatalog(await loadCatalog('templates/stacks.yaml'), { cfnLint: false });
+      expect(result.templates).toHaveLength(9);
+      expect(result.findings).toEqual([]);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('merges cfn-lint findings when it runs, and says when it is not installed', async () => {
+    const cwd = process.cwd();
+    process.chdir(root);
+    try {
+      const result = await lintCatalog(await loadCatalog('templates/stacks.yaml'), { cfnLintCommand: 'cfn-lint-that-does-not-exist' });
+      expect(result.cfnLint).toBe('not installed');
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(readFileSync(join(root, 'templates/stacks.yaml'), 'utf8')).toContain('stacks:');
+  });
+});
