@@ -4,48 +4,56 @@ import type { ResolvedEnvironment } from '../config/load';
 import { UserError } from '../errors';
 import { loadCatalog, regionOf } from '../stacks/catalog';
 import { buildDiagramModel } from './model';
+import { renderReference } from './reference';
 import { renderSvg } from './svg';
 
 export const DEFAULT_DIAGRAM_FILE = 'docs/architecture.svg';
+export const DEFAULT_REFERENCE_FILE = 'docs/templates.md';
 
 export interface DiagramRequest {
   catalogFile: string;
+  /** Where the SVG goes. */
   out: string;
+  /** Where the stack reference (Markdown) goes; undefined skips it. */
+  reference?: string;
   /** Label the columns with this environment's regions. */
   env?: ResolvedEnvironment;
-  /** Compare with the file instead of writing it. */
+  /** Compare with the files instead of writing them. */
   check: boolean;
 }
 
 export interface DiagramResult {
-  file: string;
   stackInstances: number;
   edges: number;
-  /** Whether the file differs from what the templates give (check mode) or was rewritten. */
-  changed: boolean;
+  files: { file: string; changed: boolean }[];
 }
 
 export async function runDiagram(request: DiagramRequest): Promise<DiagramResult> {
   const catalog = await loadCatalog(request.catalogFile);
   const model = await buildDiagramModel(catalog);
+  const env = request.env;
   const svg = renderSvg(model, {
-    ...(request.env
+    ...(env
       ? {
-          title: `cafe-ops platform architecture — ${request.env.name}`,
-          regions: { primary: regionOf('primary', request.env), secondary: regionOf('secondary', request.env), edge: regionOf('edge', request.env) },
+          title: `cafe-ops platform architecture — ${env.name}`,
+          regions: { primary: regionOf('primary', env), secondary: regionOf('secondary', env), edge: regionOf('edge', env) },
         }
       : {}),
   });
-  const current = await readFile(request.out, 'utf8').catch(() => undefined);
-  const changed = current !== svg;
-  const result = { file: request.out, stackInstances: model.boxes.length, edges: model.edges.length, changed };
-  if (request.check) {
-    if (changed) throw new UserError(`${request.out} is out of date with the templates`, 'run `cafe-ops diagram` and commit the result', 1);
-    return result;
+  const wanted = [{ file: request.out, content: svg }];
+  if (request.reference) wanted.push({ file: request.reference, content: await renderReference(catalog, model) });
+  const files = await Promise.all(
+    wanted.map(async ({ file, content }) => ({ file, content, changed: (await readFile(file, 'utf8').catch(() => undefined)) !== content })),
+  );
+  const stale = files.filter((f) => f.changed);
+  if (request.check && stale.length > 0) {
+    throw new UserError(`out of date with the templates: ${stale.map((f) => f.file).join(', ')}`, 'run `cafe-ops diagram` and commit the result', 1);
   }
-  if (changed) {
-    await mkdir(dirname(request.out), { recursive: true });
-    await writeFile(request.out, svg);
+  if (!request.check) {
+    for (const f of stale) {
+      await mkdir(dirname(f.file), { recursive: true });
+      await writeFile(f.file, f.content);
+    }
   }
-  return result;
+  return { stackInstances: model.boxes.length, edges: model.edges.length, files: files.map(({ file, changed }) => ({ file, changed })) };
 }

@@ -40,14 +40,20 @@ describe('architecture diagram', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
   });
 
-  it('docs/architecture.svg is what `cafe-ops diagram` draws from the current templates', async () => {
+  it('docs/architecture.svg and docs/templates.md are what `cafe-ops diagram` makes of the current templates', async () => {
     const cwd = process.cwd();
     process.chdir(root);
     try {
-      await expect(runDiagram({ catalogFile: 'templates/stacks.yaml', out: 'docs/architecture.svg', check: true })).resolves.toMatchObject({ changed: false });
+      await expect(runDiagram({ catalogFile: 'templates/stacks.yaml', out: 'docs/architecture.svg', reference: 'docs/templates.md', check: true })).resolves.toMatchObject({
+        files: [{ file: 'docs/architecture.svg', changed: false }, { file: 'docs/templates.md', changed: false }],
+      });
     } finally {
       process.chdir(cwd);
     }
     expect(await readFile(join(root, 'docs/architecture.svg'), 'utf8')).toContain('Aurora global database');
+    const reference = await readFile(join(root, 'docs/templates.md'), 'utf8');
+    // A cross-region wiring is spelled out per role, and outputs name their readers.
+    expect(reference).toContain('| GlobalClusterIdentifier | String |');
+    expect(reference).toMatch(/\| GlobalWriterEndpoint \| .* \| app\.DbWriterHost \|/);
   });
 });
