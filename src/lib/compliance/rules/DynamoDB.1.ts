@@ -1,0 +1,23 @@
+import { get, literals, prop, referrers, resourceRule } from '../kit';
+
+export default resourceRule(
+  {
+    id: 'DynamoDB.1',
+    control: 'DynamoDB.1',
+    title: 'DynamoDB tables scale capacity with demand',
+    severity: 'medium',
+    resourceTypes: ['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable'],
+    remediation: 'Use BillingMode PAY_PER_REQUEST, or provisioned capacity with auto scaling (an Application Auto Scaling target, or WriteCapacityAutoScalingSettings on a global table).',
+  },
+  ({ id, resource, template }) => {
+    const mode = prop(resource, 'BillingMode');
+    if (literals(mode).includes('PAY_PER_REQUEST') && !literals(mode).includes('PROVISIONED')) return [];
+    if (resource.Type === 'AWS::DynamoDB::GlobalTable') {
+      return get(resource.Properties, 'WriteProvisionedThroughputSettings', 'WriteCapacityAutoScalingSettings')
+        ? []
+        : [{ message: `${id} has provisioned write capacity without auto scaling`, path: ['Properties', 'BillingMode'] }];
+    }
+    const scaled = referrers(template, id, 'AWS::ApplicationAutoScaling::ScalableTarget').length > 0;
+    return scaled ? [] : [{ message: `${id} has provisioned capacity without auto scaling`, path: mode === undefined ? ['Properties'] : ['Properties', 'BillingMode'] }];
+  },
+);
