@@ -1,0 +1,138 @@
+/**
+ * The menu: Aurora is the source of truth; the DynamoDB read model is one document holding the
+ * whole current menu, rewritten after every admin change, so a menu read is one GetItem.
+ */
+import { conflict, notFound } from '../shared/errors';
+import type { Database, Sql } from '../shared/sql';
+
+export interface MenuItem {
+  id: string;
+  name: string;
+  description: string;
+  category: string;
+  priceCents: number;
+  currency: string;
+  available: boolean;
+  /** Items left today; null = not counted. */
+  stock: number | null;
+  version: number;
+}
+
+export interface MenuDocument {
+  items: MenuItem[];
+  updatedAt: string;
+}
+
+/** Where the read model lives (DynamoDB in AWS). */
+export interface MenuReadModel {
+  get(): Promise<MenuDocument | undefined>;
+  put(document: MenuDocument): Promise<void>;
+}
+
+export interface NewMenuItem {
+  id: string;
+  name: string;
+  description?: string;
+  category: string;
+  priceCents: number;
+  currency?: string;
+  available?: boolean;
+  stock?: number | null;
+}
+export type MenuItemChanges = Partial<Omit<NewMenuItem, 'id'>> & { version?: number };
+
+interface Row {
+  id: string;
+  name: string;
+  description: string;
+  category: string;
+  price_cents: number;
+  currency: string;
+  available: boolean;
+  stock: number | null;
+  version: number;
+}
+const COLUMNS = 'id, name, description, category, price_cents, currency, available, stock, version';
+const toItem = (r: Row): MenuItem => ({
+  id: r.id,
+  name: r.name,
+  description: r.description,
+  category: r.category,
+  priceCents: r.price_cents,
+  currency: r.currency.trim(),
+  available: r.available,
+  stock: r.stock,
+  version: r.version,
+});
+
+export async function loadMenu(sql: Sql): Promise<MenuItem[]> {
+  const { rows } = await sql.query<Row>(`SELECT ${COLUMNS} FROM menu_items WHERE retired_at IS NULL ORDER BY category, name, id`);
+  return rows.map(toItem);
+}
+
+/** Rebuilds the read model from the source of truth. */
+export async function refreshReadModel(sql: Sql, readModel: MenuReadModel, now: Date): Promise<MenuDocument> {
+  const document = { items: await loadMenu(sql), updatedAt: now.toISOString() };
+  await readModel.put(document);
+  return document;
+}
+
+/** The current menu: the read model, or (when it is missing) the database, repairing the read model. */
+export async function listMenu(ports: { reader: Sql; readModel: MenuReadModel; now: Date }): Promise<MenuDocument> {
+  const cached = await ports.readModel.get();
+  if (cached) return cached;
+  return refreshReadModel(ports.reader, ports.readModel, ports.now);
+}
+
+export async function getMenuItem(ports: { reader: Sql; readModel: MenuReadModel; now: Date }, id: string): Promise<MenuItem> {
+  const menu = await listMenu(ports);
+  const item = menu.items.find((i) => i.id === id);
+  if (!item) throw notFound(`menu item "${id}"`);
+  return item;
+}
+
+export async function createMenuItem(ports: { db: Database; readModel: MenuReadModel; now: Date }, input: NewMenuItem): Promise<MenuItem> {
+  const { rows } = await ports.db.query<Row>(
+    `INSERT INTO menu_items (id, name, description, category, price_cents, currency, available, stock)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING RETURNING ${COLUMNS}`,
+    [input.id, input.name, input.description ?? '', input.category, input.priceCents, input.currency ?? 'EUR', input.available ?? true, input.stock ?? null],
+  );
+  if (!rows[0]) throw conflict(`menu item "${input.id}" already exists`);
+  await refreshReadModel(ports.db, ports.readModel, ports.now);
+  return toItem(rows[0]);
+}
+
+export async function updateMenuItem(ports: { db: Database; readModel: MenuReadModel; now: Date }, id: string, changes: MenuItemChanges): Promise<MenuItem> {
+  const item = await ports.db.transaction(async (tx) => {
+    const { rows } = await tx.query<Row>(`SELECT ${COLUMNS} FROM menu_items WHERE id = $1 AND retired_at IS NULL FOR UPDATE`, [id]);
+    const current = rows[0];
+    if (!current) throw notFound(`menu item "${id}"`);
+    if (changes.version !== undefined && changes.version !== current.version) {
+      throw conflict(`menu item "${id}" changed since version ${changes.version} (now ${current.version})`);
+    }
+    const next = {
+      name: changes.name ?? current.name,
+      description: changes.description ?? current.description,
+      category: changes.category ?? current.category,
+      price: changes.priceCents ?? current.price_cents,
+      currency: changes.currency ?? current.currency.trim(),
+      available: changes.available ?? current.available,
+      stock: changes.stock === undefined ? current.stock : changes.stock,
+    };
+    const updated = await tx.query<Row>(
+      `UPDATE menu_items SET name = $2, description = $3, category = $4, price_cents = $5, currency = $6, available = $7, stock = $8,
+         version = version + 1, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id, next.name, next.description, next.category, next.price, next.currency, next.available, next.stock],
+    );
+    return toItem(updated.rows[0]!);
+  });
+  await refreshReadModel(ports.db, ports.readModel, ports.now);
+  return item;
+}
+
+/** Retires an item: it leaves the menu; past orders keep pointing at it. */
+export async function retireMenuItem(ports: { db: Database; readModel: MenuReadModel; now: Date }, id: string): Promise<void> {
+  const result = await ports.db.query(`UPDATE menu_items SET retired_at = now(), available = false, version = version + 1 WHERE id = $1 AND retired_at IS NULL`, [id]);
+  if (result.rowCount === 0) throw notFound(`menu item "${id}"`);
+  await refreshReadModel(ports.db, ports.readModel, ports.now);
+}

@@ -1,0 +1,56 @@
+/**
+ * The steps of the order-lifecycle state machine that touch the order itself. Each is safe to run
+ * twice (Step Functions retries): state changes are conditional on the current status.
+ */
+import { WorkflowError } from '../shared/errors';
+import { ORDER_COLUMNS, restock, withLines, type Order, type OrderRow } from '../shared/orders';
+import type { Database } from '../shared/sql';
+
+export interface WorkflowPorts {
+  db: Database;
+  now: Date;
+}
+
+/** The order can be paid and made: it exists, is still placed, has lines and a positive total. */
+export async function validate(ports: WorkflowPorts, orderId: string): Promise<Pick<Order, 'id' | 'totalCents' | 'currency' | 'pickupAt'> & { lines: number }> {
+  const { rows } = await ports.db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1`, [orderId]);
+  const order = (await withLines(ports.db, rows))[0];
+  if (!order) throw new WorkflowError('OrderInvalid', `order ${orderId} does not exist`);
+  if (order.status !== 'placed') throw new WorkflowError('OrderInvalid', `order ${orderId} is ${order.status}`);
+  if (order.items.length === 0 || order.totalCents <= 0) throw new WorkflowError('OrderInvalid', `order ${orderId} has nothing to pay for`);
+  const computed = order.items.reduce((sum, l) => sum + l.unitPriceCents * l.quantity, 0);
+  if (computed !== order.totalCents) throw new WorkflowError('OrderInvalid', `order ${orderId} total does not match its lines`);
+  return { id: order.id, totalCents: order.totalCents, currency: order.currency, pickupAt: order.pickupAt, lines: order.items.length };
+}
+
+/** Puts the order in the barista's queue with the token that resumes the workflow. */
+export async function awaitBarista(ports: WorkflowPorts, orderId: string, taskToken: string): Promise<{ status: 'accepted' }> {
+  const result = await ports.db.query(
+    `UPDATE orders SET status = 'accepted', task_token = $2, updated_at = $3 WHERE id = $1 AND status IN ('placed', 'accepted')`,
+    [orderId, taskToken, ports.now.toISOString()],
+  );
+  if (result.rowCount === 0) {
+    const { rows } = await ports.db.query<{ status: string }>('SELECT status FROM orders WHERE id = $1', [orderId]);
+    if (rows[0]?.status === 'cancelled') throw new WorkflowError('OrderCancelled', `order ${orderId} was cancelled`);
+    throw new WorkflowError('OrderInvalid', `order ${orderId} cannot wait for the barista (${rows[0]?.status ?? 'missing'})`);
+  }
+  return { status: 'accepted' };
+}
+
+/** Payment captured: the order is done as far as the workflow goes. */
+export async function complete(ports: WorkflowPorts, orderId: string): Promise<void> {
+  await ports.db.query(`UPDATE orders SET completed_at = coalesce(completed_at, $2), task_token = NULL, updated_at = $2 WHERE id = $1`, [orderId, ports.now.toISOString()]);
+}
+
+/** Ends an order that will not be made: `cancelled` after a refund, `failed` when it could not be validated or paid. */
+export async function close(ports: WorkflowPorts, orderId: string, status: 'cancelled' | 'failed', reason: string): Promise<void> {
+  await ports.db.transaction(async (tx) => {
+    const result = await tx.query(
+      `UPDATE orders SET status = $2, status_reason = coalesce(status_reason, $3), task_token = NULL, updated_at = $4
+        WHERE id = $1 AND status IN ('placed', 'accepted', 'preparing', 'ready')`,
+      [orderId, status, reason.slice(0, 200), ports.now.toISOString()],
+    );
+    // Only the transition returns the stock, so a customer cancellation (already restocked) or a retry does not.
+    if (result.rowCount > 0) await restock(tx, orderId);
+  });
+}

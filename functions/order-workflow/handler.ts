@@ -1,0 +1,78 @@
+/**
+ * The order-lifecycle steps, invoked by Step Functions with { action, orderId, taskToken?, reason? }:
+ * validate, awaitBarista (task token), complete, cancel, fail. Errors are thrown by name for the
+ * state machine to catch (OrderInvalid, OrderCancelled).
+ */
+import { z } from 'zod';
+import type { Deps } from '../shared/deps';
+import { fromEnvironment, lazyHandler } from '../shared/environment';
+import { WorkflowError } from '../shared/errors';
+import { zodIssues } from '../shared/http';
+import { UUID } from '../shared/orders';
+import { awaitBarista, close, complete, validate } from './domain';
+
+const orderId = z.string().regex(UUID);
+export const workflowEventSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('validate'), orderId }),
+  z.object({ action: z.literal('awaitBarista'), orderId, taskToken: z.string().min(1).max(4096) }),
+  z.object({ action: z.literal('complete'), orderId }),
+  z.object({ action: z.literal('cancel'), orderId, reason: z.string().max(200).optional() }),
+  z.object({ action: z.literal('fail'), orderId, reason: z.string().max(200).optional() }),
+]);
+export type WorkflowEvent = z.infer<typeof workflowEventSchema>;
+
+export type WorkflowDeps = Pick<Deps, 'db' | 'clock' | 'log'>;
+
+export function createHandler(deps: WorkflowDeps) {
+  return async (event: unknown): Promise<unknown> => {
+    const parsed = workflowEventSchema.safeParse(event);
+    if (!parsed.success) {
+      const issue = zodIssues(parsed.error)[0]!;
+      throw new WorkflowError('OrderInvalid', `bad workflow event: ${issue.field}: ${issue.reason}`);
+    }
+    const step = parsed.data;
+    const ports = { db: deps.db, now: deps.clock.now() };
+    try {
+      switch (step.action) {
+        case 'validate':
+          return await validate(ports, step.orderId);
+        case 'awaitBarista':
+          return await awaitBarista(ports, step.orderId, step.taskToken);
+        case 'complete':
+          await complete(ports, step.orderId);
+          return { status: 'completed' };
+        case 'cancel':
+          await close(ports, step.orderId, 'cancelled', describe(step.reason));
+          return { status: 'cancelled' };
+        case 'fail':
+          await close(ports, step.orderId, 'failed', describe(step.reason));
+          return { status: 'failed' };
+      }
+    } catch (error) {
+      deps.log.warn('workflow step failed', { action: step.action, orderId: step.orderId, error: (error as Error).name, message: (error as Error).message });
+      throw error;
+    } finally {
+      deps.log.info('workflow step', { action: step.action, orderId: step.orderId });
+    }
+  };
+}
+
+/** A customer-readable reason from the state machine's error name. */
+function describe(error: string | undefined): string {
+  switch (error) {
+    case 'States.Timeout':
+      return 'the barista did not take the order in time';
+    case 'OrderCancelled':
+      return 'cancelled by the customer';
+    case 'PaymentDeclined':
+      return 'the payment was declined';
+    case 'OrderInvalid':
+      return 'the order could not be validated';
+    case undefined:
+      return 'stopped';
+    default:
+      return `stopped (${error})`;
+  }
+}
+
+export const handler = lazyHandler(() => createHandler(fromEnvironment()));

@@ -1,0 +1,76 @@
+/**
+ * Orders API (Cognito customers): POST /orders, GET /orders, GET /orders/{orderId},
+ * POST /orders/{orderId}/cancel. A customer only ever sees their own orders.
+ */
+import { z } from 'zod';
+import type { Deps } from '../shared/deps';
+import { notFound } from '../shared/errors';
+import { fromEnvironment, lazyHandler } from '../shared/environment';
+import { createApiHandler, json, parseBody, parseWith, writesPausedFrom, type ApiHandler, type Route } from '../shared/http';
+import { UUID } from '../shared/orders';
+import { cancelOrder, getOrder, listOrders, placeOrder } from './domain';
+
+export const placeOrderSchema = z.strictObject({
+  items: z
+    .array(
+      z.strictObject({
+        itemId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a menu item id'),
+        quantity: z.number().int('must be a whole number').min(1, 'must be at least 1').max(20, 'must be at most 20'),
+      }),
+    )
+    .min(1, 'must contain at least one item')
+    .max(20, 'must contain at most 20 items'),
+  pickupAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }),
+});
+const orderId = z.string().regex(UUID, 'must be an order id (UUID)');
+const idempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 letters, digits, dashes or underscores');
+const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
+
+export type OrdersDeps = Pick<Deps, 'db' | 'reader' | 'workflow' | 'clock' | 'log' | 'control'> & { newId?: () => string };
+
+export function createHandler(deps: OrdersDeps): ApiHandler {
+  const ports = () => ({ db: deps.db, workflow: deps.workflow, now: deps.clock.now(), newId: deps.newId });
+  const header = (headers: Record<string, string | undefined> | null | undefined, name: string) =>
+    Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
+  const routes: Route[] = [
+    {
+      method: 'POST',
+      resource: '/orders',
+      access: 'customer',
+      writes: true,
+      handle: async ({ event, identity }) => {
+        const body = parseBody(event, placeOrderSchema);
+        const key = header(event.headers, 'idempotency-key');
+        const clientToken = key === undefined ? undefined : parseWith(idempotencyKey, key, 'Idempotency-Key');
+        const { order, created } = await placeOrder(ports(), identity!, { items: body.items, pickupAt: new Date(body.pickupAt), clientToken });
+        return json(created ? 201 : 200, order, { Location: `/orders/${order.id}` });
+      },
+    },
+    {
+      method: 'GET',
+      resource: '/orders',
+      access: 'customer',
+      handle: async ({ query, identity }) => json(200, { orders: await listOrders(deps.db, identity!, parseWith(listQuery, query).limit) }),
+    },
+    {
+      method: 'GET',
+      resource: '/orders/{orderId}',
+      access: 'customer',
+      handle: async ({ params, identity }) => {
+        const order = await getOrder(deps.db, identity!, parseWith(orderId, params.orderId, 'orderId'));
+        if (!order) throw notFound('order');
+        return json(200, order);
+      },
+    },
+    {
+      method: 'POST',
+      resource: '/orders/{orderId}/cancel',
+      access: 'customer',
+      writes: true,
+      handle: async ({ params, identity }) => json(200, await cancelOrder(ports(), identity!, parseWith(orderId, params.orderId, 'orderId'))),
+    },
+  ];
+  return createApiHandler({ routes, log: deps.log, writesPaused: writesPausedFrom(deps.control) });
+}
+
+export const handler = lazyHandler(() => createHandler(fromEnvironment()));

@@ -1,0 +1,68 @@
+/**
+ * Payments, invoked by the order lifecycle with { action: authorise | capture | refund, orderId,
+ * idempotencyKey }. Idempotent with Powertools idempotency (DynamoDB persistence, key
+ * `idempotencyKey`): one provider call per key whatever the retries or concurrency; a repeat gets
+ * the stored result, a concurrent duplicate gets IdempotencyAlreadyInProgressError (retried).
+ */
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { z } from 'zod';
+import type { Deps } from '../shared/deps';
+import { fromEnvironment, lazyHandler } from '../shared/environment';
+import { WorkflowError } from '../shared/errors';
+import { zodIssues, type LambdaContext } from '../shared/http';
+import { UUID } from '../shared/orders';
+import { authorise, capture, refund, type PaymentResult } from './domain';
+
+export const paymentEventSchema = z.object({
+  action: z.enum(['authorise', 'capture', 'refund']),
+  orderId: z.string().regex(UUID),
+  idempotencyKey: z.string().regex(/^[A-Za-z0-9_:-]{1,128}$/),
+});
+export type PaymentEvent = z.infer<typeof paymentEventSchema>;
+
+export type PaymentsDeps = Pick<Deps, 'db' | 'payments' | 'clock' | 'log' | 'dynamodb' | 'tables'> & {
+  /** Defaults to DynamoDB persistence in `tables.idempotency`. */
+  idempotencyStore?: BasePersistenceLayer;
+};
+
+/** How long a finished payment call is remembered (a day covers every retry of the lifecycle). */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+export function createHandler(deps: PaymentsDeps) {
+  const persistenceStore =
+    deps.idempotencyStore ?? new DynamoDBPersistenceLayer({ tableName: deps.tables.idempotency, awsSdkV3Client: deps.dynamodb });
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: 'idempotencyKey',
+    // The same key with another action or order is a caller bug, not a retry.
+    payloadValidationJmesPath: '[action, orderId]',
+    expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
+    throwOnNoIdempotencyKey: true,
+  });
+  const run = makeIdempotent(
+    async (event: PaymentEvent): Promise<PaymentResult> => {
+      const ports = { db: deps.db, provider: deps.payments, now: deps.clock.now() };
+      const result = await { authorise, capture, refund }[event.action](ports, event.orderId, event.idempotencyKey);
+      deps.log.info('payment', { action: event.action, orderId: event.orderId, status: result.status, amountCents: result.amountCents });
+      return result;
+    },
+    { persistenceStore, config, keyPrefix: 'payments' },
+  );
+  return async (event: unknown, context?: LambdaContext): Promise<PaymentResult> => {
+    const parsed = paymentEventSchema.safeParse(event);
+    if (!parsed.success) {
+      const issue = zodIssues(parsed.error)[0]!;
+      throw new WorkflowError('OrderInvalid', `bad payment event: ${issue.field}: ${issue.reason}`);
+    }
+    if (context?.getRemainingTimeInMillis) config.registerLambdaContext(context as Parameters<IdempotencyConfig['registerLambdaContext']>[0]);
+    try {
+      return await run(parsed.data);
+    } catch (error) {
+      deps.log.warn('payment failed', { action: parsed.data.action, orderId: parsed.data.orderId, error: (error as Error).name, message: (error as Error).message });
+      throw error;
+    }
+  };
+}
+
+export const handler = lazyHandler(() => createHandler(fromEnvironment()));

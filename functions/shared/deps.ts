@@ -1,0 +1,33 @@
+/**
+ * Everything a function can depend on. Each handler module exports `createHandler(deps)` taking the
+ * part of this it needs, so a local runner builds one `Deps` and wires every handler from it.
+ * `fromEnvironment()` (./environment) builds the AWS one from the Lambda environment variables.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Database } from './sql';
+import type { Clock, ControlPort, Log, PaymentProvider, Workflow } from './ports';
+
+export interface Tables {
+  menu: string;
+  carts: string;
+  idempotency: string;
+  control: string;
+}
+
+export interface Deps {
+  /** The writer (Aurora global writer endpoint, or DATABASE_URL). */
+  db: Database;
+  /** This region's reader; may be the writer. */
+  reader: Database;
+  /** A plain DynamoDB client; document clients are derived from it. */
+  dynamodb: DynamoDBClient;
+  tables: Tables;
+  control: ControlPort;
+  workflow: Workflow;
+  payments: PaymentProvider;
+  clock: Clock;
+  log: Log;
+  region: string;
+  /** primary or secondary: this region's role in the environment. */
+  role: string;
+}

@@ -1,0 +1,190 @@
+/**
+ * API Gateway REST (proxy, v1) events in, JSON responses out: routing on the method and resource,
+ * body parsing with zod (400 naming the field and the reason), identity from the Cognito claims,
+ * and one error mapping so that client mistakes are 4xx and nothing leaks a stack trace.
+ */
+import type { z } from 'zod';
+import { HttpError, type FieldIssue, badRequest, forbidden, unauthorised } from './errors';
+import { identityFromClaims, type Claims, type Identity } from './identity';
+import type { ControlPort, Log } from './ports';
+
+export interface ApiEvent {
+  resource?: string;
+  path?: string;
+  httpMethod: string;
+  headers?: Record<string, string | undefined> | null;
+  pathParameters?: Record<string, string | undefined> | null;
+  queryStringParameters?: Record<string, string | undefined> | null;
+  body?: string | null;
+  isBase64Encoded?: boolean;
+  requestContext?: { requestId?: string; authorizer?: { claims?: Claims | null } | null } | null;
+}
+
+export interface ApiResult {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface LambdaContext {
+  awsRequestId?: string;
+  getRemainingTimeInMillis?(): number;
+}
+
+export type ApiHandler = (event: ApiEvent, context?: LambdaContext) => Promise<ApiResult>;
+
+/** Largest request body accepted (bytes); larger → 413. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export type Access = 'public' | 'customer' | 'admin';
+
+export interface Request {
+  event: ApiEvent;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  identity?: Identity;
+}
+
+export interface Route {
+  method: string;
+  resource: string;
+  access: Access;
+  /** True for routes that change data: refused while writes are paused. */
+  writes?: boolean;
+  handle(request: Request): Promise<ApiResult>;
+}
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
+  return {
+    statusCode,
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
+    body: body === undefined ? '' : JSON.stringify(body),
+  };
+}
+export const noContent = (): ApiResult => ({ statusCode: 204, headers: { 'Cache-Control': 'no-store' }, body: '' });
+
+function matchTemplate(template: string, path: string): Record<string, string> | undefined {
+  const names: string[] = [];
+  const pattern = template.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  const match = new RegExp(`^${pattern}/?$`).exec(path);
+  if (!match) return undefined;
+  return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
+}
+
+/** The route for an event: by API Gateway's `resource` when present, else by matching the path. */
+export function findRoute(routes: Route[], event: ApiEvent): { route?: Route; params: Record<string, string>; pathKnown: boolean } {
+  const method = event.httpMethod.toUpperCase();
+  for (const route of routes) {
+    const params = event.resource
+      ? route.resource === event.resource
+        ? { ...matchTemplate(route.resource, event.path ?? '') }
+        : undefined
+      : matchTemplate(route.resource, event.path ?? '');
+    if (!params) continue;
+    if (route.method !== method) continue;
+    const fromEvent = Object.fromEntries(Object.entries(event.pathParameters ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    return { route, params: { ...params, ...fromEvent }, pathKnown: true };
+  }
+  const pathKnown = routes.some((r) => (event.resource ? r.resource === event.resource : matchTemplate(r.resource, event.path ?? '') !== undefined));
+  return { params: {}, pathKnown };
+}
+
+export function zodIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({ field: issue.path.length ? issue.path.map(String).join('.') : 'body', reason: issue.message }));
+}
+
+/** Parses a value with a schema; a failure is a 400 naming every bad field. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, prefix?: string): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = zodIssues(result.error).map((i) => ({ ...i, field: prefix ? (i.field === 'body' ? prefix : `${prefix}.${i.field}`) : i.field }));
+  const [first, ...more] = issues;
+  throw badRequest(first!.field, first!.reason, more);
+}
+
+/** The JSON body of a request, size-limited, parsed with `schema`. */
+export function parseBody<S extends z.ZodType>(event: ApiEvent, schema: S): z.infer<S> {
+  let raw = event.body ?? '';
+  if (event.isBase64Encoded) raw = Buffer.from(raw, 'base64').toString('utf8');
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
+    throw new HttpError(413, 'too_large', `body: larger than ${MAX_BODY_BYTES} bytes`, [{ field: 'body', reason: `larger than ${MAX_BODY_BYTES} bytes` }]);
+  }
+  let value: unknown;
+  try {
+    value = raw.trim() === '' ? undefined : JSON.parse(raw);
+  } catch {
+    throw badRequest('body', 'is not valid JSON');
+  }
+  return parseWith(schema, value);
+}
+
+function errorResult(error: HttpError): ApiResult {
+  const body: Record<string, unknown> = { code: error.code, message: error.message };
+  if (error.issues.length) body.issues = error.issues;
+  return json(error.status, { error: body }, error.headers);
+}
+
+/** PostgreSQL errors that mean "try again later" rather than "bug": connection loss, read-only writer. */
+function isTransientDatabaseError(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  if (!e || typeof e !== 'object') return false;
+  if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P02', '57P03', '25006', '08000', '08001', '08006', '40001', '40P01'].includes(e.code)) return true;
+  return /timeout exceeded when trying to connect|Connection terminated/i.test(e.message ?? '');
+}
+
+export interface RouterOptions {
+  routes: Route[];
+  log: Log;
+  /** Checked before any route with `writes: true`. */
+  writesPaused?: () => Promise<{ paused: boolean; retryAfterSeconds: number }>;
+}
+
+/** A Lambda handler serving `routes`: authorisation, maintenance, errors and one log line per request. */
+export function createApiHandler(options: RouterOptions): ApiHandler {
+  const { routes, log } = options;
+  return async (event, context) => {
+    const started = Date.now();
+    const requestId = event.requestContext?.requestId ?? context?.awsRequestId;
+    let result: ApiResult;
+    let route: Route | undefined;
+    try {
+      const found = findRoute(routes, event);
+      route = found.route;
+      if (!route) throw found.pathKnown ? new HttpError(405, 'method_not_allowed', `${event.httpMethod} is not allowed here`) : new HttpError(404, 'not_found', 'no such route');
+      const identity = identityFromClaims(event.requestContext?.authorizer?.claims);
+      if (route.access !== 'public' && !identity) throw unauthorised();
+      if (route.access === 'admin' && !identity?.isAdmin) throw forbidden();
+      if (route.writes && options.writesPaused) {
+        const state = await options.writesPaused();
+        if (state.paused) {
+          throw new HttpError(503, 'writes_paused', 'the café is switching regions; try again shortly', [], { 'Retry-After': String(state.retryAfterSeconds) });
+        }
+      }
+      const query = Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      result = await route.handle({ event, params: found.params, query, identity });
+    } catch (error) {
+      if (error instanceof HttpError) {
+        result = errorResult(error);
+      } else if (isTransientDatabaseError(error)) {
+        log.warn('database unavailable', { error: { name: (error as Error).name, code: (error as { code?: string }).code, message: (error as Error).message } });
+        result = errorResult(new HttpError(503, 'unavailable', 'the database is unavailable; try again shortly', [], { 'Retry-After': '5' }));
+      } else {
+        log.error('request failed', { error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
+        result = json(500, { error: { code: 'internal', message: 'internal error', requestId } });
+      }
+    }
+    log.info('request', { method: event.httpMethod, resource: route?.resource ?? event.resource ?? event.path, status: result.statusCode, ms: Date.now() - started, requestId });
+    return result;
+  };
+}
+
+/** The router's maintenance check over the control table's switch. */
+export function writesPausedFrom(control: ControlPort) {
+  return async () => {
+    const state = await control.maintenance();
+    return { paused: state.writesPaused, retryAfterSeconds: state.retryAfterSeconds };
+  };
+}
