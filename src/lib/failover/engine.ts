@@ -1,0 +1,375 @@
+/**
+ * The drill's steps, run in order from the first one not yet done in the journal. Each step is
+ * idempotent (it looks before it acts), timed, and records the AWS request ids of its calls; the
+ * journal is saved when a step starts and when it ends.
+ *
+ * Safety: traffic moves only after the database reports the target as the only writer; a step that
+ * times out stops the drill with the way back; writes stay paused until the new region is verified.
+ */
+import { errorMessage } from '../errors';
+import type { Output } from '../ui/output';
+import { STEP_IDS, type Journal, type JournalStore, type StepId, type StepRecord } from './journal';
+import type { AwsCall, Canary, FailoverPorts, GlobalClusterState } from './ports';
+import type { RegionTopology } from './topology';
+
+export interface DrillSettings {
+  lagThresholdMs: number;
+  /** Time resolvers may keep the old answer after Route 53 flips (the record TTL). */
+  ttlMs: number;
+  switchTimeoutMs: number;
+  trafficTimeoutMs: number;
+  verifyTimeoutMs: number;
+  flagTimeoutMs: number;
+  httpTimeoutMs: number;
+  /** Polling starts fast and backs off to maxMs. */
+  poll: { initialMs: number; maxMs: number };
+}
+
+export const DEFAULT_SETTINGS: DrillSettings = {
+  lagThresholdMs: 1_000,
+  ttlMs: 60_000,
+  switchTimeoutMs: 15 * 60_000,
+  trafficTimeoutMs: 5 * 60_000,
+  verifyTimeoutMs: 5 * 60_000,
+  flagTimeoutMs: 60_000,
+  httpTimeoutMs: 5_000,
+  poll: { initialMs: 250, maxMs: 2_000 },
+};
+
+/** A step waited longer than its timeout. */
+export class StepTimeout extends Error {
+  override readonly name = 'StepTimeout';
+}
+
+/** Ctrl-C: the drill stops between two calls and can be resumed. */
+export class Interrupted extends Error {
+  override readonly name = 'Interrupted';
+}
+
+export const STEP_TITLES: Record<StepId, string> = {
+  canary: 'write a canary in the current primary',
+  'pause-writes': 'pause writes (maintenance flag)',
+  'switch-database': 'switch the database writer',
+  'move-traffic': 'move traffic (Route 53)',
+  'wait-ttl': 'wait out the DNS TTL',
+  verify: 'verify end to end',
+  'resume-writes': 'resume writes',
+  'check-canary': 'write in the new primary, read the canaries',
+};
+
+interface StepContext {
+  record: StepRecord;
+  call<T extends AwsCall | undefined>(call: T): T;
+  /** Something that did not go as planned but does not stop the drill. */
+  deviate(text: string): void;
+}
+
+export interface Engine {
+  journal: Journal;
+  ports: FailoverPorts;
+  store: JournalStore;
+  out: Output;
+  settings: DrillSettings;
+  signal?: AbortSignal;
+}
+
+/** Polls `check` until it returns a value, backing off from poll.initialMs to poll.maxMs. */
+export async function pollUntil<T>(engine: Pick<Engine, 'ports' | 'settings' | 'signal'>, what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
+  const { clock } = engine.ports;
+  const deadline = clock.now() + timeoutMs;
+  let delay = engine.settings.poll.initialMs;
+  for (;;) {
+    if (engine.signal?.aborted) throw new Interrupted('interrupted');
+    const value = await check();
+    if (value !== undefined) return value;
+    const left = deadline - clock.now();
+    if (left <= 0) throw new StepTimeout(`${what}: not done after ${Math.round(timeoutMs / 1000)} s`);
+    await clock.sleep(Math.min(delay, left));
+    delay = Math.min(delay * 2, engine.settings.poll.maxMs);
+  }
+}
+
+const sides = (j: Journal) => ({ source: j.topology[j.from], target: j.topology[j.to] });
+const elapsed = (j: Journal, at: number) => `+${((at - j.startedAt) / 1000).toFixed(1)} s`;
+
+/** Runs every step not yet done; returns the journal as it ends (completed, stopped or interrupted). */
+export async function runSteps(engine: Engine): Promise<Journal> {
+  const { journal, ports, store, out } = engine;
+  journal.state = 'running';
+  for (const id of STEP_IDS) {
+    const previous = journal.steps.find((s) => s.id === id);
+    if (previous?.status === 'done') continue;
+    if (engine.signal?.aborted) return interrupt(engine, id);
+    const record: StepRecord = { id, status: 'running', startedAt: ports.clock.now(), requestIds: [] };
+    journal.steps = [...journal.steps.filter((s) => s.id !== id), record];
+    await store.save(journal);
+    out.progress(`${elapsed(journal, record.startedAt)}  ${id}: ${STEP_TITLES[id]}${previous ? ' (again, after a stop)' : ''}`);
+    const ctx: StepContext = {
+      record,
+      call: (call) => {
+        if (call?.requestId) record.requestIds.push(call.requestId);
+        return call;
+      },
+      deviate: (text) => {
+        journal.deviations.push(`${id}: ${text}`);
+        out.warn(text);
+      },
+    };
+    try {
+      record.detail = await STEPS[id](engine, ctx);
+    } catch (error) {
+      if (error instanceof Interrupted) return interrupt(engine, id);
+      record.status = 'failed';
+      record.endedAt = ports.clock.now();
+      record.error = errorMessage(error);
+      journal.state = 'stopped';
+      journal.stop = { step: id, reason: record.error, rollback: rollbackAdvice(journal, id) };
+      await store.save(journal);
+      out.warn(`${id} failed: ${record.error}`);
+      return journal;
+    }
+    record.status = 'done';
+    record.endedAt = ports.clock.now();
+    await store.save(journal);
+    out.progress(`${elapsed(journal, record.endedAt)}  ${id}: ${record.detail} (${((record.endedAt - record.startedAt) / 1000).toFixed(1)} s)`);
+  }
+  journal.state = 'completed';
+  delete journal.stop;
+  await store.save(journal);
+  return journal;
+}
+
+async function interrupt(engine: Engine, step: StepId): Promise<Journal> {
+  engine.journal.state = 'interrupted';
+  engine.journal.stop = { step, reason: 'interrupted', rollback: rollbackAdvice(engine.journal, step) };
+  await engine.store.save(engine.journal);
+  return engine.journal;
+}
+
+/** What a person can do when the drill stops at `step`. */
+export function rollbackAdvice(journal: Journal, step: StepId): string {
+  const { source, target } = sides(journal);
+  const env = `--env ${journal.environment}`;
+  const done = (id: StepId) => journal.steps.some((s) => s.id === id && s.status === 'done');
+  if (!done('switch-database')) {
+    const dbNote =
+      step === 'switch-database'
+        ? `The database switch may still finish in AWS: check \`aws rds describe-global-clusters --global-cluster-identifier ${journal.topology.globalClusterId} --region ${target.region}\`. `
+        : '';
+    return `${dbNote}DNS was not moved. Run \`cafe-ops failover ${env} --resume\` to continue, or \`cafe-ops failover ${env} --abort\` to resume writes in ${source.region} and restore DNS.`;
+  }
+  return (
+    `The database writer is now in ${target.region}. Fix the cause and run \`cafe-ops failover ${env} --resume\` to finish; ` +
+    `or run \`cafe-ops failover ${env} --abort\` (resumes writes, keeps traffic with the writer) and then \`cafe-ops failover ${env} --to ${journal.from}\` to switch back.`
+  );
+}
+
+type Step = (engine: Engine, ctx: StepContext) => Promise<string>;
+
+async function writeCanary(engine: Engine, ctx: StepContext, region: RegionTopology, seq: number): Promise<Canary> {
+  const { journal, ports } = engine;
+  const canary: Canary = { id: `canary#${journal.drillId}#${seq}`, drillId: journal.drillId, seq, region: region.region, writtenAt: ports.clock.now() };
+  const call = ctx.call(await ports.tables.putCanary(region.region, journal.topology.controlTable!, canary));
+  journal.canaries = [...journal.canaries.filter((c) => c.seq !== seq), { ...canary, ...(call.requestId ? { requestId: call.requestId } : {}) }];
+  return canary;
+}
+
+/** In unplanned mode the source region may be gone: what fails there is a deviation, not a stop. */
+async function inSource<T>(engine: Engine, ctx: StepContext, what: string, action: () => Promise<T>): Promise<T | undefined> {
+  if (engine.journal.mode === 'planned') return action();
+  try {
+    return await action();
+  } catch (error) {
+    ctx.deviate(`${what} in ${sides(engine.journal).source.region} failed (${errorMessage(error)}); continuing, the region may be down`);
+    return undefined;
+  }
+}
+
+function describeWriter(gc: GlobalClusterState | undefined): string | undefined {
+  return gc?.members.find((m) => m.isWriter)?.clusterArn;
+}
+
+const STEPS: Record<StepId, Step> = {
+  canary: async (engine, ctx) => {
+    const { source } = sides(engine.journal);
+    const canary = await inSource(engine, ctx, 'canary write', () => writeCanary(engine, ctx, source, 1));
+    return canary ? `canary 1 written in ${source.region}` : 'no canary written (source unreachable)';
+  },
+
+  'pause-writes': async (engine, ctx) => {
+    const { journal, ports, settings } = engine;
+    const { source, target } = sides(journal);
+    const table = journal.topology.controlTable!;
+    const pause = { paused: true, drillId: journal.drillId, at: ports.clock.now() };
+    const regions: string[] = [];
+    if (journal.mode === 'planned') {
+      ctx.call(await ports.tables.setWritesPaused(source.region, table, pause));
+      regions.push(source.region, target.region);
+    } else {
+      // The lost region may still take writes: pause it if it answers, and pause the target so
+      // nothing writes there while it is promoted.
+      if (await inSource(engine, ctx, 'pausing writes', async () => ctx.call(await ports.tables.setWritesPaused(source.region, table, pause)))) regions.push(source.region);
+      ctx.call(await ports.tables.setWritesPaused(target.region, table, pause));
+      regions.push(target.region);
+    }
+    await pollUntil(engine, 'maintenance flag visible in every region', settings.flagTimeoutMs, async () => {
+      const seen = await Promise.all(regions.map((r) => ports.tables.writesPaused(r, table)));
+      return seen.every(Boolean) ? true : undefined;
+    });
+    journal.writesPausedAt ??= ports.clock.now();
+    return `writes paused, flag seen in ${regions.join(' and ')}`;
+  },
+
+  'switch-database': async (engine, ctx) => {
+    const { journal, ports, settings } = engine;
+    const { source, target } = sides(journal);
+    const globalId = journal.topology.globalClusterId!;
+    const targetArn = target.clusterArn!;
+    const before = ctx.call(await ports.database.describeGlobalCluster(target.region, globalId));
+    if (!before) throw new Error(`global cluster ${globalId} not found from ${target.region}`);
+    let action = 'already switched';
+    const alreadyWriter = describeWriter(before) === targetArn && !before.failover;
+    const underWay = before.failover && before.failover.toClusterArn === targetArn;
+    if (!alreadyWriter && !underWay) {
+      const end = ports.clock.now();
+      try {
+        journal.lagBeforeSwitch = ctx.call(await ports.metrics.replicationLag(target.region, target.clusterId!, end - 60_000, end));
+      } catch (error) {
+        ctx.deviate(`could not read the replication lag before the switch: ${errorMessage(error)}`);
+      }
+      // The last write the source takes before the switch: whether it arrives measures the RPO.
+      await inSource(engine, ctx, 'canary write', () => writeCanary(engine, ctx, source, 2));
+      if (journal.mode === 'planned') {
+        ctx.call(await ports.database.switchover(target.region, globalId, targetArn));
+        action = `SwitchoverGlobalCluster to ${target.region}`;
+      } else {
+        ctx.call(await ports.database.failover(target.region, globalId, targetArn));
+        action = `FailoverGlobalCluster (AllowDataLoss) to ${target.region}`;
+      }
+      await engine.store.save(journal);
+    } else if (underWay) {
+      action = 'switch already under way';
+    }
+    const after = await pollUntil(engine, `${target.region} to become the writer`, settings.switchTimeoutMs, async () => {
+      const gc = await ports.database.describeGlobalCluster(target.region, globalId);
+      if (!gc || gc.failover || gc.status !== 'available') return undefined;
+      return describeWriter(gc) === targetArn ? gc : undefined;
+    });
+    ctx.call(after);
+    const writers = after.members.filter((m) => m.isWriter);
+    if (writers.length !== 1) throw new Error(`global cluster reports ${writers.length} writers after the switch`);
+    return `${action}; ${target.region} is the only writer`;
+  },
+
+  'move-traffic': async (engine, ctx) => {
+    const { journal, ports, settings } = engine;
+    const { target } = sides(journal);
+    const { primary, secondary } = journal.topology;
+    // Never move traffic unless the database switch has succeeded.
+    const gc = ctx.call(await ports.database.describeGlobalCluster(target.region, journal.topology.globalClusterId!));
+    if (describeWriter(gc) !== target.clusterArn || gc?.failover) throw new Error(`refusing to move traffic: ${target.region} is not the database writer`);
+    const primaryCheck = primary.healthCheckId!;
+    const secondaryCheck = secondary.healthCheckId!;
+    if (!journal.healthChecksBefore) {
+      const before = await Promise.all([primaryCheck, secondaryCheck].map(async (id) => ctx.call(await ports.dns.getHealthCheck(id))));
+      journal.healthChecksBefore = before.filter((c) => c !== undefined).map((c) => ({ id: c.id, inverted: c.inverted, disabled: c.disabled }));
+      await engine.store.save(journal);
+    }
+    // The API's PRIMARY failover record follows the primary health check: forcing it unhealthy
+    // (Disabled + Inverted) sends api.<domain> to the SECONDARY record; restoring it sends it back.
+    const forcePrimary = journal.to === 'secondary';
+    ctx.call(await ports.dns.setHealthCheck(primaryCheck, { inverted: forcePrimary, disabled: forcePrimary }));
+    const secondaryNow = await ports.dns.getHealthCheck(secondaryCheck);
+    if (secondaryNow && (secondaryNow.disabled || secondaryNow.inverted)) {
+      ctx.call(await ports.dns.setHealthCheck(secondaryCheck, { inverted: false, disabled: false }));
+      ctx.deviate(`the secondary health check was forced (${secondaryNow.disabled ? 'disabled' : ''}${secondaryNow.inverted ? ' inverted' : ''}); restored`);
+    }
+    const applied = ctx.call(await ports.dns.getHealthCheck(primaryCheck));
+    if (!applied || applied.inverted !== forcePrimary || applied.disabled !== forcePrimary) throw new Error(`health check ${primaryCheck} did not take the new settings`);
+    if (!forcePrimary) {
+      await pollUntil(engine, `Route 53 checkers to see ${primary.region} healthy`, settings.trafficTimeoutMs, async () => {
+        const status = await ports.dns.healthCheckStatus(primaryCheck);
+        return status.total > 0 && status.healthy * 2 > status.total ? ctx.call(status) : undefined;
+      });
+      return `primary health check ${primaryCheck} restored and healthy: ${journal.topology.apiDomain} returns to ${primary.region}`;
+    }
+    return `primary health check ${primaryCheck} forced unhealthy: ${journal.topology.apiDomain} fails over to ${secondary.region}`;
+  },
+
+  'wait-ttl': async (engine) => {
+    const { journal, ports } = engine;
+    const until = (journal.steps.find((s) => s.id === 'move-traffic')?.endedAt ?? ports.clock.now()) + journal.settings.ttlMs;
+    const left = until - ports.clock.now();
+    if (left > 0) await ports.clock.sleep(left);
+    return `waited ${Math.round(journal.settings.ttlMs / 1000)} s TTL`;
+  },
+
+  verify: async (engine, ctx) => {
+    const { journal, ports, settings } = engine;
+    const { target } = sides(journal);
+    const publicHealth = `https://${journal.topology.apiDomain}/health`;
+    let lastSeen = 'no answer';
+    const served = await pollUntil(engine, `${publicHealth} to answer from ${target.region}`, settings.verifyTimeoutMs, async () => {
+      try {
+        const response = await ports.http.get(publicHealth, settings.httpTimeoutMs);
+        const region = regionOfHealth(response.body);
+        lastSeen = `${response.status}${region ? ` from ${region}` : ''}`;
+        if (response.status !== 200) return undefined;
+        if (region === undefined) return 'unknown';
+        return region === target.region ? region : undefined;
+      } catch (error) {
+        lastSeen = errorMessage(error);
+        return undefined;
+      }
+    }).catch((error: unknown) => {
+      if (error instanceof StepTimeout) throw new StepTimeout(`${publicHealth} did not answer from ${target.region} within ${Math.round(settings.verifyTimeoutMs / 1000)} s (last: ${lastSeen})`);
+      throw error;
+    });
+    if (served === 'unknown') ctx.deviate(`${publicHealth} does not say which region answered; traffic movement is not proven`);
+    const regional = await ports.http.get(target.healthUrl!, settings.httpTimeoutMs);
+    if (regional.status !== 200) throw new Error(`${target.healthUrl} answered ${regional.status}`);
+    const read = await ports.http.get(`https://${journal.topology.apiDomain}/menu`, settings.httpTimeoutMs);
+    if (read.status !== 200) throw new Error(`read check GET https://${journal.topology.apiDomain}/menu answered ${read.status}`);
+    return `${publicHealth} and ${target.healthUrl} answer from ${target.region}; GET /menu 200`;
+  },
+
+  'resume-writes': async (engine, ctx) => {
+    const { journal, ports, settings } = engine;
+    const { source, target } = sides(journal);
+    const table = journal.topology.controlTable!;
+    ctx.call(await ports.tables.setWritesPaused(target.region, table, { paused: false, drillId: journal.drillId, at: ports.clock.now() }));
+    const regions = journal.mode === 'planned' ? [target.region, source.region] : [target.region];
+    await pollUntil(engine, 'maintenance flag cleared in every region', settings.flagTimeoutMs, async () => {
+      const seen = await Promise.all(regions.map((r) => ports.tables.writesPaused(r, table)));
+      return seen.some(Boolean) ? undefined : true;
+    });
+    journal.writesResumedAt = ports.clock.now();
+    return `writes resumed in ${regions.join(' and ')}`;
+  },
+
+  'check-canary': async (engine, ctx) => {
+    const { journal, ports } = engine;
+    const { source, target } = sides(journal);
+    const table = journal.topology.controlTable!;
+    const written = await writeCanary(engine, ctx, target, 3);
+    const readBack = await ports.tables.getCanary(target.region, table, written.id);
+    if (!readBack) throw new Error(`canary 3 written in ${target.region} cannot be read back`);
+    journal.firstWriteAt ??= written.writtenAt;
+    const fromSource = journal.canaries.filter((c) => c.region === source.region).sort((a, b) => a.seq - b.seq);
+    const found = await Promise.all(fromSource.map(async (c) => ({ seq: c.seq, present: Boolean(await ports.tables.getCanary(target.region, table, c.id)) })));
+    journal.canaryCheck = { present: found.filter((f) => f.present).map((f) => f.seq), missing: found.filter((f) => !f.present).map((f) => f.seq) };
+    if (fromSource.length === 0) return `canary 3 written in ${target.region}; no canary from ${source.region} to look for`;
+    return `canary 3 written in ${target.region}; from ${source.region}: ${journal.canaryCheck.present.length} of ${fromSource.length} canaries arrived`;
+  },
+};
+
+/** The region a /health answer reports (JSON `region`), if any. */
+export function regionOfHealth(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as { region?: unknown; awsRegion?: unknown };
+    const region = parsed.region ?? parsed.awsRegion;
+    return typeof region === 'string' ? region : undefined;
+  } catch {
+    return undefined;
+  }
+}

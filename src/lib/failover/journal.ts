@@ -1,0 +1,139 @@
+/**
+ * The drill's journal: written after every step (and at the start of each), so that after a crash
+ * or Ctrl-C `--resume` continues from the last completed step and `--abort` knows what to undo.
+ * Kept in .cafe-ops/failover/<env>.json (not committed), written atomically.
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { UserError } from '../errors';
+import type { Canary, LagReading } from './ports';
+import type { Mode, PreflightCheck } from './preflight';
+import type { Side, Topology } from './topology';
+
+export const STEP_IDS = ['canary', 'pause-writes', 'switch-database', 'move-traffic', 'wait-ttl', 'verify', 'resume-writes', 'check-canary'] as const;
+export type StepId = (typeof STEP_IDS)[number];
+
+export interface StepRecord {
+  id: StepId;
+  status: 'running' | 'done' | 'failed';
+  startedAt: number;
+  endedAt?: number;
+  requestIds: string[];
+  /** What the step did, for people. */
+  detail?: string;
+  error?: string;
+}
+
+export interface Journal {
+  version: 1;
+  drillId: string;
+  environment: string;
+  mode: Mode;
+  from: Side;
+  to: Side;
+  sourceRegion: string;
+  targetRegion: string;
+  state: 'running' | 'interrupted' | 'stopped' | 'completed' | 'aborted';
+  /** Invocation of the drill (before preflight). */
+  startedAt: number;
+  preflightEndedAt: number;
+  /** When the plan was confirmed: time spent at the prompt is not counted in the RTO. */
+  confirmedAt: number;
+  topology: Topology;
+  preflight: PreflightCheck[];
+  settings: { lagThresholdMs: number; ttlMs: number };
+  steps: StepRecord[];
+  canaries: (Canary & { requestId?: string })[];
+  /** Lag read right before the database switch. */
+  lagBeforeSwitch?: LagReading;
+  /** The source region's health check as it was before the drill moved traffic (for --abort). */
+  healthChecksBefore?: { id: string; inverted: boolean; disabled: boolean }[];
+  writesPausedAt?: number;
+  writesResumedAt?: number;
+  /** First successful write in the new primary (end of the RTO). */
+  firstWriteAt?: number;
+  canaryCheck?: { present: number[]; missing: number[] };
+  deviations: string[];
+  stop?: { step: StepId; reason: string; rollback: string };
+  abort?: { at: number; actions: string[]; advice?: string };
+  /** Times the drill was resumed. */
+  resumedAt: number[];
+}
+
+export interface JournalStore {
+  load(environment: string): Promise<Journal | undefined>;
+  save(journal: Journal): Promise<void>;
+  /** Writes the drill report next to the journal; returns the paths written. */
+  writeReport(journal: Journal, markdown: string, json: unknown): Promise<string[]>;
+}
+
+export const JOURNAL_DIR = '.cafe-ops/failover';
+
+export function fileJournalStore(cwd = process.cwd()): JournalStore {
+  const dir = resolve(cwd, JOURNAL_DIR);
+  const pathOf = (environment: string) => join(dir, `${environment}.json`);
+  const write = async (path: string, text: string) => {
+    await mkdir(dir, { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    await writeFile(tmp, text, { mode: 0o600 });
+    await rename(tmp, path);
+  };
+  return {
+    load: async (environment) => {
+      let text: string;
+      try {
+        text = await readFile(pathOf(environment), 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
+      try {
+        const journal = JSON.parse(text) as Journal;
+        if (journal.version !== 1 || !Array.isArray(journal.steps)) throw new Error('unknown format');
+        return journal;
+      } catch (error) {
+        throw new UserError(`${JOURNAL_DIR}/${environment}.json is not a readable drill journal (${(error as Error).message})`, 'move it aside to start a new drill');
+      }
+    },
+    save: (journal) => write(pathOf(journal.environment), `${JSON.stringify(journal, null, 2)}\n`),
+    writeReport: async (journal, markdown, json) => {
+      const base = join(dir, `${journal.environment}-${journal.drillId}`);
+      await write(`${base}.md`, markdown);
+      await write(`${base}.json`, `${JSON.stringify(json, null, 2)}\n`);
+      return [`${JOURNAL_DIR}/${journal.environment}-${journal.drillId}.md`, `${JOURNAL_DIR}/${journal.environment}-${journal.drillId}.json`];
+    },
+  };
+}
+
+/** A journal store in memory, for tests; keeps every saved version. */
+export function memoryJournalStore() {
+  const saved: Journal[] = [];
+  const reports: { markdown: string; json: unknown }[] = [];
+  const latest = new Map<string, Journal>();
+  const store: JournalStore = {
+    load: async (environment) => {
+      const j = latest.get(environment);
+      return j ? (structuredClone(j) as Journal) : undefined;
+    },
+    save: async (journal) => {
+      const copy = structuredClone(journal) as Journal;
+      saved.push(copy);
+      latest.set(journal.environment, copy);
+    },
+    writeReport: async (journal, markdown, json) => {
+      reports.push({ markdown, json });
+      return [`memory:${journal.drillId}.md`];
+    },
+  };
+  return {
+    store,
+    saved,
+    reports,
+    /** Replaces the current journal, e.g. with an earlier version to simulate a crash at that point. */
+    put: (journal: Journal) => latest.set(journal.environment, structuredClone(journal) as Journal),
+  };
+}
+
+export function isFinished(journal: Journal): boolean {
+  return journal.state === 'completed' || journal.state === 'aborted';
+}

@@ -1,0 +1,138 @@
+/**
+ * Narrow interfaces the failover drill works through. src/lib/failover/aws.ts and http.ts implement
+ * them with the AWS SDK and fetch; tests drive the drill with in-memory fakes and fake time.
+ * Every call that reaches AWS returns the request id, so the drill's journal can name each call.
+ */
+
+/** What an AWS call returns for the record: its request id. */
+export interface AwsCall {
+  requestId?: string;
+}
+
+export interface StackState {
+  status: string;
+  outputs: Record<string, string>;
+  parameters: Record<string, string>;
+}
+
+export interface StacksPort {
+  /** undefined when the stack does not exist. */
+  describe(region: string, stackName: string): Promise<StackState | undefined>;
+}
+
+export interface GlobalClusterMember {
+  clusterArn: string;
+  isWriter: boolean;
+  /** `connected` or `pending-resync` (secondaries only). */
+  synchronizationStatus?: string;
+}
+
+export interface GlobalClusterState extends AwsCall {
+  id: string;
+  status: string;
+  members: GlobalClusterMember[];
+  /** Present while a switchover or failover is under way. */
+  failover?: { status: string; fromClusterArn?: string; toClusterArn?: string; dataLossAllowed?: boolean };
+}
+
+/** The Aurora global database (RDS). Calls go to the region given, normally the target region. */
+export interface DatabasePort {
+  describeGlobalCluster(region: string, globalClusterId: string): Promise<GlobalClusterState | undefined>;
+  /** Planned: SwitchoverGlobalCluster (waits for the secondary to catch up, no data loss). */
+  switchover(region: string, globalClusterId: string, targetClusterArn: string): Promise<AwsCall>;
+  /** Unplanned: FailoverGlobalCluster with AllowDataLoss (as when the primary region is lost). */
+  failover(region: string, globalClusterId: string, targetClusterArn: string): Promise<AwsCall>;
+}
+
+export interface LagReading extends AwsCall {
+  /** Largest AuroraGlobalDBReplicationLag in the window, milliseconds; undefined without datapoints. */
+  replicationLagMs?: number;
+  /** Largest AuroraGlobalDBRPOLag in the window, milliseconds; undefined without datapoints. */
+  rpoLagMs?: number;
+}
+
+export interface MetricsPort {
+  /** Aurora global database lag of a secondary cluster, read from CloudWatch in its region. */
+  replicationLag(region: string, clusterId: string, startMs: number, endMs: number): Promise<LagReading>;
+}
+
+export interface HealthCheckConfig extends AwsCall {
+  id: string;
+  inverted: boolean;
+  disabled: boolean;
+  fqdn?: string;
+}
+
+export interface HealthCheckStatus extends AwsCall {
+  /** Route 53 checkers reporting success, out of total. */
+  healthy: number;
+  total: number;
+}
+
+export interface DnsPort {
+  /** undefined when no such health check exists. */
+  getHealthCheck(id: string): Promise<HealthCheckConfig | undefined>;
+  healthCheckStatus(id: string): Promise<HealthCheckStatus>;
+  /** Sets Inverted and Disabled of a health check (both true: Route 53 treats it as unhealthy whatever the endpoint says). */
+  setHealthCheck(id: string, settings: { inverted: boolean; disabled: boolean }): Promise<AwsCall>;
+}
+
+export interface TableReplicas extends AwsCall {
+  status: string;
+  replicas: { region: string; status: string }[];
+}
+
+/** A record written in one region and looked for in another, to measure data loss. */
+export interface Canary {
+  id: string;
+  drillId: string;
+  seq: number;
+  region: string;
+  writtenAt: number;
+}
+
+export interface TablesPort {
+  /** DescribeTable in a region; undefined when the table does not exist there. */
+  describeReplicas(region: string, table: string): Promise<TableReplicas | undefined>;
+  /** The maintenance item of the control table the API honours (writes answered 503 while paused). */
+  setWritesPaused(region: string, table: string, pause: { paused: boolean; drillId: string; at: number }): Promise<AwsCall>;
+  writesPaused(region: string, table: string): Promise<boolean>;
+  putCanary(region: string, table: string, canary: Canary): Promise<AwsCall>;
+  getCanary(region: string, table: string, id: string): Promise<Canary | undefined>;
+}
+
+export interface HttpResponse {
+  status: number;
+  body: string;
+}
+
+export interface HttpPort {
+  /** GET with a timeout; rejects on network errors and timeouts. */
+  get(url: string, timeoutMs: number): Promise<HttpResponse>;
+}
+
+export interface SecretsPort {
+  secretExists(region: string, arn: string): Promise<boolean>;
+  keyEnabled(region: string, arn: string): Promise<boolean>;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export interface FailoverPorts {
+  stacks: StacksPort;
+  database: DatabasePort;
+  metrics: MetricsPort;
+  dns: DnsPort;
+  tables: TablesPort;
+  http: HttpPort;
+  secrets: SecretsPort;
+  clock: Clock;
+}

@@ -1,0 +1,191 @@
+/**
+ * The drill report, from the journal alone: scope, preflight, a timeline of steps with request ids,
+ * measured RTO and RPO (and how each was measured), the lag before the switch, deviations. As JSON
+ * (the --json contract), Markdown (with a Mermaid Gantt chart) and a timeline drawn in the terminal.
+ */
+import { STEP_IDS, type Journal } from './journal';
+import { STEP_TITLES } from './engine';
+import type { PreflightCheck } from './preflight';
+
+export interface TimelineEntry {
+  step: string;
+  title: string;
+  status: 'done' | 'failed' | 'running' | 'not started';
+  startedAt?: string;
+  endedAt?: string;
+  /** Milliseconds from the start of the drill. */
+  offsetMs?: number;
+  durationMs?: number;
+  requestIds: string[];
+  detail?: string;
+  error?: string;
+}
+
+export interface DrillReport {
+  drillId: string;
+  environment: string;
+  mode: Journal['mode'];
+  from: { role: Journal['from']; region: string };
+  to: { role: Journal['to']; region: string };
+  state: Journal['state'];
+  ok: boolean;
+  globalClusterId?: string;
+  startedAt: string;
+  preflight: PreflightCheck[];
+  timeline: TimelineEntry[];
+  rto: {
+    /** Drill start → first successful write in the new primary; undefined until that write. */
+    ms?: number;
+    detectionMs: number;
+    recoveryMs?: number;
+    /** Time at the confirmation prompt, left out of the RTO. */
+    promptMs: number;
+    method: string;
+  };
+  rpo: {
+    ms?: number;
+    /** From the canaries: the newest write made in the old primary that the new one lacks. */
+    canaryMs?: number;
+    /** true when no canary arrived: the canary figure is then a lower bound. */
+    canaryLowerBound?: boolean;
+    canaries: { written: number[]; arrived: number[]; missing: number[] };
+    /** Aurora's own measurement: 0 for a switchover, AuroraGlobalDBRPOLag before a failover. */
+    auroraMs?: number;
+    method: string;
+  };
+  lagBeforeSwitch?: { replicationLagMs?: number; rpoLagMs?: number };
+  writesPausedMs?: number;
+  deviations: string[];
+  stop?: Journal['stop'];
+  abort?: Journal['abort'];
+  resumed: number;
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+export function buildReport(journal: Journal): DrillReport {
+  const timeline = STEP_IDS.map((id): TimelineEntry => {
+    const s = journal.steps.find((step) => step.id === id);
+    if (!s) return { step: id, title: STEP_TITLES[id], status: 'not started', requestIds: [] };
+    return {
+      step: id,
+      title: STEP_TITLES[id],
+      status: s.status,
+      startedAt: iso(s.startedAt)!,
+      ...(s.endedAt !== undefined ? { endedAt: iso(s.endedAt)!, durationMs: s.endedAt - s.startedAt } : {}),
+      offsetMs: s.startedAt - journal.startedAt,
+      requestIds: s.requestIds,
+      ...(s.detail ? { detail: s.detail } : {}),
+      ...(s.error ? { error: s.error } : {}),
+    };
+  });
+  const detectionMs = journal.preflightEndedAt - journal.startedAt;
+  const promptMs = journal.confirmedAt - journal.preflightEndedAt;
+  const recoveryMs = journal.firstWriteAt !== undefined ? journal.firstWriteAt - journal.confirmedAt : undefined;
+
+  const source = journal.canaries.filter((c) => c.region === journal.sourceRegion).sort((a, b) => a.seq - b.seq);
+  const present = journal.canaryCheck?.present ?? [];
+  const missing = journal.canaryCheck?.missing ?? [];
+  let canaryMs: number | undefined;
+  let canaryLowerBound = false;
+  if (journal.canaryCheck && source.length) {
+    const last = source[source.length - 1]!;
+    const newest = [...source].reverse().find((c) => present.includes(c.seq));
+    if (newest === last) canaryMs = 0;
+    else if (newest) canaryMs = last.writtenAt - newest.writtenAt;
+    else {
+      canaryMs = last.writtenAt - source[0]!.writtenAt;
+      canaryLowerBound = true;
+    }
+  }
+  const auroraMs = journal.mode === 'planned' ? (journal.steps.some((s) => s.id === 'switch-database' && s.status === 'done') ? 0 : undefined) : (journal.lagBeforeSwitch?.rpoLagMs ?? journal.lagBeforeSwitch?.replicationLagMs);
+  const figures = [canaryMs, auroraMs].filter((v): v is number => v !== undefined);
+  const ok = journal.state === 'completed';
+  return {
+    drillId: journal.drillId,
+    environment: journal.environment,
+    mode: journal.mode,
+    from: { role: journal.from, region: journal.sourceRegion },
+    to: { role: journal.to, region: journal.targetRegion },
+    state: journal.state,
+    ok,
+    ...(journal.topology.globalClusterId ? { globalClusterId: journal.topology.globalClusterId } : {}),
+    startedAt: iso(journal.startedAt)!,
+    preflight: journal.preflight,
+    timeline,
+    rto: {
+      ...(recoveryMs !== undefined ? { ms: detectionMs + recoveryMs, recoveryMs } : {}),
+      detectionMs,
+      promptMs,
+      method:
+        'Measured on the drill clock: detection = preflight (drill start → state established and plan ready); recovery = plan confirmed → ' +
+        'the first write in the new primary that succeeded and read back (canary 3, after writes resumed). Time at the confirmation prompt is left out; ' +
+        'time between a stop and --resume is included.',
+    },
+    rpo: {
+      ...(figures.length ? { ms: Math.max(...figures) } : {}),
+      ...(canaryMs !== undefined ? { canaryMs } : {}),
+      ...(canaryLowerBound ? { canaryLowerBound } : {}),
+      canaries: { written: source.map((c) => c.seq), arrived: present, missing },
+      ...(auroraMs !== undefined ? { auroraMs } : {}),
+      method:
+        'Canaries: records written in the old primary (at the start, and right before the database switch) through the control table, looked for in the new primary ' +
+        'after the switch; RPO = time between the last canary written and the newest one that arrived (0 when the last arrived). Aurora: a switchover completes only ' +
+        'once the secondary has caught up (0); for a failover, AuroraGlobalDBRPOLag read from CloudWatch right before FailoverGlobalCluster. The RPO is the larger of the two.',
+    },
+    ...(journal.lagBeforeSwitch
+      ? { lagBeforeSwitch: { ...(journal.lagBeforeSwitch.replicationLagMs !== undefined ? { replicationLagMs: journal.lagBeforeSwitch.replicationLagMs } : {}), ...(journal.lagBeforeSwitch.rpoLagMs !== undefined ? { rpoLagMs: journal.lagBeforeSwitch.rpoLagMs } : {}) } }
+      : {}),
+    ...(journal.writesPausedAt !== undefined && journal.writesResumedAt !== undefined ? { writesPausedMs: journal.writesResumedAt - journal.writesPausedAt } : {}),
+    deviations: journal.deviations,
+    ...(journal.stop ? { stop: journal.stop } : {}),
+    ...(journal.abort ? { abort: journal.abort } : {}),
+    resumed: journal.resumedAt.length,
+  };
+}
+
+export const seconds = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`);
+
+/** The timeline as bars in a terminal, one line per step. */
+export function renderTimelineChart(report: DrillReport, width = 40): string[] {
+  const steps = report.timeline.filter((t) => t.offsetMs !== undefined);
+  const end = Math.max(1, ...steps.map((t) => t.offsetMs! + (t.durationMs ?? 0)));
+  const label = Math.max(...report.timeline.map((t) => t.step.length));
+  return steps.map((t) => {
+    const start = Math.floor((t.offsetMs! / end) * width);
+    const length = Math.max(1, Math.round(((t.durationMs ?? 0) / end) * width));
+    const bar = ' '.repeat(start) + (t.status === 'failed' ? '✗' : '█').repeat(Math.min(length, width - start || 1));
+    return `${t.step.padEnd(label)}  ${bar.padEnd(width)}  ${seconds(t.durationMs)}`;
+  });
+}
+
+export function renderMarkdown(report: DrillReport): string {
+  const lines: string[] = [];
+  const row = (cells: (string | number | undefined)[]) => `| ${cells.map((c) => String(c ?? '').replace(/\|/g, '\\|')).join(' | ')} |`;
+  lines.push(`# Failover drill ${report.drillId}: ${report.environment}, ${report.from.region} → ${report.to.region}`, '');
+  lines.push(`- Mode: ${report.mode} (${report.mode === 'planned' ? 'Aurora switchover, writes paused' : 'Aurora failover allowing data loss'})`);
+  lines.push(`- Result: **${report.state}**${report.stop ? ` at ${report.stop.step}: ${report.stop.reason}` : ''}`);
+  lines.push(`- Started: ${report.startedAt}${report.resumed ? `, resumed ${report.resumed} time(s)` : ''}`);
+  if (report.globalClusterId) lines.push(`- Global cluster: ${report.globalClusterId}`);
+  lines.push('', '## Results', '');
+  lines.push(row(['measure', 'value', 'how it was measured']), row(['---', '---', '---']));
+  lines.push(row(['RTO', seconds(report.rto.ms), `detection ${seconds(report.rto.detectionMs)} + recovery ${seconds(report.rto.recoveryMs)} (prompt ${seconds(report.rto.promptMs)} not counted). ${report.rto.method}`]));
+  lines.push(row(['RPO', `${seconds(report.rpo.ms)}${report.rpo.canaryLowerBound ? ' (at least)' : ''}`, `canaries ${seconds(report.rpo.canaryMs)} (written ${report.rpo.canaries.written.join(', ') || 'none'}, arrived ${report.rpo.canaries.arrived.join(', ') || 'none'}); Aurora ${seconds(report.rpo.auroraMs)}. ${report.rpo.method}`]));
+  if (report.lagBeforeSwitch) lines.push(row(['lag before the switch', `${seconds(report.lagBeforeSwitch.replicationLagMs)} replication, ${seconds(report.lagBeforeSwitch.rpoLagMs)} RPO lag`, 'CloudWatch AuroraGlobalDBReplicationLag / AuroraGlobalDBRPOLag, last minute, maximum']));
+  if (report.writesPausedMs !== undefined) lines.push(row(['writes paused', seconds(report.writesPausedMs), 'maintenance flag set → cleared, both seen in the regions']));
+  lines.push('', '## Preflight', '', row(['check', 'result', 'detail', 'time']), row(['---', '---', '---', '---']));
+  for (const c of report.preflight) lines.push(row([c.title, c.status, c.detail, seconds(c.ms)]));
+  lines.push('', '## Timeline', '', row(['step', 'status', 'start', 'duration', 'AWS request ids', 'detail']), row(['---', '---', '---', '---', '---', '---']));
+  for (const t of report.timeline) lines.push(row([t.step, t.status, t.offsetMs === undefined ? '' : `+${seconds(t.offsetMs)}`, seconds(t.durationMs), t.requestIds.join(', '), t.error ?? t.detail]));
+  const charted = report.timeline.filter((t) => t.offsetMs !== undefined);
+  if (charted.length) {
+    lines.push('', '```mermaid', 'gantt', `  title Failover ${report.from.region} → ${report.to.region}`, '  dateFormat x', '  axisFormat %M:%S');
+    const start = Date.parse(report.startedAt);
+    for (const t of charted) lines.push(`  ${t.step} :${t.status === 'failed' ? 'crit, ' : ''}${start + t.offsetMs!}, ${start + t.offsetMs! + Math.max(1, t.durationMs ?? 1)}`);
+    lines.push('```');
+  }
+  lines.push('', '## Deviations', '', ...(report.deviations.length ? report.deviations.map((d) => `- ${d}`) : ['None.']));
+  if (report.stop) lines.push('', '## Stopped', '', `${report.stop.reason}`, '', report.stop.rollback);
+  if (report.abort) lines.push('', '## Aborted', '', ...report.abort.actions.map((a) => `- ${a}`), ...(report.abort.advice ? ['', report.abort.advice] : []));
+  return `${lines.join('\n')}\n`;
+}

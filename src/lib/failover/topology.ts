@@ -1,0 +1,121 @@
+/**
+ * What the drill acts on, read from the outputs of the catalog's stacks in both regions and at the
+ * edge: the global cluster and each region's cluster, health URLs, Route 53 health checks, tables,
+ * secrets and keys. A region that cannot be reached (the lost region of an unplanned failover) is
+ * recorded as such instead of failing the read.
+ */
+import { errorMessage } from '../errors';
+import { EDGE_REGION, stackName } from '../stacks/catalog';
+import type { StacksPort } from './ports';
+
+export type Side = 'primary' | 'secondary';
+
+export interface StackCheck {
+  stack: string;
+  role: Side | 'edge';
+  region: string;
+  stackName: string;
+  /** CloudFormation status, `MISSING` when the stack does not exist, `UNREACHABLE` when the call failed. */
+  status: string;
+  error?: string;
+}
+
+export interface RegionTopology {
+  role: Side;
+  region: string;
+  clusterId?: string;
+  clusterArn?: string;
+  healthUrl?: string;
+  healthCheckId?: string;
+  dbSecretArn?: string;
+  paymentSecretArn?: string;
+  kmsKeyArn?: string;
+}
+
+export interface Topology {
+  environment: string;
+  globalClusterId?: string;
+  controlTable?: string;
+  tables: string[];
+  /** The failover name of the API, e.g. api.cafe.example.com. */
+  apiDomain: string;
+  primary: RegionTopology;
+  secondary: RegionTopology;
+  stacks: StackCheck[];
+  /** `stack@role.Output` names the drill needs that no stack provided. */
+  missingOutputs: string[];
+}
+
+export interface TopologyEnvironment {
+  name: string;
+  project: string;
+  domain: string;
+  primaryRegion: string;
+  secondaryRegion: string;
+}
+
+const STACKS: { stack: string; roles: (Side | 'edge')[] }[] = [
+  { stack: 'security', roles: ['primary', 'secondary'] },
+  { stack: 'data', roles: ['primary', 'secondary'] },
+  { stack: 'app', roles: ['primary', 'secondary'] },
+  { stack: 'edge', roles: ['edge'] },
+];
+
+export async function readTopology(env: TopologyEnvironment, stacks: StacksPort): Promise<Topology> {
+  const regionOf = (role: Side | 'edge') => (role === 'primary' ? env.primaryRegion : role === 'secondary' ? env.secondaryRegion : EDGE_REGION);
+  const wanted = STACKS.flatMap(({ stack, roles }) => roles.map((role) => ({ stack, role, region: regionOf(role), stackName: stackName(env.project, env.name, stack) })));
+  const read = await Promise.all(
+    wanted.map(async (w) => {
+      try {
+        const state = await stacks.describe(w.region, w.stackName);
+        return { ...w, state, check: { ...w, status: state?.status ?? 'MISSING' } as StackCheck };
+      } catch (error) {
+        return { ...w, state: undefined, check: { ...w, status: 'UNREACHABLE', error: errorMessage(error) } as StackCheck };
+      }
+    }),
+  );
+  const missing: string[] = [];
+  const stateOf = (stack: string, role: Side | 'edge') => read.find((r) => r.stack === stack && r.role === role)?.state;
+  const output = (stack: string, role: Side | 'edge', key: string, required = true): string | undefined => {
+    const value = stateOf(stack, role)?.outputs[key];
+    // Only a stack that answered can be missing an output; an unreachable one is reported by its stack check.
+    if (!value && required && stateOf(stack, role)) missing.push(`${stack}@${role}.${key}`);
+    return value || undefined;
+  };
+  const region = (role: Side): RegionTopology => {
+    const r: RegionTopology = { role, region: regionOf(role) };
+    const set = <K extends keyof RegionTopology>(key: K, value: RegionTopology[K] | undefined) => {
+      if (value !== undefined) r[key] = value;
+    };
+    set('clusterId', output('data', role, 'ClusterIdentifier'));
+    set('clusterArn', output('data', role, 'ClusterArn'));
+    set('healthUrl', output('app', role, 'HealthUrl') ?? `https://api-${r.region}.${env.domain}/health`);
+    set('healthCheckId', output('edge', 'edge', role === 'primary' ? 'PrimaryHealthCheckId' : 'SecondaryHealthCheckId'));
+    set('dbSecretArn', output('security', role, 'DbSecretArn'));
+    set('paymentSecretArn', output('security', role, 'PaymentApiKeySecretArn'));
+    set('kmsKeyArn', output('security', role, 'KmsKeyArn'));
+    return r;
+  };
+  const primary = region('primary');
+  const secondary = region('secondary');
+  // The global cluster id is an output of the primary data stack and a parameter of the secondary one,
+  // so it is known even when the primary region does not answer.
+  const globalClusterId =
+    stateOf('data', 'primary')?.outputs.GlobalClusterIdentifier || stateOf('data', 'secondary')?.parameters.GlobalClusterIdentifier || undefined;
+  if (!globalClusterId && (stateOf('data', 'primary') || stateOf('data', 'secondary'))) missing.push('data@primary.GlobalClusterIdentifier');
+  const tableOf = (key: string) => stateOf('data', 'primary')?.outputs[key] || stateOf('data', 'secondary')?.outputs[key] || undefined;
+  const tables = ['MenuTableName', 'CartsTableName', 'IdempotencyTableName', 'ControlTableName'].map(tableOf).filter((t): t is string => Boolean(t));
+  const controlTable = tableOf('ControlTableName');
+  if (!controlTable && (stateOf('data', 'primary') || stateOf('data', 'secondary'))) missing.push('data@primary.ControlTableName');
+  return {
+    environment: env.name,
+    ...(globalClusterId ? { globalClusterId } : {}),
+    ...(controlTable ? { controlTable } : {}),
+    tables,
+    apiDomain: output('edge', 'edge', 'ApiDomainName', false) ?? `api.${env.domain}`,
+    primary,
+    secondary,
+    stacks: read.map((r) => r.check),
+    missingOutputs: [...new Set(missing)],
+  };
+}

@@ -1,0 +1,269 @@
+import { DEFAULT_SETTINGS, type DrillSettings } from '../../../src/lib/failover/engine';
+import { runDrill, type DrillRequest, type DrillResult } from '../../../src/lib/failover/drill';
+import { memoryJournalStore, STEP_IDS, type Journal, type StepId } from '../../../src/lib/failover/journal';
+import type { DrillReport } from '../../../src/lib/failover/report';
+import { createMemoryOutput } from '../../../src/lib/ui/output';
+import { ARN, CHECK, CONTROL, ENV, FakeWorld } from './fakes';
+
+const MUTATIONS = /PutItem|Switchover|Failover|UpdateHealthCheck/;
+
+function harness(world = new FakeWorld(), options: { interactive?: boolean; answers?: boolean[] } = {}) {
+  const journals = memoryJournalStore();
+  const out = createMemoryOutput({ interactive: options.interactive ?? false, ...(options.answers ? { answers: options.answers } : {}) });
+  const run = (request: Partial<DrillRequest> & { settings?: Partial<DrillSettings> } = {}) =>
+    runDrill(
+      { env: ENV, action: 'failover', to: 'secondary', mode: 'planned', yes: true, allowDataLoss: false, ...request, settings: { ...DEFAULT_SETTINGS, ...request.settings } },
+      { ports: world.ports(), store: journals.store, out: out.output },
+    );
+  return { world, journals, out, run };
+}
+
+const report = (result: DrillResult) => result as DrillReport & { action: 'failover' | 'resume' };
+const flag = async (world: FakeWorld, region: string) => world.ports().tables.writesPaused(region, CONTROL);
+
+describe('failover drill on fakes', () => {
+  it('fails over to the secondary (planned): writer, DNS and writes end in the secondary, RTO and RPO measured', async () => {
+    const { world, run, journals, out } = harness();
+    const result = report(await run());
+    expect(result.state).toBe('completed');
+    expect(world.writer).toBe('secondary');
+    expect(world.checks.get(CHECK.primary)).toMatchObject({ inverted: true, disabled: true });
+    expect(world.publicRegion()).toBe('eu-central-1');
+    expect(await flag(world, 'eu-central-1')).toBe(false);
+    expect(await flag(world, 'eu-west-1')).toBe(false);
+    // Order: the database switched before DNS moved; a single switchover call.
+    const switchAt = world.calls.indexOf('rds.SwitchoverGlobalCluster eu-central-1');
+    const dnsAt = world.calls.indexOf('route53.UpdateHealthCheck us-east-1');
+    expect(switchAt).toBeGreaterThan(0);
+    expect(dnsAt).toBeGreaterThan(switchAt);
+    expect(world.calls.filter((c) => c.startsWith('rds.Switchover'))).toHaveLength(1);
+    // Timeline: every step done, timed, with request ids where AWS was called.
+    expect(result.timeline.map((t) => t.status)).toEqual(STEP_IDS.map(() => 'done'));
+    expect(result.timeline.find((t) => t.step === 'switch-database')!.requestIds.length).toBeGreaterThanOrEqual(3);
+    expect(result.timeline.find((t) => t.step === 'switch-database')!.durationMs).toBeGreaterThanOrEqual(45_000);
+    expect(result.timeline.find((t) => t.step === 'wait-ttl')!.durationMs).toBe(60_000);
+    // RTO = detection + recovery, at least the switch and the TTL; RPO 0 with every canary arrived.
+    expect(result.rto.ms).toBe(result.rto.detectionMs + result.rto.recoveryMs!);
+    expect(result.rto.ms).toBeGreaterThan(105_000);
+    expect(result.rpo).toMatchObject({ ms: 0, canaryMs: 0, auroraMs: 0, canaries: { written: [1, 2], arrived: [1, 2], missing: [] } });
+    expect(result.writesPausedMs).toBeGreaterThan(0);
+    expect(journals.reports[0]!.markdown).toMatch(/\| RTO \| \d+\.\d s \|/);
+    expect(journals.reports[0]!.markdown).toContain('```mermaid\ngantt');
+    expect(out.text()).toMatch(/RTO \d+\.\d s \(detection/);
+    expect((await journals.store.load('production'))!.state).toBe('completed');
+  });
+
+  it('fails back to the primary the same way, waiting for Route 53 to see the primary healthy', async () => {
+    const { world, run } = harness();
+    await run();
+    const back = report(await run({ to: 'primary' }));
+    expect(back.state).toBe('completed');
+    expect(back.from.region).toBe('eu-central-1');
+    expect(world.writer).toBe('primary');
+    expect(world.checks.get(CHECK.primary)).toMatchObject({ inverted: false, disabled: false });
+    expect(world.publicRegion()).toBe('eu-west-1');
+    expect(back.rpo.ms).toBe(0);
+    expect(back.timeline.find((t) => t.step === 'move-traffic')!.durationMs).toBeGreaterThanOrEqual(30_000);
+  });
+
+  it('--dry-run runs the preflight and shows the plan without changing anything', async () => {
+    const { world, run, journals } = harness();
+    const result = await run({ action: 'dry-run' });
+    expect(result).toMatchObject({ action: 'dry-run', ok: true, from: 'eu-west-1', to: 'eu-central-1' });
+    if (result.action !== 'dry-run') throw new Error('not a dry run');
+    expect(result.plan.map((p) => p.step)).toEqual([...STEP_IDS]);
+    expect(result.plan.find((p) => p.step === 'switch-database')!.does).toContain(`SwitchoverGlobalCluster cafe-production-global → ${ARN.secondary}`);
+    expect(result.preflight.map((c) => c.status)).toEqual(result.preflight.map(() => 'pass'));
+    expect(world.calls.filter((c) => MUTATIONS.test(c))).toEqual([]);
+    expect(journals.saved).toHaveLength(0);
+  });
+
+  const failures: [string, (world: FakeWorld) => void, RegExp][] = [
+    ['a stack not complete', (w) => (w.stacks.get('eu-central-1/cafe-production-app')!.status = 'UPDATE_ROLLBACK_FAILED'), /stacks: cafe-production-app \(eu-central-1\) is UPDATE_ROLLBACK_FAILED/],
+    ['a stack missing', (w) => w.stacks.delete('eu-central-1/cafe-production-security'), /stacks: cafe-production-security \(eu-central-1\) is MISSING/],
+    ['an output missing', (w) => delete w.stacks.get('us-east-1/cafe-production-edge')!.outputs.SecondaryHealthCheckId, /stack outputs missing: edge@edge\.SecondaryHealthCheckId/],
+    ['target already the writer', (w) => (w.writer = 'secondary'), /global-cluster: eu-central-1 is already the writer/],
+    ['a switch already under way', (w) => (w.failoverState = { status: 'switching-over', from: ARN.primary, to: ARN.secondary, dataLossAllowed: false, until: Infinity }), /global-cluster: a switching-over switchover\/failover is already under way/],
+    ['secondary out of sync', (w) => (w.syncStatus = 'pending-resync'), /global-cluster: target cluster replication is pending-resync/],
+    ['lag above the threshold', (w) => (w.replicationLagMs = 4_200), /replication-lag: replication lag 4\.2 s, RPO lag 0\.\d s, above the 1\.0 s threshold/],
+    ['no lag datapoints', (w) => (w.lagDatapoints = false), /replication-lag: no recent AuroraGlobalDBReplicationLag datapoints for cafe-production-secondary/],
+    ['target /health failing', (w) => w.unhealthy.add('eu-central-1'), /target-health: https:\/\/api-eu-central-1\.cafe\.example\.com\/health answered 503/],
+    ['a DynamoDB replica not ACTIVE', (w) => w.replicaStatus.set('eu-central-1/cafe-production-carts', 'CREATING'), /dynamodb-replicas: cafe-production-carts replica in eu-central-1 is CREATING/],
+    ['a health check missing', (w) => w.checks.delete(CHECK.secondary), /route53: health check hc-secondary-2222 does not exist/],
+    ['the target health check unhealthy', (w) => (w.checks.get(CHECK.secondary)!.inverted = true), /route53: eu-central-1 check hc-secondary-2222: 0 of 8 checkers healthy/],
+    ['a secret not replicated', (w) => w.secrets.delete('arn:aws:secretsmanager:eu-central-1:222222222222:secret:pay-XyZ789'), /secrets-keys: .*pay-XyZ789 missing/],
+    ['the key disabled', (w) => w.disabledKeys.add('arn:aws:kms:eu-central-1:222222222222:key/mrk-1234'), /secrets-keys: key .* missing or disabled/],
+    ['RDS throttling', (w) => (w.failOn = (op) => (op === 'rds.DescribeGlobalClusters' ? Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }) : undefined)), /global-cluster: Rate exceeded/],
+  ];
+  it.each(failures)('refuses when preflight finds %s, and changes nothing', async (_name, breakIt, message) => {
+    const { world, run, journals } = harness();
+    breakIt(world);
+    await expect(run()).rejects.toMatchObject({ name: 'UserError', message: expect.stringMatching(message), exitCode: 1 });
+    expect(world.calls.filter((c) => MUTATIONS.test(c))).toEqual([]);
+    expect(journals.saved).toHaveLength(0);
+  });
+
+  it('stops before DNS when the switchover never finishes, and says how to roll back; --abort resumes writes', async () => {
+    const { world, run, journals } = harness(new FakeWorld({ switchMs: Infinity }));
+    const result = report(await run({ settings: { switchTimeoutMs: 10 * 60_000 } }));
+    expect(result.state).toBe('stopped');
+    expect(result.ok).toBe(false);
+    expect(result.stop).toMatchObject({ step: 'switch-database', reason: 'eu-central-1 to become the writer: not done after 600 s' });
+    expect(result.stop!.rollback).toContain('aws rds describe-global-clusters --global-cluster-identifier cafe-production-global --region eu-central-1');
+    expect(result.stop!.rollback).toContain('DNS was not moved');
+    expect(world.calls.some((c) => c.startsWith('route53.UpdateHealthCheck'))).toBe(false);
+    expect(await flag(world, 'eu-west-1')).toBe(true);
+    expect(journals.reports).toHaveLength(1);
+    // The switch is still under way: abort refuses until it ends.
+    await expect(run({ action: 'abort' })).rejects.toThrow(/still under way in AWS/);
+    // AWS gives up on the switch: the primary stays the writer.
+    world.failoverState = undefined;
+    world.globalStatus = 'available';
+    const aborted = await run({ action: 'abort' });
+    expect(aborted).toMatchObject({ action: 'abort', ok: true });
+    expect(await flag(world, 'eu-west-1')).toBe(false);
+    expect(world.writer).toBe('primary');
+    expect((await journals.store.load('production'))!.state).toBe('aborted');
+  });
+
+  it.each(STEP_IDS.slice(0, -1).map((s) => [s]))('resumes after a crash right after %s, and finishes in the same state as an uninterrupted drill', async (step) => {
+    const { world, run, journals } = harness();
+    const stopper = new AbortController();
+    const save = journals.store.save;
+    journals.store.save = async (j) => {
+      await save(j);
+      if (j.steps.some((s) => s.id === step && s.status === 'done')) stopper.abort();
+    };
+    const first = report(await run({ signal: stopper.signal }));
+    expect(first.state).toBe('interrupted');
+    // A crash leaves the journal as saved right after the step, still "running".
+    const image = journals.saved.find((j) => j.state === 'running' && j.steps.some((s) => s.id === step && s.status === 'done'))!;
+    journals.put(image);
+    journals.store.save = save;
+    const resumed = report(await run({ action: 'resume' }));
+    expect(resumed.state).toBe('completed');
+    expect(resumed.resumed).toBe(1);
+    expect(world.writer).toBe('secondary');
+    expect(world.publicRegion()).toBe('eu-central-1');
+    expect(await flag(world, 'eu-central-1')).toBe(false);
+    expect(world.calls.filter((c) => c.startsWith('rds.Switchover'))).toHaveLength(1);
+    expect(resumed.rpo.ms).toBe(0);
+    expect(resumed.rto.ms).toBeGreaterThan(0);
+  });
+
+  it('resumes a crash in the middle of the switch without asking AWS to switch again', async () => {
+    const { world, run, journals } = harness();
+    const stopper = new AbortController();
+    const save = journals.store.save;
+    journals.store.save = async (j) => {
+      await save(j);
+      if (world.calls.some((c) => c.startsWith('rds.Switchover'))) stopper.abort();
+    };
+    expect(report(await run({ signal: stopper.signal })).state).toBe('interrupted');
+    const image = journals.saved.find((j: Journal) => j.steps.some((s) => s.id === 'switch-database' && s.status === 'running'))!;
+    journals.put(image);
+    journals.store.save = save;
+    expect(report(await run({ action: 'resume' })).state).toBe('completed');
+    expect(world.calls.filter((c) => c.startsWith('rds.Switchover'))).toHaveLength(1);
+  });
+
+  it('--abort before the database switch restores DNS and writes as they were', async () => {
+    const { world, run, journals } = harness();
+    const stopper = new AbortController();
+    const save = journals.store.save;
+    journals.store.save = async (j) => {
+      await save(j);
+      if (j.steps.some((s) => s.id === 'pause-writes' && s.status === 'done')) stopper.abort();
+    };
+    await run({ signal: stopper.signal });
+    expect(await flag(world, 'eu-west-1')).toBe(true);
+    const result = await run({ action: 'abort' });
+    if (result.action !== 'abort') throw new Error('not an abort');
+    expect(result.advice).toContain('still in eu-west-1');
+    expect(await flag(world, 'eu-west-1')).toBe(false);
+    expect(world.checks.get(CHECK.primary)).toMatchObject({ inverted: false, disabled: false });
+    await expect(run({ action: 'resume' })).rejects.toThrow(/is aborted: nothing to resume/);
+  });
+
+  it('--abort after the database switched keeps traffic with the writer and says how to switch back', async () => {
+    const { world, run, journals } = harness();
+    const stopper = new AbortController();
+    const save = journals.store.save;
+    journals.store.save = async (j) => {
+      await save(j);
+      if (j.steps.some((s) => s.id === 'move-traffic' && s.status === 'done')) stopper.abort();
+    };
+    await run({ signal: stopper.signal });
+    const result = await run({ action: 'abort' });
+    if (result.action !== 'abort') throw new Error('not an abort');
+    expect(result.actions).toEqual([expect.stringMatching(/^writes resumed in eu-central-1 \(request req-\d+\)$/)]);
+    expect(result.advice).toContain('cafe-ops failover --env production --to primary');
+    expect(world.writer).toBe('secondary');
+    expect(world.checks.get(CHECK.primary)).toMatchObject({ inverted: true, disabled: true });
+    expect(await flag(world, 'eu-central-1')).toBe(false);
+  });
+
+  it('refuses to start while an earlier drill is unfinished, and to resume or abort when there is none', async () => {
+    const { run, journals } = harness(new FakeWorld({ switchMs: Infinity }));
+    await expect(run({ action: 'resume' })).rejects.toThrow('no failover drill of production to resume');
+    await expect(run({ action: 'abort' })).rejects.toThrow('no failover drill of production to abort');
+    await run({ settings: { switchTimeoutMs: 60_000 } });
+    await expect(run()).rejects.toMatchObject({ message: expect.stringMatching(/is stopped at switch-database/), hint: expect.stringContaining('--resume') });
+    expect(journals.reports).toHaveLength(1);
+  });
+
+  it('unplanned with replication lag: fails over with data loss and reports an RPO above zero', async () => {
+    const world = new FakeWorld({ tableLagMs: 3_000 });
+    world.rpoLagMs = 2_500;
+    world.replicationLagMs = 2_400;
+    const { run } = harness(world);
+    const result = report(await run({ mode: 'unplanned', allowDataLoss: true }));
+    expect(result.state).toBe('completed');
+    expect(world.calls).toContain('rds.FailoverGlobalCluster eu-central-1');
+    expect(world.calls.some((c) => c.startsWith('rds.Switchover'))).toBe(false);
+    expect(result.lagBeforeSwitch).toEqual({ replicationLagMs: 2_400, rpoLagMs: 2_500 });
+    expect(result.rpo.auroraMs).toBe(2_500);
+    expect(result.rpo.canaries.missing).toContain(2);
+    expect(result.rpo.ms).toBeGreaterThan(0);
+    expect(result.deviations).toContain('preflight replication-lag: replication lag 2.4 s, RPO lag 2.5 s: writes from the last 2.5 s may be lost');
+  });
+
+  it('unplanned with the primary region lost: reads what it can from the secondary and measures the RPO from Aurora', async () => {
+    const world = new FakeWorld();
+    world.down.add('eu-west-1');
+    world.rpoLagMs = 1_800;
+    const { run } = harness(world);
+    const result = report(await run({ mode: 'unplanned', allowDataLoss: true }));
+    expect(result.state).toBe('completed');
+    expect(result.preflight.find((c) => c.id === 'stacks')!.status).toBe('warn');
+    expect(world.writer).toBe('secondary');
+    expect(world.publicRegion()).toBe('eu-central-1');
+    expect(result.rpo).toMatchObject({ ms: 1_800, auroraMs: 1_800, canaries: { written: [] } });
+    expect(result.deviations.some((d) => d.startsWith('canary: canary write in eu-west-1 failed'))).toBe(true);
+  });
+
+  it('unplanned needs its own confirmation: --yes alone is refused, a declined prompt changes nothing', async () => {
+    const { world, run } = harness();
+    await expect(run({ mode: 'unplanned' })).rejects.toMatchObject({ hint: expect.stringContaining('--allow-data-loss') });
+    const interactive = harness(world, { interactive: true, answers: [false] });
+    await expect(interactive.run({ mode: 'unplanned', yes: false })).rejects.toThrow('failover cancelled: nothing changed');
+    expect(interactive.out.questions).toEqual(['Accept data loss and fail over production to eu-central-1?']);
+    expect(world.calls.filter((c) => MUTATIONS.test(c))).toEqual([]);
+  });
+
+  it('stops at verify when the new region does not answer, with the database already switched', async () => {
+    const { world, run } = harness();
+    world.failOn = (op, host) => (op === 'http.GET' && host === 'api.cafe.example.com' && world.writer === 'secondary' ? new Error('connect ECONNREFUSED') : undefined);
+    const result = report(await run({ settings: { verifyTimeoutMs: 30_000 } }));
+    expect(result.stop).toMatchObject({ step: 'verify' });
+    expect(result.stop!.reason).toMatch(/did not answer from eu-central-1 within 30 s \(last: connect ECONNREFUSED\)/);
+    expect(result.stop!.rollback).toContain('The database writer is now in eu-central-1');
+    expect(await flag(world, 'eu-central-1')).toBe(true);
+  });
+});
+
+describe('step order', () => {
+  it('is fixed and names each step', () => {
+    expect(STEP_IDS).toEqual(['canary', 'pause-writes', 'switch-database', 'move-traffic', 'wait-ttl', 'verify', 'resume-writes', 'check-canary'] satisfies StepId[]);
+  });
+});

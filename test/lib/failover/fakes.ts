@@ -1,0 +1,327 @@
+/**
+ * An in-memory café in two regions for the failover drill: stacks with outputs, an Aurora global
+ * cluster whose switchover/failover takes time, CloudWatch lag, Route 53 health checks deciding where
+ * api.<domain> points, DynamoDB global tables replicating with a delay, /health endpoints, secrets
+ * and keys. Everything runs on a fake clock; each AWS call can take a latency and fail on demand.
+ */
+import type {
+  AwsCall, Canary, Clock, FailoverPorts, GlobalClusterState, HealthCheckConfig, HttpResponse, StackState,
+} from '../../../src/lib/failover/ports';
+import type { TopologyEnvironment } from '../../../src/lib/failover/topology';
+
+export class FakeClock implements Clock {
+  private time = Date.UTC(2026, 10, 25, 9, 0, 0);
+  private timers: { at: number; resolve: () => void; seq: number }[] = [];
+  private seq = 0;
+  private scheduled = false;
+  readonly start = this.time;
+  now = () => this.time;
+  sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      this.timers.push({ at: this.time + Math.max(0, ms), resolve, seq: this.seq++ });
+      this.schedule();
+    });
+  private schedule() {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.timers.length === 0) return;
+      this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      const next = this.timers.shift()!;
+      this.time = Math.max(this.time, next.at);
+      next.resolve();
+      if (this.timers.length) this.schedule();
+    });
+  }
+}
+
+export const ENV: TopologyEnvironment = { name: 'production', project: 'cafe', domain: 'cafe.example.com', primaryRegion: 'eu-west-1', secondaryRegion: 'eu-central-1' };
+const EDGE = 'us-east-1';
+export const ARN = {
+  primary: 'arn:aws:rds:eu-west-1:222222222222:cluster:cafe-production-primary',
+  secondary: 'arn:aws:rds:eu-central-1:222222222222:cluster:cafe-production-secondary',
+};
+export const GLOBAL = 'cafe-production-global';
+export const CHECK = { primary: 'hc-primary-1111', secondary: 'hc-secondary-2222' };
+const TABLES = ['menu', 'carts', 'idempotency', 'control'].map((t) => `cafe-production-${t}`);
+export const CONTROL = 'cafe-production-control';
+
+function secretArn(region: string, name: string) {
+  return `arn:aws:secretsmanager:${region}:222222222222:secret:${name}`;
+}
+function keyArn(region: string) {
+  return `arn:aws:kms:${region}:222222222222:key/mrk-1234`;
+}
+
+export function defaultStacks(): Map<string, StackState> {
+  const stacks = new Map<string, StackState>();
+  const put = (region: string, stack: string, outputs: Record<string, string>, parameters: Record<string, string> = {}) =>
+    stacks.set(`${region}/cafe-production-${stack}`, { status: 'UPDATE_COMPLETE', outputs, parameters });
+  for (const [role, region] of [['primary', ENV.primaryRegion], ['secondary', ENV.secondaryRegion]] as const) {
+    put(region, 'security', { KmsKeyArn: keyArn(region), DbSecretArn: secretArn(region, 'db-AbC123'), PaymentApiKeySecretArn: secretArn(region, 'pay-XyZ789') });
+    put(
+      region,
+      'data',
+      {
+        ...(role === 'primary' ? { GlobalClusterIdentifier: GLOBAL, GlobalWriterEndpoint: `${GLOBAL}.global-abc.global.rds.amazonaws.com` } : {}),
+        ClusterIdentifier: `cafe-production-${role}`,
+        ClusterArn: ARN[role],
+        ReaderEndpoint: `cafe-production-${role}.cluster-ro-abc.${region}.rds.amazonaws.com`,
+        MenuTableName: TABLES[0]!, CartsTableName: TABLES[1]!, IdempotencyTableName: TABLES[2]!, ControlTableName: TABLES[3]!,
+      },
+      role === 'secondary' ? { GlobalClusterIdentifier: GLOBAL } : {},
+    );
+    put(region, 'app', { HealthUrl: `https://api-${region}.${ENV.domain}/health`, ApiEndpoint: `https://abc.execute-api.${region}.amazonaws.com/prod` });
+  }
+  put(EDGE, 'edge', { ApiDomainName: `api.${ENV.domain}`, PrimaryHealthCheckId: CHECK.primary, SecondaryHealthCheckId: CHECK.secondary });
+  return stacks;
+}
+
+interface Write {
+  region: string;
+  key: string;
+  value: unknown;
+  at: number;
+}
+
+export interface WorldOptions {
+  /** Latency of every AWS and HTTP call. */
+  callMs?: number;
+  /** How long a switchover takes in AWS; Infinity for one that never finishes. */
+  switchMs?: number;
+  failoverMs?: number;
+  /** DynamoDB global table replication delay. */
+  tableLagMs?: number;
+  /** Route 53: from a health check change to the new DNS answer. */
+  dnsPropagationMs?: number;
+  /** Route 53: checkers see an endpoint change after this long. */
+  checkerDelayMs?: number;
+}
+
+export class FakeWorld {
+  readonly clock = new FakeClock();
+  stacks = defaultStacks();
+  readonly opts: Required<WorldOptions>;
+  /** Calls made, in order: `service.Operation region` */
+  readonly calls: string[] = [];
+  /** Intervals during which AWS (not the drill) was working, for the overhead benchmark. */
+  readonly busy: [number, number][] = [];
+  writer: 'primary' | 'secondary' = 'primary';
+  globalStatus = 'available';
+  failoverState?: { status: string; from: string; to: string; dataLossAllowed: boolean; until: number };
+  replicationLagMs = 120;
+  rpoLagMs = 150;
+  lagDatapoints = true;
+  syncStatus = 'connected';
+  checks = new Map<string, { inverted: boolean; disabled: boolean; fqdn: string; changedAt: number; before?: boolean }>([
+    [CHECK.primary, { inverted: false, disabled: false, fqdn: `api-${ENV.primaryRegion}.${ENV.domain}`, changedAt: 0 }],
+    [CHECK.secondary, { inverted: false, disabled: false, fqdn: `api-${ENV.secondaryRegion}.${ENV.domain}`, changedAt: 0 }],
+  ]);
+  /** Regions whose every endpoint fails (a lost region). */
+  down = new Set<string>();
+  /** Regions whose /health answers 503. */
+  unhealthy = new Set<string>();
+  tableStatus = new Map<string, string>();
+  replicaStatus = new Map<string, string>();
+  secrets = new Set<string>([ENV.primaryRegion, ENV.secondaryRegion].flatMap((r) => [secretArn(r, 'db-AbC123'), secretArn(r, 'pay-XyZ789')]));
+  disabledKeys = new Set<string>();
+  writes: Write[] = [];
+  /** Writes from this region made after a data-loss failover began never replicate. */
+  cut?: { region: string; at: number };
+  /** The DNS answer for api.<domain> and since when. */
+  private dnsAnswer: { region: string; since: number }[] = [{ region: ENV.primaryRegion, since: 0 }];
+  /** Throws from one operation, e.g. to simulate an outage or a throttle. */
+  failOn: (operation: string, region: string) => Error | undefined = () => undefined;
+  private requests = 0;
+
+  constructor(options: WorldOptions = {}) {
+    this.opts = { callMs: 0, switchMs: 45_000, failoverMs: 30_000, tableLagMs: 800, dnsPropagationMs: 20_000, checkerDelayMs: 30_000, ...options };
+  }
+
+  private async call<T>(operation: string, region: string, body: () => T): Promise<T> {
+    const started = this.clock.now();
+    this.calls.push(`${operation} ${region}`);
+    if (this.opts.callMs) await this.clock.sleep(this.opts.callMs);
+    this.busy.push([started, this.clock.now()]);
+    if (this.down.has(region)) throw Object.assign(new Error(`connect ETIMEDOUT ${operation.split('.')[0]}.${region}.amazonaws.com:443`), { code: 'ETIMEDOUT' });
+    const injected = this.failOn(operation, region);
+    if (injected) throw injected;
+    return body();
+  }
+  private requestId(): string {
+    return `req-${String(++this.requests).padStart(4, '0')}`;
+  }
+
+  regionOf(side: 'primary' | 'secondary') {
+    return side === 'primary' ? ENV.primaryRegion : ENV.secondaryRegion;
+  }
+
+  /** Applies the passage of time: finishes a switch that is due. */
+  private settle() {
+    const f = this.failoverState;
+    if (f && this.clock.now() >= f.until) {
+      this.writer = f.to === ARN.primary ? 'primary' : 'secondary';
+      this.failoverState = undefined;
+      this.globalStatus = 'available';
+    }
+  }
+
+  private effectiveHealthy(checkId: string): boolean {
+    const check = this.checks.get(checkId)!;
+    if (check.disabled) return !check.inverted;
+    const region = check.fqdn.replace(/^api-/, '').replace(`.${ENV.domain}`, '');
+    const endpointUp = !this.down.has(region) && !this.unhealthy.has(region);
+    return check.inverted ? !endpointUp : endpointUp;
+  }
+
+  private updateDns() {
+    const wanted = this.effectiveHealthy(CHECK.primary) ? ENV.primaryRegion : ENV.secondaryRegion;
+    const last = this.dnsAnswer[this.dnsAnswer.length - 1]!;
+    if (last.region !== wanted) {
+      this.dnsAnswer.push({ region: wanted, since: this.clock.now() + this.opts.dnsPropagationMs });
+      this.busy.push([this.clock.now(), this.clock.now() + this.opts.dnsPropagationMs]);
+    }
+  }
+
+  /** Where api.<domain> resolves now. */
+  publicRegion(): string {
+    const now = this.clock.now();
+    return [...this.dnsAnswer].reverse().find((a) => a.since <= now)!.region;
+  }
+
+  private read(region: string, key: string): unknown {
+    const now = this.clock.now();
+    const visible = this.writes.filter((w) => {
+      if (w.key !== key) return false;
+      if (w.region === region) return true;
+      if (this.cut && w.region === this.cut.region && w.at + this.opts.tableLagMs > this.cut.at) return false;
+      return w.at + this.opts.tableLagMs <= now;
+    });
+    return visible.sort((a, b) => a.at - b.at).pop()?.value;
+  }
+
+  ports(): FailoverPorts {
+    const call = this.call.bind(this);
+    return {
+      clock: this.clock,
+      stacks: {
+        describe: (region, name) => call('cloudformation.DescribeStacks', region, () => structuredClone(this.stacks.get(`${region}/${name}`))),
+      },
+      database: {
+        describeGlobalCluster: (region, id) =>
+          call('rds.DescribeGlobalClusters', region, (): GlobalClusterState | undefined => {
+            this.settle();
+            if (id !== GLOBAL) return undefined;
+            const f = this.failoverState;
+            return {
+              id,
+              status: this.globalStatus,
+              members: (['primary', 'secondary'] as const).map((side) => ({
+                clusterArn: ARN[side],
+                isWriter: this.writer === side,
+                ...(this.writer !== side ? { synchronizationStatus: this.syncStatus } : {}),
+              })),
+              ...(f ? { failover: { status: f.status, fromClusterArn: f.from, toClusterArn: f.to, dataLossAllowed: f.dataLossAllowed } } : {}),
+              requestId: this.requestId(),
+            };
+          }),
+        switchover: (region, id, target) =>
+          call('rds.SwitchoverGlobalCluster', region, (): AwsCall => {
+            this.settle();
+            if (this.failoverState) throw Object.assign(new Error('global cluster is already switching'), { name: 'InvalidGlobalClusterStateFault' });
+            const now = this.clock.now();
+            this.failoverState = { status: 'switching-over', from: ARN[this.writer], to: target, dataLossAllowed: false, until: now + this.opts.switchMs };
+            this.globalStatus = 'switching-over';
+            this.busy.push([now, Math.min(now + this.opts.switchMs, now + 86_400_000)]);
+            return { requestId: this.requestId() };
+          }),
+        failover: (region, id, target) =>
+          call('rds.FailoverGlobalCluster', region, (): AwsCall => {
+            this.settle();
+            const now = this.clock.now();
+            this.cut = { region: this.regionOf(this.writer), at: now };
+            this.failoverState = { status: 'failing-over', from: ARN[this.writer], to: target, dataLossAllowed: true, until: now + this.opts.failoverMs };
+            this.globalStatus = 'failing-over';
+            this.busy.push([now, Math.min(now + this.opts.failoverMs, now + 86_400_000)]);
+            return { requestId: this.requestId() };
+          }),
+      },
+      metrics: {
+        replicationLag: (region) =>
+          call('cloudwatch.GetMetricData', region, () => ({
+            ...(this.lagDatapoints ? { replicationLagMs: this.replicationLagMs, rpoLagMs: this.rpoLagMs } : {}),
+            requestId: this.requestId(),
+          })),
+      },
+      dns: {
+        getHealthCheck: (id) =>
+          call('route53.GetHealthCheck', EDGE, (): HealthCheckConfig | undefined => {
+            const c = this.checks.get(id);
+            return c ? { id, inverted: c.inverted, disabled: c.disabled, fqdn: c.fqdn, requestId: this.requestId() } : undefined;
+          }),
+        healthCheckStatus: (id) =>
+          call('route53.GetHealthCheckStatus', EDGE, () => {
+            const c = this.checks.get(id)!;
+            // Checkers report what they saw a little while ago.
+            const fresh = this.clock.now() - c.changedAt >= this.opts.checkerDelayMs;
+            const healthy = fresh ? this.effectiveHealthy(id) : (c.before ?? true);
+            return { healthy: healthy ? 8 : 0, total: 8, requestId: this.requestId() };
+          }),
+        setHealthCheck: (id, settings) =>
+          call('route53.UpdateHealthCheck', EDGE, (): AwsCall => {
+            const c = this.checks.get(id);
+            if (!c) throw Object.assign(new Error(`No health check exists with the ID ${id}`), { name: 'NoSuchHealthCheck' });
+            if (c.inverted !== settings.inverted || c.disabled !== settings.disabled) {
+              const before = this.effectiveHealthy(id);
+              Object.assign(c, settings, { changedAt: this.clock.now(), before });
+              this.updateDns();
+            }
+            return { requestId: this.requestId() };
+          }),
+      },
+      tables: {
+        describeReplicas: (region, table) =>
+          call('dynamodb.DescribeTable', region, () =>
+            TABLES.includes(table)
+              ? {
+                  status: this.tableStatus.get(`${region}/${table}`) ?? 'ACTIVE',
+                  replicas: [ENV.primaryRegion, ENV.secondaryRegion].map((r) => ({ region: r, status: this.replicaStatus.get(`${r}/${table}`) ?? 'ACTIVE' })),
+                  requestId: this.requestId(),
+                }
+              : undefined,
+          ),
+        setWritesPaused: (region, table, pause) =>
+          call('dynamodb.PutItem', region, (): AwsCall => {
+            this.writes.push({ region, key: `${table}/maintenance`, value: pause.paused, at: this.clock.now() });
+            return { requestId: this.requestId() };
+          }),
+        writesPaused: (region, table) => call('dynamodb.GetItem', region, () => this.read(region, `${table}/maintenance`) === true),
+        putCanary: (region, table, canary) =>
+          call('dynamodb.PutItem', region, (): AwsCall => {
+            this.writes.push({ region, key: `${table}/${canary.id}`, value: canary, at: this.clock.now() });
+            return { requestId: this.requestId() };
+          }),
+        getCanary: (region, table, id) => call('dynamodb.GetItem', region, () => this.read(region, `${table}/${id}`) as Canary | undefined),
+      },
+      http: {
+        get: (url) =>
+          call('http.GET', new URL(url).hostname, (): HttpResponse => {
+            const host = new URL(url).hostname;
+            const region = host === `api.${ENV.domain}` ? this.publicRegion() : host.replace(/^api-/, '').replace(`.${ENV.domain}`, '');
+            if (this.down.has(region)) throw new Error(`connect ECONNREFUSED ${host}`);
+            if (url.endsWith('/health')) {
+              if (this.unhealthy.has(region)) return { status: 503, body: '{"status":"degraded"}' };
+              return { status: 200, body: JSON.stringify({ status: 'ok', region, role: this.regionOf(this.writer) === region ? 'writer' : 'reader' }) };
+            }
+            if (url.endsWith('/menu')) return { status: 200, body: '[{"id":"espresso"}]' };
+            return { status: 404, body: '' };
+          }),
+      },
+      secrets: {
+        secretExists: (region, arn) => call('secretsmanager.DescribeSecret', region, () => this.secrets.has(arn)),
+        keyEnabled: (region, arn) => call('kms.DescribeKey', region, () => !this.disabledKeys.has(arn)),
+      },
+    };
+  }
+}
