@@ -1,0 +1,34 @@
+import { renderTable } from '../../ui/output';
+import { locationOf, resourceOf, type ComplianceReport } from '../report';
+import { SEVERITIES } from '../types';
+
+/** The report for people: one table per severity, rows grouped by control; then the suppressions. */
+export function renderText(report: ComplianceReport): string {
+  const parts: string[] = [];
+  const open = report.findings.filter((f) => !f.suppressed);
+  for (const severity of SEVERITIES) {
+    const rows = open.filter((f) => f.severity === severity);
+    if (rows.length === 0) continue;
+    parts.push(`${severity.toUpperCase()} (${rows.length})`);
+    parts.push(renderTable(['control', 'where', 'resource', 'finding'], rows.map((f) => [f.control ?? f.rule, locationOf(f), resourceOf(f), f.message])));
+  }
+  const suppressed = report.findings.filter((f) => f.suppressed);
+  if (suppressed.length > 0) {
+    parts.push(`SUPPRESSED (${suppressed.length})`);
+    parts.push(renderTable(['control', 'where', 'resource', 'reason'], suppressed.map((f) => [f.control ?? f.rule, locationOf(f), resourceOf(f), f.suppressed!.reason])));
+  }
+  const unused = report.suppressions.filter((s) => s.used === 0);
+  if (unused.length > 0) parts.push(`Suppressions that no longer match a finding (remove them):\n${unused.map((s) => `  ${s.file}:${s.line} ${s.logicalId ?? '(template)'} ${s.rule}`).join('\n')}\n`);
+  parts.push(summaryLine(report));
+  return parts.join('\n');
+}
+
+export function summaryLine(report: ComplianceReport): string {
+  const counts = SEVERITIES.filter((s) => report.summary.bySeverity[s] > 0).map((s) => `${report.summary.bySeverity[s]} ${s}`);
+  const scope = [
+    report.static ? `${report.static.templates.length} templates, ${report.static.rules} rules${report.static.cfnLint === 'ran' ? ' + cfn-lint' : ''}` : '',
+    report.live ? `live ${report.live.regions.join(', ')}` : '',
+  ].filter(Boolean).join('; ');
+  const verdict = report.failOn === 'never' ? '' : report.failed ? ` — FAIL (--fail-on ${report.failOn})` : ` — pass (--fail-on ${report.failOn})`;
+  return `${report.summary.findings} findings${counts.length ? ` (${counts.join(', ')})` : ''}, ${report.summary.suppressed} suppressed [${scope}]${verdict}\n`;
+}

@@ -1,0 +1,109 @@
+/**
+ * `cafe-ops audit compliance`: the static audit of the catalog's templates (offline), the live
+ * audit of an environment (with credentials), one report, rendered in the format asked for.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { AwsClients } from '../aws/clients';
+import { checkAccount } from '../aws/identity';
+import { loadConfig, selectEnvironment, type ResolvedEnvironment } from '../config/load';
+import { UserError } from '../errors';
+import { loadCatalog } from '../stacks/catalog';
+import type { Output } from '../ui/output';
+import { renderReport, type ReportFormat } from './format';
+import { auditLive, type LiveAuditResult, type LiveCheck } from './live/audit';
+import { regionPorts } from './live/aws';
+import type { Clock, RegionPorts } from './live/ports';
+import { loadRules, selectRules } from './registry';
+import { buildReport, type ComplianceReport, type FailOn } from './report';
+import { auditCatalog, type StaticAuditResult } from './static';
+import type { EnvironmentSizes } from './types';
+
+export interface ComplianceAuditOptions {
+  catalogFile: string;
+  configFile: string;
+  envName?: string;
+  /** Run the template rules (default) and/or the live checks. */
+  staticAudit: boolean;
+  live: boolean;
+  region?: string;
+  cfnLint: boolean;
+  /** Only these rule ids or controls (static). */
+  only?: string[];
+  checks?: LiveCheck[];
+  failOn: FailOn;
+  format: ReportFormat;
+  outFile?: string;
+  now?: Date;
+}
+
+export interface ComplianceAuditDeps {
+  /** Live-audit ports per region (tests); the AWS adapters by default. */
+  ports?: (region: string) => Promise<RegionPorts>;
+  clock?: Clock;
+  pollMs?: number;
+}
+
+export async function runComplianceAudit(options: ComplianceAuditOptions, out: Output, aws: () => AwsClients, deps: ComplianceAuditDeps = {}): Promise<ComplianceReport> {
+  if (!options.staticAudit && !options.live) throw new UserError('nothing to audit: --no-static without --live', 'add --live to audit the deployed environment');
+  const now = options.now ?? new Date();
+  const catalog = await loadCatalog(options.catalogFile);
+  const rules = selectRules(loadRules(), options.only);
+  if (options.only?.length && rules.length === 0) {
+    throw new UserError(`--rule ${options.only.join(', ')}: no such rule`, `see docs/compliance.md for the rule ids (e.g. S3.5, RDS.27, IAM.21)`);
+  }
+  const { environments, env } = await readEnvironments(options);
+
+  let staticResult: StaticAuditResult | undefined;
+  if (options.staticAudit) {
+    out.progress(`auditing ${Object.keys(catalog.stacks).length} stacks against ${rules.length} rules${options.cfnLint ? ' (and cfn-lint, when installed)' : ''}`);
+    staticResult = await auditCatalog(catalog, { environments, now, rules, cfnLint: options.cfnLint, ...(options.only ? { only: options.only } : {}) });
+    if (options.cfnLint && staticResult.cfnLint === 'not installed') out.warn('cfn-lint is not installed: its findings are missing (pip install cfn-lint)');
+  }
+
+  let live: LiveAuditResult | undefined;
+  if (options.live) {
+    if (!env) throw new UserError('--live needs an environment', 'pass --env NAME (an environment of cafe-ops.yml)');
+    if (options.region && ![env.primaryRegion, env.secondaryRegion, 'us-east-1'].includes(options.region)) {
+      throw new UserError(`--region ${options.region} is not a region of environment ${env.name} (${env.primaryRegion}, ${env.secondaryRegion}, edge us-east-1)`);
+    }
+    if (!deps.ports) await checkAccount(aws(), env, out);
+    live = await auditLive({
+      catalog,
+      env,
+      ports: deps.ports ?? ((region) => regionPorts(aws(), region)),
+      ...(options.region ? { region: options.region } : {}),
+      ...(options.checks ? { checks: options.checks } : {}),
+      ...(deps.clock ? { clock: deps.clock } : {}),
+      ...(deps.pollMs !== undefined ? { pollMs: deps.pollMs } : {}),
+      out,
+    });
+  }
+
+  const report = buildReport({ now, ...(env ? { environment: env.name } : {}), ...(staticResult ? { staticResult, rules } : {}), ...(live ? { live } : {}), failOn: options.failOn });
+  const text = renderReport(report, options.format);
+  if (options.outFile) {
+    await mkdir(dirname(options.outFile), { recursive: true });
+    await writeFile(options.outFile, text);
+    out.progress(`wrote ${options.format} report to ${options.outFile}`);
+  } else if (!out.json) {
+    out.info(text.trimEnd());
+  }
+  return report;
+}
+
+/** The environments whose sizes the cross-region rule checks, and the one chosen with --env. */
+async function readEnvironments(options: ComplianceAuditOptions): Promise<{ environments: EnvironmentSizes[]; env?: ResolvedEnvironment }> {
+  if (!existsSync(options.configFile)) {
+    if (options.live || options.envName) await loadConfig(options.configFile); // throws the one-line "config file not found"
+    return { environments: [] };
+  }
+  const { config } = await loadConfig(options.configFile);
+  const env = options.envName || options.live ? selectEnvironment(config, options.envName) : undefined;
+  const names = env ? [env.name] : Object.keys(config.environments);
+  return {
+    environments: names.map((name) => ({ name, sizes: { ...config.environments[name]!.sizes } })),
+    ...(env ? { env } : {}),
+  };
+}
