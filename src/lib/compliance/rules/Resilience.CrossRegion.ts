@@ -4,7 +4,7 @@ import { catalogRule, isObject, type CatalogViolation } from '../kit';
 /** Services that are global (or served from us-east-1 for the whole account): nothing to copy per region. */
 const GLOBAL_TYPE = /^AWS::(IAM|Route53|CloudFront|Budgets|Organizations|CertificateManager)::/;
 /** Parameters and properties that size a region: zero in the standby means it cannot take traffic. */
-const CAPACITY = /(Capacity|Count|Concurren|Instances|Size)$/;
+const CAPACITY = /(Capacity|Count|Concurrency|ConcurrentExecutions|Instances|Size)$/;
 
 export default catalogRule(
   {
