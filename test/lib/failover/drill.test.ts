@@ -10,7 +10,7 @@ const MUTATIONS = /PutItem|Switchover|Failover|UpdateHealthCheck/;
 function harness(world = new FakeWorld(), options: { interactive?: boolean; answers?: boolean[] } = {}) {
   const journals = memoryJournalStore();
   const out = createMemoryOutput({ interactive: options.interactive ?? false, ...(options.answers ? { answers: options.answers } : {}) });
-  const run = (request: Partial<DrillRequest> & { settings?: Partial<DrillSettings> } = {}) =>
+  const run = (request: Omit<Partial<DrillRequest>, 'settings'> & { settings?: Partial<DrillSettings> } = {}) =>
     runDrill(
       { env: ENV, action: 'failover', to: 'secondary', mode: 'planned', yes: true, allowDataLoss: false, ...request, settings: { ...DEFAULT_SETTINGS, ...request.settings } },
       { ports: world.ports(), store: journals.store, out: out.output },

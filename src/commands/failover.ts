@@ -1,0 +1,64 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../lib/cli/base-command';
+import { UserError } from '../lib/errors';
+import type { DrillResult } from '../lib/failover/drill';
+import { runFailover } from '../lib/failover/service';
+
+export default class Failover extends BaseCommand<typeof Failover> {
+  static override summary = 'Fail the café over to the other region (or back), measured, resumable and safe.';
+  static override description =
+    'Runs a preflight, shows the plan and asks for confirmation; then writes a canary, pauses writes, switches the Aurora global database, ' +
+    'moves api.<domain> with Route 53, waits out the TTL, verifies end to end, resumes writes and reports the measured RTO and RPO. ' +
+    'Each step is journaled in .cafe-ops/failover/<env>.json: --resume continues after a stop, --abort rolls back. See docs/failover.md.';
+  static override examples = [
+    '<%= config.bin %> failover --env production --to secondary --dry-run',
+    '<%= config.bin %> failover --env production --to secondary',
+    '<%= config.bin %> failover --env production --to primary --yes --json',
+    '<%= config.bin %> failover --env production --to secondary --mode unplanned --allow-data-loss',
+    '<%= config.bin %> failover --env production --resume',
+  ];
+
+  static override flags = {
+    to: Flags.string({ summary: 'Region role to make the primary.', options: ['primary', 'secondary'], exclusive: ['resume', 'abort'] }),
+    mode: Flags.string({ summary: 'planned: Aurora switchover, writes paused, no data loss. unplanned: Aurora failover allowing data loss.', options: ['planned', 'unplanned'], default: 'planned' }),
+    'dry-run': Flags.boolean({ summary: 'Run the preflight and print the plan; change nothing.', default: false }),
+    resume: Flags.boolean({ summary: 'Continue the stopped or interrupted drill from its journal.', default: false, exclusive: ['abort'] }),
+    abort: Flags.boolean({ summary: 'Roll back what the stopped drill changed (write pause, DNS).', default: false }),
+    'allow-data-loss': Flags.boolean({ summary: 'Confirm an unplanned failover without a prompt.', default: false }),
+    'lag-threshold': Flags.integer({ summary: 'Largest replication lag (ms) a planned failover starts with.', default: 1000, min: 0 }),
+    ttl: Flags.integer({ summary: 'Seconds resolvers may keep the old DNS answer.', default: 60, min: 0, max: 86_400 }),
+    'switch-timeout': Flags.integer({ summary: 'Minutes to wait for the database switch before stopping.', default: 15, min: 1, max: 120 }),
+  };
+
+  async run(): Promise<DrillResult> {
+    const env = await this.environment();
+    const { flags } = this;
+    if (flags['dry-run'] && (flags.resume || flags.abort)) throw new UserError('--dry-run plans a new drill: it cannot be combined with --resume or --abort');
+    const abort = new AbortController();
+    const onSigint = () => {
+      this.out.warn('interrupted: stopping after the current call; run --resume to continue or --abort to roll back');
+      abort.abort();
+    };
+    process.once('SIGINT', onSigint);
+    try {
+      const result = await runFailover(
+        {
+          env,
+          action: flags.resume ? 'resume' : flags.abort ? 'abort' : flags['dry-run'] ? 'dry-run' : 'failover',
+          ...(flags.to ? { to: flags.to as 'primary' | 'secondary' } : {}),
+          mode: flags.mode as 'planned' | 'unplanned',
+          yes: flags.yes,
+          allowDataLoss: flags['allow-data-loss'],
+          settings: { lagThresholdMs: flags['lag-threshold'], ttlMs: flags.ttl * 1000, switchTimeoutMs: flags['switch-timeout'] * 60_000 },
+          signal: abort.signal,
+        },
+        this.out,
+        () => this.aws(),
+      );
+      if (!result.ok) process.exitCode = 1;
+      return result;
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  }
+}

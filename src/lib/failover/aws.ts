@@ -1,0 +1,239 @@
+/** The failover drill's ports implemented with the AWS SDK v3 (clients from AwsClients). */
+import type { AwsClients } from '../aws/clients';
+import { requestIdOf } from '../aws/errors';
+import type { AwsCall, DatabasePort, DnsPort, GlobalClusterState, MetricsPort, SecretsPort, StacksPort, TablesPort } from './ports';
+
+/** The item of the control table the API reads before every write (see functions/shared/control.ts). */
+export const MAINTENANCE_KEY = 'maintenance';
+const RETRY_AFTER_SECONDS = 30;
+
+const call = (response: unknown): AwsCall => {
+  const requestId = requestIdOf(response);
+  return requestId ? { requestId } : {};
+};
+const named = (error: unknown, ...names: string[]) => names.includes((error as Error)?.name);
+
+export function stacksPort(clients: AwsClients): StacksPort {
+  return {
+    describe: async (region, stackName) => {
+      const { DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
+      const client = await clients.cloudFormation(region);
+      try {
+        const stack = (await client.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
+        if (!stack) return undefined;
+        return {
+          status: stack.StackStatus ?? 'UNKNOWN',
+          outputs: Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue ?? ''])),
+          parameters: Object.fromEntries((stack.Parameters ?? []).map((p) => [p.ParameterKey!, p.ResolvedValue ?? p.ParameterValue ?? ''])),
+        };
+      } catch (error) {
+        if (named(error, 'ValidationError') && /does not exist/.test((error as Error).message)) return undefined;
+        throw error;
+      }
+    },
+  };
+}
+
+export function databasePort(clients: AwsClients): DatabasePort {
+  return {
+    describeGlobalCluster: async (region, id) => {
+      const { DescribeGlobalClustersCommand } = await import('@aws-sdk/client-rds');
+      let response;
+      try {
+        response = await (await clients.rds(region)).send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: id }));
+      } catch (error) {
+        if (named(error, 'GlobalClusterNotFoundFault')) return undefined;
+        throw error;
+      }
+      const gc = response.GlobalClusters?.[0];
+      if (!gc) return undefined;
+      const f = gc.FailoverState;
+      const state: GlobalClusterState = {
+        id: gc.GlobalClusterIdentifier ?? id,
+        status: gc.Status ?? 'unknown',
+        members: (gc.GlobalClusterMembers ?? []).map((m) => ({
+          clusterArn: m.DBClusterArn ?? '',
+          isWriter: m.IsWriter === true,
+          ...(m.SynchronizationStatus ? { synchronizationStatus: m.SynchronizationStatus } : {}),
+        })),
+        // FailoverState stays present (empty) on some responses: only a status means a switch under way.
+        ...(f?.Status
+          ? {
+              failover: {
+                status: f.Status,
+                ...(f.FromDbClusterArn ? { fromClusterArn: f.FromDbClusterArn } : {}),
+                ...(f.ToDbClusterArn ? { toClusterArn: f.ToDbClusterArn } : {}),
+                ...(f.IsDataLossAllowed !== undefined ? { dataLossAllowed: f.IsDataLossAllowed } : {}),
+              },
+            }
+          : {}),
+        ...call(response),
+      };
+      return state;
+    },
+    switchover: async (region, id, target) => {
+      const { SwitchoverGlobalClusterCommand } = await import('@aws-sdk/client-rds');
+      return call(await (await clients.rds(region)).send(new SwitchoverGlobalClusterCommand({ GlobalClusterIdentifier: id, TargetDbClusterIdentifier: target })));
+    },
+    failover: async (region, id, target) => {
+      const { FailoverGlobalClusterCommand } = await import('@aws-sdk/client-rds');
+      return call(await (await clients.rds(region)).send(new FailoverGlobalClusterCommand({ GlobalClusterIdentifier: id, TargetDbClusterIdentifier: target, AllowDataLoss: true })));
+    },
+  };
+}
+
+export function metricsPort(clients: AwsClients): MetricsPort {
+  return {
+    replicationLag: async (region, clusterId, startMs, endMs) => {
+      const { GetMetricDataCommand } = await import('@aws-sdk/client-cloudwatch');
+      const client = await clients.cloudWatch(region);
+      const query = (id: string, metric: string) => ({
+        Id: id,
+        MetricStat: { Metric: { Namespace: 'AWS/RDS', MetricName: metric, Dimensions: [{ Name: 'DBClusterIdentifier', Value: clusterId }] }, Period: 60, Stat: 'Maximum' },
+        ReturnData: true,
+      });
+      const values: Record<string, number[]> = { lag: [], rpo: [] };
+      let requestId: string | undefined;
+      let token: string | undefined;
+      do {
+        const page = await client.send(
+          new GetMetricDataCommand({
+            MetricDataQueries: [query('lag', 'AuroraGlobalDBReplicationLag'), query('rpo', 'AuroraGlobalDBRPOLag')],
+            StartTime: new Date(startMs),
+            EndTime: new Date(endMs),
+            ScanBy: 'TimestampDescending',
+            ...(token ? { NextToken: token } : {}),
+          }),
+        );
+        requestId ??= requestIdOf(page);
+        for (const result of page.MetricDataResults ?? []) values[result.Id!]?.push(...(result.Values ?? []));
+        token = page.NextToken;
+      } while (token);
+      const max = (list: number[]) => (list.length ? Math.max(...list) : undefined);
+      const lag = max(values.lag!);
+      const rpo = max(values.rpo!);
+      return { ...(lag !== undefined ? { replicationLagMs: lag } : {}), ...(rpo !== undefined ? { rpoLagMs: rpo } : {}), ...(requestId ? { requestId } : {}) };
+    },
+  };
+}
+
+export function dnsPort(clients: AwsClients): DnsPort {
+  return {
+    getHealthCheck: async (id) => {
+      const { GetHealthCheckCommand } = await import('@aws-sdk/client-route-53');
+      try {
+        const response = await (await clients.route53()).send(new GetHealthCheckCommand({ HealthCheckId: id }));
+        const config = response.HealthCheck?.HealthCheckConfig;
+        return {
+          id,
+          inverted: config?.Inverted === true,
+          disabled: config?.Disabled === true,
+          ...(config?.FullyQualifiedDomainName ? { fqdn: config.FullyQualifiedDomainName } : {}),
+          ...call(response),
+        };
+      } catch (error) {
+        if (named(error, 'NoSuchHealthCheck')) return undefined;
+        throw error;
+      }
+    },
+    healthCheckStatus: async (id) => {
+      const { GetHealthCheckStatusCommand } = await import('@aws-sdk/client-route-53');
+      const response = await (await clients.route53()).send(new GetHealthCheckStatusCommand({ HealthCheckId: id }));
+      const observations = response.HealthCheckObservations ?? [];
+      const healthy = observations.filter((o) => o.StatusReport?.Status?.startsWith('Success')).length;
+      return { healthy, total: observations.length, ...call(response) };
+    },
+    setHealthCheck: async (id, settings) => {
+      const { UpdateHealthCheckCommand } = await import('@aws-sdk/client-route-53');
+      return call(await (await clients.route53()).send(new UpdateHealthCheckCommand({ HealthCheckId: id, Inverted: settings.inverted, Disabled: settings.disabled })));
+    },
+  };
+}
+
+export function tablesPort(clients: AwsClients): TablesPort {
+  const sdk = () => import('@aws-sdk/client-dynamodb');
+  return {
+    describeReplicas: async (region, table) => {
+      const { DescribeTableCommand } = await sdk();
+      try {
+        const response = await (await clients.dynamoDb(region)).send(new DescribeTableCommand({ TableName: table }));
+        return {
+          status: response.Table?.TableStatus ?? 'UNKNOWN',
+          replicas: (response.Table?.Replicas ?? []).map((r) => ({ region: r.RegionName ?? '', status: r.ReplicaStatus ?? 'UNKNOWN' })),
+          ...call(response),
+        };
+      } catch (error) {
+        if (named(error, 'ResourceNotFoundException')) return undefined;
+        throw error;
+      }
+    },
+    setWritesPaused: async (region, table, pause) => {
+      const { PutItemCommand } = await sdk();
+      const response = await (await clients.dynamoDb(region)).send(
+        new PutItemCommand({
+          TableName: table,
+          Item: {
+            pk: { S: MAINTENANCE_KEY },
+            writesPaused: { BOOL: pause.paused },
+            retryAfterSeconds: { N: String(RETRY_AFTER_SECONDS) },
+            reason: { S: pause.paused ? `failover drill ${pause.drillId}` : `resumed by failover drill ${pause.drillId}` },
+            updatedAt: { S: new Date(pause.at).toISOString() },
+          },
+        }),
+      );
+      return call(response);
+    },
+    writesPaused: async (region, table) => {
+      const { GetItemCommand } = await sdk();
+      const response = await (await clients.dynamoDb(region)).send(new GetItemCommand({ TableName: table, Key: { pk: { S: MAINTENANCE_KEY } }, ConsistentRead: true }));
+      return response.Item?.writesPaused?.BOOL === true;
+    },
+    putCanary: async (region, table, canary) => {
+      const { PutItemCommand } = await sdk();
+      const response = await (await clients.dynamoDb(region)).send(
+        new PutItemCommand({
+          TableName: table,
+          Item: {
+            pk: { S: canary.id },
+            drillId: { S: canary.drillId },
+            seq: { N: String(canary.seq) },
+            region: { S: canary.region },
+            writtenAt: { N: String(canary.writtenAt) },
+          },
+        }),
+      );
+      return call(response);
+    },
+    getCanary: async (region, table, id) => {
+      const { GetItemCommand } = await sdk();
+      const item = (await (await clients.dynamoDb(region)).send(new GetItemCommand({ TableName: table, Key: { pk: { S: id } }, ConsistentRead: true }))).Item;
+      if (!item) return undefined;
+      return { id, drillId: item.drillId?.S ?? '', seq: Number(item.seq?.N ?? 0), region: item.region?.S ?? '', writtenAt: Number(item.writtenAt?.N ?? 0) };
+    },
+  };
+}
+
+export function secretsPort(clients: AwsClients): SecretsPort {
+  return {
+    secretExists: async (region, arn) => {
+      const { DescribeSecretCommand } = await import('@aws-sdk/client-secrets-manager');
+      try {
+        const secret = await (await clients.secretsManager(region)).send(new DescribeSecretCommand({ SecretId: arn }));
+        return !secret.DeletedDate;
+      } catch (error) {
+        if (named(error, 'ResourceNotFoundException')) return false;
+        throw error;
+      }
+    },
+    keyEnabled: async (region, arn) => {
+      const { DescribeKeyCommand } = await import('@aws-sdk/client-kms');
+      try {
+        const key = (await (await clients.kms(region)).send(new DescribeKeyCommand({ KeyId: arn }))).KeyMetadata;
+        return key?.Enabled === true && key.KeyState === 'Enabled';
+      } catch (error) {
+        if (named(error, 'NotFoundException')) return false;
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,35 @@
+/** `cafe-ops failover`: the drill wired to AWS (clients from AwsClients) and the journal on disk. */
+import type { AwsClients } from '../aws/clients';
+import { checkAccount } from '../aws/identity';
+import type { ResolvedEnvironment } from '../config/load';
+import type { Output } from '../ui/output';
+import { databasePort, dnsPort, metricsPort, secretsPort, stacksPort, tablesPort } from './aws';
+import { runDrill, type DrillRequest, type DrillResult } from './drill';
+import { DEFAULT_SETTINGS, type DrillSettings } from './engine';
+import { fetchHttpPort } from './http';
+import { fileJournalStore, type JournalStore } from './journal';
+import { systemClock, type FailoverPorts } from './ports';
+
+export interface FailoverRequest extends Omit<DrillRequest, 'settings'> {
+  env: ResolvedEnvironment;
+  settings?: Partial<DrillSettings>;
+}
+
+export function awsFailoverPorts(clients: AwsClients): FailoverPorts {
+  return {
+    stacks: stacksPort(clients),
+    database: databasePort(clients),
+    metrics: metricsPort(clients),
+    dns: dnsPort(clients),
+    tables: tablesPort(clients),
+    http: fetchHttpPort(),
+    secrets: secretsPort(clients),
+    clock: systemClock,
+  };
+}
+
+export async function runFailover(request: FailoverRequest, out: Output, clients: () => AwsClients, store: JournalStore = fileJournalStore()): Promise<DrillResult> {
+  const aws = clients();
+  await checkAccount(aws, request.env, out);
+  return runDrill({ ...request, settings: { ...DEFAULT_SETTINGS, ...request.settings } }, { ports: awsFailoverPorts(aws), store, out });
+}
