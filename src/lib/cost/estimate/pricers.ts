@@ -1,0 +1,377 @@
+/**
+ * One pricer per CloudFormation resource type (the registry below): each returns the priced items
+ * of one resource — idle (deployed, no customers) and at the usage profile — with the formula that
+ * produced them. Types that cost nothing are listed in FREE_TYPES; any other type is reported as
+ * not priced, never silently dropped.
+ */
+import type { RegionPrices } from '../prices/aws-list-prices';
+import type { UsageProfile } from './profile';
+
+export const HOURS_PER_MONTH = 730;
+export const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
+
+export interface PriceItem {
+  item: string;
+  idle: number;
+  atProfile: number;
+  formula: string;
+  /** Where the cost is incurred when not the stack's region (a replica). */
+  region?: string;
+  /** Part of the NAT share (NAT gateways and their addresses). */
+  nat?: boolean;
+}
+
+export interface PricingContext {
+  logicalId: string;
+  /** Properties with parameters, conditions and Fn::If resolved (unknowable values undefined). */
+  props: Record<string, unknown>;
+  /** Properties as written in the template (for references to other resources). */
+  raw: Record<string, unknown>;
+  region: string;
+  role: 'primary' | 'secondary' | 'edge';
+  /** The customers' traffic reaches this stack instance (primary and edge; the warm standby idles). */
+  serving: boolean;
+  profile: UsageProfile;
+  prices(region: string): RegionPrices;
+  /** Monthly quantities derived from the profile and the templates. */
+  traffic: Traffic;
+  /** Other resources of the same template, resolved, for cross-references (a NAT's address, an instance's cluster). */
+  resource(logicalId: string): { type: string; props: Record<string, unknown>; raw: Record<string, unknown> } | undefined;
+  /** Logical ids of the active resources of a type in the same template. */
+  resourcesOfType(type: string): string[];
+}
+
+export interface Traffic {
+  ordersPerMonth: number;
+  pageViewsPerMonth: number;
+  /** API calls of customers and baristas per month (primary region only). */
+  apiCallsPerMonth: number;
+  /** Health-check calls each regional API receives per month, idle or not. */
+  healthCallsPerRegion: number;
+  /** Interval and checkers behind healthCallsPerRegion, for formulas. */
+  healthExplain: string;
+}
+
+export type Pricer = (ctx: PricingContext) => PriceItem[];
+
+const n = (value: number, digits = 2) => Number(value.toFixed(digits)).toLocaleString('en-US', { maximumFractionDigits: digits });
+const money = (value: number) => `$${value}`;
+const million = (value: number) => `${n(value / 1e6, 3)} M`;
+
+/** A fixed monthly charge (the same idle and at the profile). */
+function fixed(item: string, amount: number, formula: string, extra: Partial<PriceItem> = {}): PriceItem {
+  return { item, idle: amount, atProfile: amount, formula, ...extra };
+}
+
+/** A usage charge: quantity × unit price, idle and at the profile. */
+function usage(item: string, unitPrice: number, unit: string, qty: { idle: number; profile: number; explain: string; idleExplain?: string }, extra: Partial<PriceItem> = {}): PriceItem {
+  const idleText = qty.idle > 0 && qty.idle !== qty.profile ? `; idle: ${qty.idleExplain ?? n(qty.idle)} × ${money(unitPrice)}/${unit}` : '';
+  return { item, idle: qty.idle * unitPrice, atProfile: qty.profile * unitPrice, formula: `${qty.explain} × ${money(unitPrice)}/${unit}${idleText}`, ...extra };
+}
+
+/** Which calls reach a function, by the start of its logical id (the café's bounded contexts). */
+const FUNCTION_TRAFFIC: Record<string, (ctx: PricingContext) => { idle: number; profile: number; explain: string }> = {
+  Menu: (c) => {
+    const v = c.serving ? c.traffic.pageViewsPerMonth * c.profile.apiCallsPerPageView + c.traffic.ordersPerMonth * c.profile.apiCallsPerOrder * 0.25 : 0;
+    return { idle: 0, profile: v, explain: c.serving ? `(${n(c.traffic.pageViewsPerMonth, 0)} page views × ${c.profile.apiCallsPerPageView} + ${n(c.traffic.ordersPerMonth, 0)} orders × ${c.profile.apiCallsPerOrder} calls × 25 %)` : '0 calls (standby)' };
+  },
+  Orders: (c) => share(c, 0.5),
+  Admin: (c) => share(c, 0.15),
+  Payments: (c) => share(c, 0.1),
+  OrderWorkflow: (c) => {
+    const v = c.serving ? c.traffic.ordersPerMonth * (c.profile.stateTransitionsPerOrder / 2) : 0;
+    return { idle: 0, profile: v, explain: c.serving ? `${n(c.traffic.ordersPerMonth, 0)} orders × ${c.profile.stateTransitionsPerOrder / 2} task states` : '0 orders (standby)' };
+  },
+  Health: (c) => ({ idle: c.traffic.healthCallsPerRegion, profile: c.traffic.healthCallsPerRegion, explain: c.traffic.healthExplain }),
+  Migrate: () => ({ idle: 0, profile: 0, explain: '0 calls (runs at deploy)' }),
+};
+
+function share(c: PricingContext, fraction: number) {
+  const v = c.serving ? c.traffic.ordersPerMonth * c.profile.apiCallsPerOrder * fraction : 0;
+  return { idle: 0, profile: v, explain: c.serving ? `${n(c.traffic.ordersPerMonth, 0)} orders × ${c.profile.apiCallsPerOrder} calls × ${fraction * 100} %` : '0 calls (standby)' };
+}
+
+function functionTraffic(ctx: PricingContext, logicalId: string) {
+  const key = Object.keys(FUNCTION_TRAFFIC)
+    .sort((a, b) => b.length - a.length)
+    .find((prefix) => logicalId.startsWith(prefix));
+  return key ? FUNCTION_TRAFFIC[key]!(ctx) : undefined;
+}
+
+const num = (value: unknown, fallback: number) => (value === undefined || value === null || value === '' || Number.isNaN(Number(value)) ? fallback : Number(value));
+
+function lambdaFunction(ctx: PricingContext): PriceItem[] {
+  const p = ctx.prices(ctx.region);
+  const memoryGb = num(ctx.props.MemorySize, 128) / 1024;
+  const calls = functionTraffic(ctx, ctx.logicalId);
+  if (!calls) return [fixed('invocations', 0, 'no traffic model for this function: idle cost only ($0)')];
+  const seconds = ctx.profile.lambdaMsPerCall / 1000;
+  const gbs = { idle: calls.idle * seconds * memoryGb, profile: calls.profile * seconds * memoryGb, explain: `${calls.explain} × ${seconds} s × ${n(memoryGb, 3)} GB` };
+  return [
+    usage('requests', p.lambdaRequestsPerMillion / 1e6, 'request', { ...calls, explain: `${calls.explain} = ${million(calls.profile)} requests` }),
+    usage('compute (arm64)', p.lambdaArmGbSecond, 'GB-s', gbs),
+  ];
+}
+
+function logGroup(ctx: PricingContext): PriceItem[] {
+  const p = ctx.prices(ctx.region);
+  const id = ctx.logicalId.replace(/LogGroup$/, '');
+  let calls: { idle: number; profile: number; explain: string } | undefined;
+  if (id === 'ApiAccess') {
+    const api = ctx.serving ? ctx.traffic.apiCallsPerMonth : 0;
+    calls = { idle: ctx.traffic.healthCallsPerRegion, profile: api + ctx.traffic.healthCallsPerRegion, explain: `(${million(api)} API + ${million(ctx.traffic.healthCallsPerRegion)} health calls)` };
+  } else if (id === 'StateMachine') {
+    const v = ctx.serving ? ctx.traffic.ordersPerMonth * ctx.profile.stateTransitionsPerOrder : 0;
+    calls = { idle: 0, profile: v, explain: `${n(ctx.traffic.ordersPerMonth, 0)} orders × ${ctx.profile.stateTransitionsPerOrder} transitions` };
+  } else if (id === 'FlowLog' || id === 'Trail') {
+    return []; // priced with the flow log / covered by the trail line
+  } else {
+    calls = functionTraffic(ctx, id);
+  }
+  if (!calls) return [fixed('log ingestion', 0, 'no traffic model for this log group: idle cost only ($0)')];
+  const kb = ctx.profile.logKbPerCall;
+  const gb = (c: number) => (c * kb) / 1024 / 1024;
+  const retention = num(ctx.props.RetentionInDays, 3653);
+  const months = Math.min(retention, 3653) / DAYS_PER_MONTH;
+  return [
+    usage('log ingestion', p.logsIngestGb, 'GB', { idle: gb(calls.idle), profile: gb(calls.profile), explain: `${calls.explain} × ${kb} KB = ${n(gb(calls.profile), 3)} GB` }),
+    usage('log storage', p.logsStorageGbMonth, 'GB-month', {
+      idle: gb(calls.idle) * months,
+      profile: gb(calls.profile) * months,
+      explain: `${n(gb(calls.profile), 3)} GB/month × ${n(months, 1)} months kept (${retention} days)`,
+    }),
+  ];
+}
+
+function auroraInstance(ctx: PricingContext): PriceItem[] {
+  const p = ctx.prices(ctx.region);
+  if (ctx.props.DBInstanceClass !== 'db.serverless') return [];
+  const clusterOf = (raw: Record<string, unknown> | undefined) => (raw?.DBClusterIdentifier as { Ref?: string } | undefined)?.Ref;
+  const clusterRef = clusterOf(ctx.raw);
+  const cluster = clusterRef ? ctx.resource(clusterRef) : undefined;
+  const scaling = (cluster?.props.ServerlessV2ScalingConfiguration ?? {}) as { MinCapacity?: unknown; MaxCapacity?: unknown };
+  const min = num(scaling.MinCapacity, 0.5);
+  const max = num(scaling.MaxCapacity, 16);
+  const instances = ctx.resourcesOfType('AWS::RDS::DBInstance').filter((id) => clusterOf(ctx.resource(id)?.raw) === clusterRef).length || 1;
+  const items = [fixed('minimum capacity', min * HOURS_PER_MONTH * p.auroraAcuHour, `${min} ACU × ${HOURS_PER_MONTH} h × ${money(p.auroraAcuHour)}/ACU-h`)];
+  if (!ctx.serving) return items;
+  const pr = ctx.profile;
+  const perHour = pr.ordersPerDay / 24;
+  const offLoad = Math.min(max, min + perHour / pr.ordersPerAcuHour / instances) - min;
+  const peakLoad = Math.min(max, min + (perHour * pr.lunchPeakFactor) / pr.ordersPerAcuHour / instances) - min;
+  const extraAcuHours = DAYS_PER_MONTH * (pr.peakHoursPerDay * peakLoad + (24 - pr.peakHoursPerDay) * offLoad);
+  items.push(
+    usage('capacity above minimum', p.auroraAcuHour, 'ACU-h', {
+      idle: 0,
+      profile: extraAcuHours,
+      explain: `${n(DAYS_PER_MONTH)} d × (${pr.peakHoursPerDay} h × ${n(peakLoad, 3)} ACU + ${24 - pr.peakHoursPerDay} h × ${n(offLoad, 3)} ACU) [${pr.ordersPerDay} orders/day, peak ×${pr.lunchPeakFactor}, ${pr.ordersPerAcuHour} orders/ACU-h, ${instances} instances, max ${max} ACU]`,
+    }),
+  );
+  return items;
+}
+
+function auroraCluster(ctx: PricingContext): PriceItem[] {
+  const p = ctx.prices(ctx.region);
+  const pr = ctx.profile;
+  const ios = pr.ordersPerDay * DAYS_PER_MONTH * pr.auroraIoPerOrder;
+  return [
+    usage('storage (a full copy per region)', p.auroraStorageGbMonth, 'GB-month', { idle: 0, profile: pr.dataStoredGb, explain: `${pr.dataStoredGb} GB` }),
+    usage(ctx.serving ? 'I/O' : 'replicated write I/O', p.auroraIoPerMillion / 1e6, 'I/O', { idle: 0, profile: ios, explain: `${pr.ordersPerDay} orders/day × ${n(DAYS_PER_MONTH)} d × ${pr.auroraIoPerOrder} I/Os = ${million(ios)} I/Os` }),
+  ];
+}
+
+function dynamoTable(ctx: PricingContext): PriceItem[] {
+  const pr = ctx.profile;
+  const tables = ctx.resourcesOfType('AWS::DynamoDB::GlobalTable').length + ctx.resourcesOfType('AWS::DynamoDB::Table').length || 1;
+  const writes = (pr.ordersPerDay * DAYS_PER_MONTH * pr.dynamoWritesPerOrder) / tables;
+  const reads = (ctx.traffic.apiCallsPerMonth * pr.dynamoReadsPerCall) / tables;
+  const gb = pr.dynamoStoredGb / tables;
+  const replicas = Array.isArray(ctx.props.Replicas) ? (ctx.props.Replicas as { Region?: unknown; PointInTimeRecoverySpecification?: { PointInTimeRecoveryEnabled?: unknown } }[]) : [{ Region: ctx.region, PointInTimeRecoverySpecification: ctx.props.PointInTimeRecoverySpecification as { PointInTimeRecoveryEnabled?: unknown } }];
+  const items: PriceItem[] = [];
+  const split = `÷ ${tables} tables`;
+  for (const replica of replicas) {
+    const region = typeof replica.Region === 'string' ? replica.Region : ctx.region;
+    const p = ctx.prices(region);
+    const local = region === ctx.region;
+    const where = local ? '' : ` (replica in ${region})`;
+    if (local) {
+      items.push(usage(`writes${where}`, p.dynamoWritePerMillion / 1e6, 'write', { idle: 0, profile: writes, explain: `${pr.ordersPerDay} orders/day × ${n(DAYS_PER_MONTH)} d × ${pr.dynamoWritesPerOrder} writes ${split}` }, { region }));
+      items.push(usage(`reads${where}`, p.dynamoReadPerMillion / 1e6, 'read', { idle: 0, profile: reads, explain: `${million(ctx.traffic.apiCallsPerMonth)} API calls × ${pr.dynamoReadsPerCall} reads ${split}` }, { region }));
+    } else {
+      items.push(usage(`replicated writes${where}`, p.dynamoReplicatedWritePerMillion / 1e6, 'write', { idle: 0, profile: writes, explain: `${pr.ordersPerDay} orders/day × ${n(DAYS_PER_MONTH)} d × ${pr.dynamoWritesPerOrder} writes ${split}` }, { region }));
+    }
+    items.push(usage(`storage${where}`, p.dynamoStorageGbMonth, 'GB-month', { idle: 0, profile: gb, explain: `${pr.dynamoStoredGb} GB ${split}` }, { region }));
+    if (String(replica.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled) === 'true') {
+      items.push(usage(`point-in-time recovery${where}`, p.dynamoPitrGbMonth, 'GB-month', { idle: 0, profile: gb, explain: `${pr.dynamoStoredGb} GB ${split}` }, { region }));
+    }
+  }
+  return items;
+}
+
+function natGateway(ctx: PricingContext): PriceItem[] {
+  const p = ctx.prices(ctx.region);
+  const gateways = ctx.resourcesOfType('AWS::EC2::NatGateway').length || 1;
+  const gb = ctx.serving ? ctx.profile.natGbPerMonth / gateways : 0;
+  return [
+    fixed('hours', HOURS_PER_MONTH * p.natGatewayHour, `${HOURS_PER_MONTH} h × ${money(p.natGatewayHour)}/h`, { nat: true }),
+    usage('data processed', p.natGatewayGb, 'GB', { idle: 0, profile: gb, explain: ctx.serving ? `${ctx.profile.natGbPerMonth} GB ÷ ${gateways} gateways` : '0 GB (standby)' }, { nat: true }),
+  ];
+}
+
+function elasticIp(ctx: PricingContext): PriceItem[] {
+  const p = ctx.prices(ctx.region);
+  const nat = ctx.resourcesOfType('AWS::EC2::NatGateway').some((id) => {
+    const getAtt = (ctx.resource(id)?.raw.AllocationId as { 'Fn::GetAtt'?: unknown } | undefined)?.['Fn::GetAtt'];
+    const target = Array.isArray(getAtt) ? getAtt[0] : typeof getAtt === 'string' ? getAtt.split('.')[0] : undefined;
+    return target === ctx.logicalId;
+  });
+  return [fixed('public IPv4 address', HOURS_PER_MONTH * p.publicIpv4Hour, `${HOURS_PER_MONTH} h × ${money(p.publicIpv4Hour)}/h`, { nat })];
+}
+
+function vpcEndpoint(ctx: PricingContext): PriceItem[] {
+  if (ctx.props.VpcEndpointType !== 'Interface') return [];
+  const p = ctx.prices(ctx.region);
+  const azs = Array.isArray(ctx.props.SubnetIds) ? ctx.props.SubnetIds.length : 1;
+  return [fixed('interface endpoint hours', azs * HOURS_PER_MONTH * p.interfaceEndpointAzHour, `${azs} AZ × ${HOURS_PER_MONTH} h × ${money(p.interfaceEndpointAzHour)}/h`)];
+}
+
+function flowLog(ctx: PricingContext): PriceItem[] {
+  const p = ctx.prices(ctx.region);
+  const gb = ctx.profile.flowLogGbPerMonth;
+  return [fixed('flow log delivery', gb * p.logsIngestGb, `${gb} GB × ${money(p.logsIngestGb)}/GB`)];
+}
+
+function restApi(ctx: PricingContext): PriceItem[] {
+  const p = ctx.prices(ctx.region);
+  const api = ctx.serving ? ctx.traffic.apiCallsPerMonth : 0;
+  const health = ctx.traffic.healthCallsPerRegion;
+  return [
+    usage('REST API requests', p.apiGatewayRestPerMillion / 1e6, 'request', {
+      idle: health,
+      profile: api + health,
+      explain: `(${million(api)} API + ${million(health)} health) requests`,
+      idleExplain: `${million(health)} health requests`,
+    }),
+  ];
+}
+
+function webAcl(ctx: PricingContext): PriceItem[] {
+  const p = ctx.prices(ctx.region);
+  const rules = Array.isArray(ctx.props.Rules) ? ctx.props.Rules.length : 0;
+  const edge = ctx.props.Scope === 'CLOUDFRONT';
+  const requests = edge ? ctx.traffic.pageViewsPerMonth * ctx.profile.requestsPerPageView : (ctx.serving ? ctx.traffic.apiCallsPerMonth : 0) + ctx.traffic.healthCallsPerRegion;
+  const idle = edge ? 0 : ctx.traffic.healthCallsPerRegion;
+  return [
+    fixed('web ACL and rules', p.wafWebAclMonth + rules * p.wafRuleMonth, `${money(p.wafWebAclMonth)} + ${rules} rules × ${money(p.wafRuleMonth)}`),
+    usage('requests inspected', p.wafRequestsPerMillion / 1e6, 'request', { idle, profile: requests, explain: `${million(requests)} requests` }),
+  ];
+}
+
+function distribution(ctx: PricingContext): PriceItem[] {
+  const p = ctx.prices(ctx.region);
+  const views = ctx.traffic.pageViewsPerMonth;
+  const gb = (views * ctx.profile.pageWeightKb) / 1024 / 1024;
+  const requests = views * ctx.profile.requestsPerPageView;
+  return [
+    usage('data transfer out', p.cloudFrontGb, 'GB', { idle: 0, profile: gb, explain: `${n(views, 0)} page views × ${ctx.profile.pageWeightKb} KB = ${n(gb)} GB` }),
+    usage('HTTPS requests', p.cloudFrontHttpsPer10k / 10_000, 'request', { idle: 0, profile: requests, explain: `${n(views, 0)} page views × ${ctx.profile.requestsPerPageView} requests` }),
+  ];
+}
+
+function stateMachine(ctx: PricingContext): PriceItem[] {
+  const p = ctx.prices(ctx.region);
+  const transitions = ctx.serving ? ctx.traffic.ordersPerMonth * ctx.profile.stateTransitionsPerOrder : 0;
+  return [usage('state transitions', p.stepFunctionsPerThousandTransitions / 1000, 'transition', { idle: 0, profile: transitions, explain: ctx.serving ? `${n(ctx.traffic.ordersPerMonth, 0)} orders × ${ctx.profile.stateTransitionsPerOrder} transitions` : '0 orders (standby)' })];
+}
+
+function healthCheck(ctx: PricingContext): PriceItem[] {
+  const p = ctx.prices(ctx.region);
+  const config = (ctx.props.HealthCheckConfig ?? {}) as { Type?: unknown; RequestInterval?: unknown; MeasureLatency?: unknown };
+  const features = [String(config.Type).startsWith('HTTPS') && 'HTTPS', String(config.Type).endsWith('STR_MATCH') && 'string matching', num(config.RequestInterval, 30) === 10 && 'fast interval', String(config.MeasureLatency) === 'true' && 'latency'].filter(Boolean) as string[];
+  const amount = p.healthCheckMonth + features.length * p.healthCheckFeatureMonth;
+  return [fixed('health check', amount, `${money(p.healthCheckMonth)} + ${features.length} features (${features.join(', ') || 'none'}) × ${money(p.healthCheckFeatureMonth)}`)];
+}
+
+function userPool(ctx: PricingContext): PriceItem[] {
+  const p = ctx.prices(ctx.region);
+  const billable = Math.max(0, ctx.profile.monthlyActiveUsers - p.cognitoFreeMau);
+  return [usage('monthly active users', p.cognitoMau, 'MAU', { idle: 0, profile: billable, explain: `max(0, ${ctx.profile.monthlyActiveUsers} MAU − ${p.cognitoFreeMau} included)` })];
+}
+
+const perMonth = (item: string, key: keyof RegionPrices, label: string): Pricer => (ctx) => {
+  const p = ctx.prices(ctx.region);
+  return [fixed(item, p[key], `${label} × ${money(p[key])}/month`)];
+};
+
+function secret(ctx: PricingContext): PriceItem[] {
+  const p = ctx.prices(ctx.region);
+  const items = [fixed('secret', p.secretMonth, `1 secret × ${money(p.secretMonth)}/month`)];
+  for (const replica of Array.isArray(ctx.props.ReplicaRegions) ? (ctx.props.ReplicaRegions as { Region?: unknown }[]) : []) {
+    const region = typeof replica.Region === 'string' ? replica.Region : undefined;
+    if (region) items.push(fixed(`replica in ${region}`, ctx.prices(region).secretMonth, `1 replica × ${money(ctx.prices(region).secretMonth)}/month`, { region }));
+  }
+  return items;
+}
+
+function configRecorder(ctx: PricingContext): PriceItem[] {
+  const p = ctx.prices(ctx.region);
+  const items = ctx.profile.configItemsPerMonth;
+  return [fixed('configuration items', items * p.configItem, `${items} items × ${money(p.configItem)}`)];
+}
+
+function configRule(ctx: PricingContext): PriceItem[] {
+  const p = ctx.prices(ctx.region);
+  const evals = ctx.profile.configEvaluationsPerRule;
+  return [fixed('rule evaluations', evals * p.configRuleEvaluation, `${evals} evaluations × ${money(p.configRuleEvaluation)}`)];
+}
+
+function bucket(ctx: PricingContext): PriceItem[] {
+  const p = ctx.prices(ctx.region);
+  const gb = ctx.profile.s3GbPerBucket;
+  return [fixed('storage', gb * p.s3StandardGbMonth, `${gb} GB × ${money(p.s3StandardGbMonth)}/GB-month`)];
+}
+
+export const PRICERS: Record<string, Pricer> = {
+  'AWS::Lambda::Function': lambdaFunction,
+  'AWS::Logs::LogGroup': logGroup,
+  'AWS::RDS::DBInstance': auroraInstance,
+  'AWS::RDS::DBCluster': auroraCluster,
+  'AWS::DynamoDB::GlobalTable': dynamoTable,
+  'AWS::DynamoDB::Table': dynamoTable,
+  'AWS::EC2::NatGateway': natGateway,
+  'AWS::EC2::EIP': elasticIp,
+  'AWS::EC2::VPCEndpoint': vpcEndpoint,
+  'AWS::EC2::FlowLog': flowLog,
+  'AWS::ApiGateway::RestApi': restApi,
+  'AWS::WAFv2::WebACL': webAcl,
+  'AWS::CloudFront::Distribution': distribution,
+  'AWS::StepFunctions::StateMachine': stateMachine,
+  'AWS::Route53::HealthCheck': healthCheck,
+  'AWS::Cognito::UserPool': userPool,
+  'AWS::KMS::Key': perMonth('key', 'kmsKeyMonth', '1 key'),
+  'AWS::KMS::ReplicaKey': perMonth('replica key', 'kmsKeyMonth', '1 key'),
+  'AWS::SecretsManager::Secret': secret,
+  'AWS::CloudWatch::Alarm': perMonth('alarm', 'alarmMonth', '1 standard alarm'),
+  'AWS::CloudWatch::Dashboard': perMonth('dashboard', 'dashboardMonth', '1 dashboard (the first 3 of an account are free)'),
+  'AWS::Config::ConfigurationRecorder': configRecorder,
+  'AWS::Config::ConfigRule': configRule,
+  'AWS::S3::Bucket': bucket,
+  'AWS::CloudTrail::Trail': () => [fixed('management events', 0, 'first copy of management events: $0 (delivery to CloudWatch Logs is its log group)')],
+};
+
+/** Resource types with no charge of their own. */
+export const FREE_TYPES = new Set([
+  'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::OIDCProvider', 'AWS::IAM::InstanceProfile',
+  'AWS::EC2::VPC', 'AWS::EC2::Subnet', 'AWS::EC2::RouteTable', 'AWS::EC2::Route', 'AWS::EC2::SubnetRouteTableAssociation',
+  'AWS::EC2::InternetGateway', 'AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::NetworkAcl', 'AWS::EC2::NetworkAclEntry',
+  'AWS::EC2::SubnetNetworkAclAssociation', 'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress',
+  'AWS::Lambda::Permission', 'AWS::Lambda::Version', 'AWS::Lambda::Alias',
+  'AWS::ApiGateway::Authorizer', 'AWS::ApiGateway::Resource', 'AWS::ApiGateway::Method', 'AWS::ApiGateway::Deployment', 'AWS::ApiGateway::Stage',
+  'AWS::ApiGateway::DomainName', 'AWS::ApiGateway::BasePathMapping', 'AWS::ApiGateway::Account',
+  'AWS::WAFv2::WebACLAssociation', 'AWS::CertificateManager::Certificate', 'AWS::Route53::RecordSet',
+  'AWS::S3::BucketPolicy', 'AWS::SNS::Topic', 'AWS::SNS::TopicPolicy', 'AWS::SNS::Subscription', 'AWS::KMS::Alias',
+  'AWS::Cognito::UserPoolGroup', 'AWS::Cognito::UserPoolClient', 'AWS::Cognito::UserPoolDomain',
+  'AWS::CloudFront::OriginAccessControl', 'AWS::CloudFront::ResponseHeadersPolicy', 'AWS::CloudFront::CachePolicy',
+  'AWS::RDS::DBSubnetGroup', 'AWS::RDS::DBClusterParameterGroup', 'AWS::RDS::GlobalCluster',
+  'AWS::Config::DeliveryChannel', 'AWS::Budgets::Budget',
+]);

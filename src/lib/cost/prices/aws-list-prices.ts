@@ -1,0 +1,146 @@
+/**
+ * AWS public on-demand list prices (USD) used by `cafe-ops cost estimate`, for the regions of the
+ * sample config and the edge. Taken on 2026-11-25 from the public pricing pages listed in SOURCES;
+ * first pricing tier only, no free tier (except Cognito's included users), no Savings Plans, no
+ * taxes. Prices change: check a figure against its page before relying on it for a decision.
+ *
+ * To refresh: update the figures and TAKEN_ON together; the estimate prints the date on every run.
+ */
+
+export const TAKEN_ON = '2026-11-25';
+
+export const SOURCES: Record<string, string> = {
+  ec2Network: 'https://aws.amazon.com/vpc/pricing/ (NAT gateway, public IPv4 address)',
+  privateLink: 'https://aws.amazon.com/privatelink/pricing/ (interface endpoints)',
+  aurora: 'https://aws.amazon.com/rds/aurora/pricing/ (Serverless v2 ACU-hours, Standard storage and I/O)',
+  dynamodb: 'https://aws.amazon.com/dynamodb/pricing/on-demand/ (request units, storage, PITR)',
+  lambda: 'https://aws.amazon.com/lambda/pricing/ (Arm, first tier)',
+  apiGateway: 'https://aws.amazon.com/api-gateway/pricing/ (REST APIs, first 333 million)',
+  stepFunctions: 'https://aws.amazon.com/step-functions/pricing/ (Standard workflows)',
+  s3: 'https://aws.amazon.com/s3/pricing/ (S3 Standard, first 50 TB)',
+  cloudWatch: 'https://aws.amazon.com/cloudwatch/pricing/ (logs, standard alarms, dashboards)',
+  kms: 'https://aws.amazon.com/kms/pricing/',
+  secretsManager: 'https://aws.amazon.com/secrets-manager/pricing/',
+  waf: 'https://aws.amazon.com/waf/pricing/',
+  config: 'https://aws.amazon.com/config/pricing/',
+  route53: 'https://aws.amazon.com/route53/pricing/ (health checks on AWS endpoints)',
+  cloudFront: 'https://aws.amazon.com/cloudfront/pricing/ (North America and Europe, first 10 TB)',
+  cognito: 'https://aws.amazon.com/cognito/pricing/ (Essentials tier)',
+  cloudTrail: 'https://aws.amazon.com/cloudtrail/pricing/',
+};
+
+export interface RegionPrices {
+  natGatewayHour: number;
+  natGatewayGb: number;
+  publicIpv4Hour: number;
+  interfaceEndpointAzHour: number;
+  auroraAcuHour: number;
+  auroraStorageGbMonth: number;
+  auroraIoPerMillion: number;
+  dynamoWritePerMillion: number;
+  dynamoReadPerMillion: number;
+  dynamoReplicatedWritePerMillion: number;
+  dynamoStorageGbMonth: number;
+  dynamoPitrGbMonth: number;
+  lambdaArmGbSecond: number;
+  lambdaRequestsPerMillion: number;
+  apiGatewayRestPerMillion: number;
+  stepFunctionsPerThousandTransitions: number;
+  s3StandardGbMonth: number;
+  logsIngestGb: number;
+  logsStorageGbMonth: number;
+  alarmMonth: number;
+  dashboardMonth: number;
+  kmsKeyMonth: number;
+  secretMonth: number;
+  wafWebAclMonth: number;
+  wafRuleMonth: number;
+  wafRequestsPerMillion: number;
+  configItem: number;
+  configRuleEvaluation: number;
+  healthCheckMonth: number;
+  healthCheckFeatureMonth: number;
+  cloudFrontGb: number;
+  cloudFrontHttpsPer10k: number;
+  cognitoMau: number;
+  cognitoFreeMau: number;
+}
+
+const common = {
+  publicIpv4Hour: 0.005,
+  lambdaArmGbSecond: 0.0000133334,
+  lambdaRequestsPerMillion: 0.2,
+  stepFunctionsPerThousandTransitions: 0.025,
+  alarmMonth: 0.1,
+  dashboardMonth: 3,
+  kmsKeyMonth: 1,
+  secretMonth: 0.4,
+  wafWebAclMonth: 5,
+  wafRuleMonth: 1,
+  wafRequestsPerMillion: 0.6,
+  configItem: 0.003,
+  configRuleEvaluation: 0.001,
+  healthCheckMonth: 0.5,
+  healthCheckFeatureMonth: 1,
+  cloudFrontGb: 0.085,
+  cloudFrontHttpsPer10k: 0.01,
+  cognitoMau: 0.015,
+  cognitoFreeMau: 10_000,
+};
+
+export const PRICES: Record<string, RegionPrices> = {
+  'us-east-1': {
+    ...common,
+    natGatewayHour: 0.045,
+    natGatewayGb: 0.045,
+    interfaceEndpointAzHour: 0.01,
+    auroraAcuHour: 0.12,
+    auroraStorageGbMonth: 0.1,
+    auroraIoPerMillion: 0.2,
+    dynamoWritePerMillion: 0.625,
+    dynamoReadPerMillion: 0.125,
+    dynamoReplicatedWritePerMillion: 0.625,
+    dynamoStorageGbMonth: 0.25,
+    dynamoPitrGbMonth: 0.2,
+    apiGatewayRestPerMillion: 3.5,
+    s3StandardGbMonth: 0.023,
+    logsIngestGb: 0.5,
+    logsStorageGbMonth: 0.03,
+  },
+  'eu-west-1': {
+    ...common,
+    natGatewayHour: 0.048,
+    natGatewayGb: 0.048,
+    interfaceEndpointAzHour: 0.011,
+    auroraAcuHour: 0.13,
+    auroraStorageGbMonth: 0.11,
+    auroraIoPerMillion: 0.22,
+    dynamoWritePerMillion: 0.7063,
+    dynamoReadPerMillion: 0.1413,
+    dynamoReplicatedWritePerMillion: 0.7063,
+    dynamoStorageGbMonth: 0.283,
+    dynamoPitrGbMonth: 0.2265,
+    apiGatewayRestPerMillion: 3.5,
+    s3StandardGbMonth: 0.023,
+    logsIngestGb: 0.57,
+    logsStorageGbMonth: 0.03,
+  },
+  'eu-central-1': {
+    ...common,
+    natGatewayHour: 0.052,
+    natGatewayGb: 0.052,
+    interfaceEndpointAzHour: 0.012,
+    auroraAcuHour: 0.14,
+    auroraStorageGbMonth: 0.12,
+    auroraIoPerMillion: 0.24,
+    dynamoWritePerMillion: 0.7625,
+    dynamoReadPerMillion: 0.1525,
+    dynamoReplicatedWritePerMillion: 0.7625,
+    dynamoStorageGbMonth: 0.306,
+    dynamoPitrGbMonth: 0.2448,
+    apiGatewayRestPerMillion: 3.7,
+    s3StandardGbMonth: 0.0245,
+    logsIngestGb: 0.63,
+    logsStorageGbMonth: 0.0324,
+  },
+};
