@@ -6,7 +6,7 @@ import { buildReport, type ComplianceReport } from '../../../src/lib/compliance/
 import { renderReport } from '../../../src/lib/compliance/format';
 import { loadRules } from '../../../src/lib/compliance/registry';
 import type { Finding } from '../../../src/lib/compliance/types';
-import { auditFragments, NOW } from './helpers';
+import { auditFragments, NOW, stack } from './helpers';
 import { auditTemplates } from '../../../src/lib/compliance/static';
 
 function sampleReport(failOn: ComplianceReport['failOn'] = 'high'): ComplianceReport {
@@ -14,7 +14,7 @@ function sampleReport(failOn: ComplianceReport['failOn'] = 'high'): ComplianceRe
     'Resources:\n  Logs:\n    Type: AWS::S3::Bucket\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n    Metadata:\n      cafe-ops:\n        suppress:\n          - { rule: S3.9, reason: "The log destination <itself> & cannot log to itself." }\n    Properties:\n      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true }\n  Key:\n    Type: AWS::KMS::Key\n    Properties:\n      EnableKeyRotation: false\n';
   const { templates } = auditFragments({ main: { yaml } });
   const rules = loadRules().filter((r) => ['S3.9', 'S3.5', 'KMS.3', 'KMS.4'].includes(r.id));
-  const staticResult = auditTemplates({ file: 'stacks.yaml', root: '.', stacks: { main: { template: 'main.yaml', regions: ['primary'], parameters: {} } }, artifacts: {} }, templates, { rules, now: NOW });
+  const staticResult = auditTemplates({ file: 'stacks.yaml', root: '.', stacks: { main: stack('main.yaml', ['primary']) }, artifacts: {} }, templates, { rules, now: NOW });
   const drift: Finding = { rule: 'Drift', severity: 'high', title: 'Deployed resources match their templates', message: 'cafe-staging-data: Cluster was changed outside CloudFormation: /DeletionProtection "true" -> "false" | 1 < 2', source: 'drift', region: 'eu-west-1', stack: 'cafe-staging-data', logicalId: 'Cluster', resourceType: 'AWS::RDS::DBCluster' };
   return buildReport({
     now: NOW,

@@ -7,7 +7,8 @@ import type { EnvironmentSizes, Finding } from '../../../src/lib/compliance/type
 export const NOW = new Date('2026-11-25T09:00:00Z');
 
 export function stack(template: string, regions: StackSpec['regions'] = ['primary', 'secondary'], parameters: StackSpec['parameters'] = {}): StackSpec {
-  return { template, regions, parameters };
+  // Built by the catalog schema in real use (which fills its defaults); a literal here.
+  return { template, regions, parameters, after: [] } as unknown as StackSpec;
 }
 
 /** Audits YAML fragments (one per stack) with the given rules; returns every finding. */

@@ -6,7 +6,7 @@ import { auditCatalog, resourceAtLine } from '../../../src/lib/compliance/static
 import { parseTemplate } from '../../../src/lib/templates/load';
 import { auditFragments, NOW, stack } from './helpers';
 
-const open = (findings: { suppressed?: unknown }[]) => findings.filter((f) => !f.suppressed);
+const open = <T extends { suppressed?: unknown }>(findings: T[]): T[] => findings.filter((f) => !f.suppressed);
 
 describe('suppressions', () => {
   const bucket = (metadata: string) => `Resources:\n  Logs:\n    Type: AWS::S3::Bucket\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n${metadata}`;
