@@ -86,6 +86,8 @@ interface Write {
 }
 
 export interface WorldOptions {
+  /** The clock AWS runs on: fake time by default, the system clock for end-to-end runs. */
+  clock?: Clock;
   /** Latency of every AWS and HTTP call. */
   callMs?: number;
   /** How long a switchover takes in AWS; Infinity for one that never finishes. */
@@ -100,7 +102,7 @@ export interface WorldOptions {
 }
 
 export class FakeWorld {
-  readonly clock = new FakeClock();
+  readonly clock: Clock;
   stacks = defaultStacks();
   readonly opts: Required<WorldOptions>;
   /** Calls made, in order: `service.Operation region` */
@@ -136,7 +138,8 @@ export class FakeWorld {
   private requests = 0;
 
   constructor(options: WorldOptions = {}) {
-    this.opts = { callMs: 0, switchMs: 45_000, failoverMs: 30_000, tableLagMs: 800, dnsPropagationMs: 20_000, checkerDelayMs: 30_000, ...options };
+    this.clock = options.clock ?? new FakeClock();
+    this.opts = { clock: this.clock, callMs: 0, switchMs: 45_000, failoverMs: 30_000, tableLagMs: 800, dnsPropagationMs: 20_000, checkerDelayMs: 30_000, ...options };
   }
 
   private async call<T>(operation: string, region: string, body: () => T): Promise<T> {
