@@ -1,0 +1,60 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const root = join(__dirname, '../..');
+const bin = join(root, 'bin/dev.js');
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--require', require.resolve('tsx/cjs'), bin, ...args], {
+      cwd: root,
+      env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', NO_COLOR: '1' },
+      timeout: 90_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('cafe-ops audit compliance (command)', () => {
+  it('audits the real catalog: --json is the report, --fail-on sets the exit code, --out writes SARIF', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'cafe-audit-')), 'reports/compliance.sarif');
+    const [json, sarif, table] = await Promise.all([
+      cli(['audit', 'compliance', '--json', '--no-cfn-lint']),
+      cli(['audit', 'compliance', '--no-cfn-lint', '--format', 'sarif', '--out', out, '--fail-on', 'never']),
+      cli(['audit', 'compliance', '--no-cfn-lint', '--rule', 'S3.5', '--rule', 'KMS.4']),
+    ]);
+    const report = JSON.parse(json.stdout);
+    expect(json.code).toBe(1);
+    expect(report.failed).toBe(true);
+    expect(report.static).toEqual({ templates: expect.arrayContaining(['templates/app.yaml']), rules: expect.any(Number), cfnLint: 'off' });
+    expect(report.findings.find((f: { rule: string }) => f.rule === 'Config.1')).toMatchObject({ severity: 'critical', file: 'templates/observability.yaml', logicalId: 'ConfigRecorder' });
+    expect(report.suppressions.length).toBeGreaterThan(10);
+
+    expect(sarif.code).toBe(0);
+    expect(sarif.stdout).toBe('');
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ version: '2.1.0', runs: [{ tool: { driver: { name: 'cafe-ops' } } }] });
+
+    expect(table.code).toBe(0);
+    expect(table.stdout.trim().split('\n').pop()).toBe('0 findings, 0 suppressed [9 templates, 2 rules] — pass (--fail-on high)');
+  }, 120_000);
+
+  it('answers user mistakes with one line and a non-zero exit', async () => {
+    const [noEnv, badRule, nothing] = await Promise.all([
+      cli(['audit', 'compliance', '--live', '--no-cfn-lint']),
+      cli(['audit', 'compliance', '--rule', 'S3.99', '--no-cfn-lint']),
+      cli(['audit', 'compliance', '--no-static']),
+    ]);
+    expect([noEnv.code, noEnv.stderr.trim()]).toEqual([2, 'Error: choose an environment with --env (one of: staging, production)']);
+    expect(badRule.code).toBe(2);
+    expect(badRule.stderr).toMatch(/^Error: --rule S3.99: no such rule\n {2}hint: /);
+    expect(nothing.stderr.split('\n')[0]).toBe('Error: nothing to audit: --no-static without --live');
+    for (const r of [noEnv, badRule, nothing]) expect(r.stderr).not.toMatch(/\s+at /);
+  }, 120_000);
+});
