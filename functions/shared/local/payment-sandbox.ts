@@ -1,0 +1,100 @@
+/**
+ * A payment provider on 127.0.0.1 speaking the subset the café's adapter uses
+ * (see ../payment-provider.ts), for tests and local runs. It can be told to decline or to be down,
+ * honours Idempotency-Key like a real provider, and records every call so tests can count charges.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type SandboxMode = 'approve' | 'decline' | 'down' | 'slow';
+
+export interface SandboxAuthorisation {
+  id: string;
+  amount: number;
+  currency: string;
+  reference: string;
+  status: 'authorised' | 'captured' | 'refunded';
+}
+
+export interface PaymentSandbox {
+  url: string;
+  apiKey: string;
+  mode: SandboxMode;
+  /** Delay of every answer in ms (mode "slow" waits 10 s). */
+  delayMs: number;
+  authorisations: Map<string, SandboxAuthorisation>;
+  /** Every request that reached the sandbox: method, path, status answered. */
+  calls: { path: string; status: number; idempotencyKey?: string; authorization?: string }[];
+  close(): Promise<void>;
+}
+
+async function readBody(request: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+export async function startPaymentSandbox(options: { apiKey?: string; port?: number } = {}): Promise<PaymentSandbox> {
+  const apiKey = options.apiKey ?? `sandbox-${randomUUID()}`;
+  const replies = new Map<string, { status: number; body: unknown }>();
+  const sandbox: Omit<PaymentSandbox, 'url' | 'close'> = { apiKey, mode: 'approve', delayMs: 0, authorisations: new Map(), calls: [] };
+
+  const answer = (path: string, body: Record<string, unknown>): { status: number; body: unknown } => {
+    if (sandbox.mode === 'down') return { status: 503, body: { error: 'unavailable' } };
+    if (path === '/v1/authorisations') {
+      const amount = Number(body.amount);
+      if (!Number.isInteger(amount) || amount <= 0 || typeof body.currency !== 'string') return { status: 400, body: { error: 'bad amount or currency' } };
+      if (sandbox.mode === 'decline') return { status: 402, body: { status: 'declined', reason: 'insufficient funds' } };
+      const auth: SandboxAuthorisation = { id: `auth_${randomUUID()}`, amount, currency: body.currency, reference: String(body.reference ?? ''), status: 'authorised' };
+      sandbox.authorisations.set(auth.id, auth);
+      return { status: 201, body: { id: auth.id, status: 'authorised' } };
+    }
+    const match = /^\/v1\/authorisations\/([^/]+)\/(capture|refund)$/.exec(path);
+    const auth = match ? sandbox.authorisations.get(decodeURIComponent(match[1]!)) : undefined;
+    if (!match || !auth) return { status: 404, body: { error: 'not found' } };
+    if (match[2] === 'capture') {
+      if (auth.status === 'refunded') return { status: 409, body: { error: 'already refunded' } };
+      auth.status = 'captured';
+      return { status: 200, body: { id: auth.id, status: 'captured' } };
+    }
+    auth.status = 'refunded';
+    return { status: 200, body: { id: auth.id, status: 'refunded' } };
+  };
+
+  const server: Server = createServer((request, response) => {
+    void (async () => {
+      const body = await readBody(request);
+      const path = (request.url ?? '/').split('?')[0]!;
+      const key = request.headers['idempotency-key'] as string | undefined;
+      const authorization = request.headers.authorization;
+      const delay = sandbox.mode === 'slow' ? 10_000 : sandbox.delayMs;
+      if (delay) await new Promise((r) => setTimeout(r, delay));
+      let reply: { status: number; body: unknown };
+      if (request.method !== 'POST') reply = { status: 405, body: { error: 'method not allowed' } };
+      else if (authorization !== `Bearer ${apiKey}`) reply = { status: 401, body: { error: 'bad api key' } };
+      else if (key && replies.has(`${path} ${key}`)) reply = replies.get(`${path} ${key}`)!;
+      else {
+        reply = answer(path, body);
+        if (key && reply.status < 500) replies.set(`${path} ${key}`, reply);
+      }
+      sandbox.calls.push({ path, status: reply.status, idempotencyKey: key, authorization });
+      response.writeHead(reply.status, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify(reply.body));
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return Object.assign(sandbox, {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  });
+}

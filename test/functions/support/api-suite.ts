@@ -1,0 +1,336 @@
+/**
+ * The café's HTTP API over one database: the same cases run on embedded PGlite (fast, unit) and
+ * on a real PostgreSQL 15 server (e2e, plus the concurrency cases PGlite cannot exercise).
+ */
+import { createHandler as adminHandler } from '../../../functions/admin/handler';
+import { createHandler as healthHandler } from '../../../functions/health/handler';
+import { createHandler as menuHandler } from '../../../functions/menu/handler';
+import { createHandler as ordersHandler } from '../../../functions/orders/handler';
+import { awaitBarista } from '../../../functions/order-workflow/domain';
+import type { ApiHandler, ApiResult } from '../../../functions/shared/http';
+import type { Order } from '../../../functions/shared/orders';
+import type { Database } from '../../../functions/shared/sql';
+import { ALICE, BARISTA, BOB, CLAIMS, PICKUP, apiEvent, bodyOf, prepare, testDeps, type Caller, type TestDeps } from './harness';
+
+export interface SuiteDatabase {
+  db: Database;
+  close(): Promise<void>;
+}
+
+interface Api {
+  deps: TestDeps;
+  menu: ApiHandler;
+  orders: ApiHandler;
+  admin: ApiHandler;
+  health: ApiHandler;
+}
+
+function build(db: Database): Api {
+  const deps = testDeps(db);
+  return { deps, menu: menuHandler(deps), orders: ordersHandler(deps), admin: adminHandler(deps), health: healthHandler(deps) };
+}
+
+export async function reset(db: Database): Promise<void> {
+  await db.query('TRUNCATE order_items, payments, orders, customers, menu_items CASCADE');
+  await prepare(db);
+}
+
+const count = async (db: Database, sql: string) => Number((await db.query<{ n: number }>(sql)).rows[0]!.n);
+const stockOf = async (db: Database, id: string) => (await db.query<{ stock: number | null }>('SELECT stock FROM menu_items WHERE id = $1', [id])).rows[0]?.stock;
+
+export async function placeAs(api: Api, claims: Record<string, unknown>, body: unknown, headers: Record<string, string> = {}): Promise<ApiResult> {
+  return api.orders(apiEvent('POST', '/orders', { claims, body, headers }));
+}
+
+const twoDrinks = { items: [{ itemId: 'flat-white', quantity: 2 }, { itemId: 'croissant', quantity: 1 }], pickupAt: PICKUP };
+
+export function defineApiSuite(open: () => Promise<SuiteDatabase>) {
+  let database: SuiteDatabase;
+  let api: Api;
+  beforeAll(async () => {
+    database = await open();
+    await prepare(database.db);
+  });
+  afterAll(async () => database?.close());
+  beforeEach(async () => {
+    await reset(database.db);
+    api = build(database.db);
+  });
+
+  describe('menu', () => {
+    it('serves the menu from the read model, rebuilding it from the database when missing', async () => {
+      const first = await api.menu(apiEvent('GET', '/menu'));
+      expect(first.statusCode).toBe(200);
+      const items = bodyOf<{ items: { id: string; priceCents: number }[] }>(first).items;
+      expect(items.map((i) => i.id)).toContain('flat-white');
+      expect(api.deps.readModel.puts).toBe(1);
+      // A change behind the read model's back is not seen: reads come from the read model.
+      await database.db.query(`UPDATE menu_items SET price_cents = 999 WHERE id = 'flat-white'`);
+      const second = bodyOf<{ items: { id: string; priceCents: number }[] }>(await api.menu(apiEvent('GET', '/menu')));
+      expect(second.items.find((i) => i.id === 'flat-white')?.priceCents).toBe(380);
+      expect(api.deps.readModel.puts).toBe(1);
+    });
+
+    it('lets an admin create, update (optimistically) and retire an item, refreshing the read model each time', async () => {
+      const created = await api.menu(apiEvent('POST', '/menu', { claims: BARISTA, body: { id: 'mocha', name: 'Mocha', category: 'coffee', priceCents: 450 } }));
+      expect(created.statusCode).toBe(201);
+      expect(bodyOf(created)).toMatchObject({ id: 'mocha', priceCents: 450, version: 1, currency: 'EUR' });
+      expect((await api.menu(apiEvent('POST', '/menu', { claims: BARISTA, body: { id: 'mocha', name: 'Mocha', category: 'coffee', priceCents: 450 } }))).statusCode).toBe(409);
+
+      const stale = await api.menu(apiEvent('PUT', '/menu/{itemId}', { claims: BARISTA, params: { itemId: 'mocha' }, body: { priceCents: 470, version: 7 } }));
+      expect(stale.statusCode).toBe(409);
+      const updated = await api.menu(apiEvent('PUT', '/menu/{itemId}', { claims: BARISTA, params: { itemId: 'mocha' }, body: { priceCents: 470, version: 1 } }));
+      expect(bodyOf(updated)).toMatchObject({ priceCents: 470, version: 2 });
+      const read = await api.menu(apiEvent('GET', '/menu/{itemId}', { params: { itemId: 'mocha' } }));
+      expect(bodyOf(read)).toMatchObject({ priceCents: 470 });
+
+      expect((await api.menu(apiEvent('DELETE', '/menu/{itemId}', { claims: BARISTA, params: { itemId: 'mocha' } }))).statusCode).toBe(204);
+      expect((await api.menu(apiEvent('GET', '/menu/{itemId}', { params: { itemId: 'mocha' } }))).statusCode).toBe(404);
+      expect((await api.menu(apiEvent('DELETE', '/menu/{itemId}', { claims: BARISTA, params: { itemId: 'mocha' } }))).statusCode).toBe(404);
+    });
+
+    it('names the field and the reason of a bad item', async () => {
+      const result = await api.menu(apiEvent('POST', '/menu', { claims: BARISTA, body: { id: 'x', name: 'X', category: 'coffee', priceCents: -5 } }));
+      expect(result.statusCode).toBe(400);
+      expect(bodyOf<{ error: { issues: { field: string; reason: string }[] } }>(result).error.issues[0]).toMatchObject({ field: 'priceCents' });
+    });
+  });
+
+  describe('orders', () => {
+    it('prices an order from the menu, takes stock and starts its lifecycle', async () => {
+      const result = await placeAs(api, ALICE, twoDrinks);
+      expect(result.statusCode).toBe(201);
+      const order = bodyOf<Order>(result);
+      expect(order).toMatchObject({ status: 'placed', paymentStatus: 'pending', totalCents: 2 * 380 + 280, currency: 'EUR', customerId: ALICE.sub });
+      expect(order.items).toEqual([
+        { itemId: 'flat-white', name: 'Flat white', unitPriceCents: 380, quantity: 2 },
+        { itemId: 'croissant', name: 'Croissant', unitPriceCents: 280, quantity: 1 },
+      ]);
+      expect(result.headers.Location).toBe(`/orders/${order.id}`);
+      expect(api.deps.workflowFake.started).toEqual([order.id]);
+      expect(await stockOf(database.db, 'croissant')).toBe(23);
+    });
+
+    it('returns the same order for a repeated Idempotency-Key, taking stock once', async () => {
+      const headers = { 'Idempotency-Key': 'order-key-0001' };
+      const first = await placeAs(api, ALICE, twoDrinks, headers);
+      const again = await placeAs(api, ALICE, twoDrinks, headers);
+      expect([first.statusCode, again.statusCode]).toEqual([201, 200]);
+      expect(bodyOf<Order>(again).id).toBe(bodyOf<Order>(first).id);
+      expect(await stockOf(database.db, 'croissant')).toBe(23);
+      expect(api.deps.workflowFake.started).toHaveLength(1);
+    });
+
+    it('refuses what is sold out or unavailable with 409 and writes nothing', async () => {
+      await database.db.query(`UPDATE menu_items SET stock = 1 WHERE id = 'croissant'`);
+      const result = await placeAs(api, ALICE, { items: [{ itemId: 'espresso', quantity: 1 }, { itemId: 'croissant', quantity: 2 }], pickupAt: PICKUP });
+      expect(result.statusCode).toBe(409);
+      expect(await count(database.db, 'SELECT count(*)::int AS n FROM orders')).toBe(0);
+      expect(await stockOf(database.db, 'croissant')).toBe(1);
+    });
+
+    it('shows a customer only their own orders', async () => {
+      const mine = bodyOf<Order>(await placeAs(api, ALICE, twoDrinks));
+      await placeAs(api, BOB, { items: [{ itemId: 'espresso', quantity: 1 }], pickupAt: PICKUP });
+      const list = bodyOf<{ orders: Order[] }>(await api.orders(apiEvent('GET', '/orders', { claims: ALICE })));
+      expect(list.orders.map((o) => o.id)).toEqual([mine.id]);
+      expect((await api.orders(apiEvent('GET', '/orders/{orderId}', { claims: ALICE, params: { orderId: mine.id } }))).statusCode).toBe(200);
+      expect((await api.orders(apiEvent('GET', '/orders/{orderId}', { claims: BOB, params: { orderId: mine.id } }))).statusCode).toBe(404);
+    });
+
+    it('cancels a waiting order: stock back, the waiting workflow told OrderCancelled', async () => {
+      const order = bodyOf<Order>(await placeAs(api, ALICE, twoDrinks));
+      await awaitBarista({ db: database.db, now: new Date() }, order.id, 'token-1');
+      api.deps.workflowFake.live.add('token-1');
+      const result = await api.orders(apiEvent('POST', '/orders/{orderId}/cancel', { claims: ALICE, params: { orderId: order.id } }));
+      expect(result.statusCode).toBe(200);
+      expect(bodyOf<Order>(result).status).toBe('cancelled');
+      expect(api.deps.workflowFake.failed).toEqual([{ token: 'token-1', error: 'OrderCancelled', cause: 'cancelled by the customer' }]);
+      expect(await stockOf(database.db, 'croissant')).toBe(24);
+      // Cancelling twice is harmless.
+      expect((await api.orders(apiEvent('POST', '/orders/{orderId}/cancel', { claims: ALICE, params: { orderId: order.id } }))).statusCode).toBe(200);
+      expect(await stockOf(database.db, 'croissant')).toBe(24);
+    });
+
+    it('refuses to cancel an order the barista has started (409)', async () => {
+      const order = bodyOf<Order>(await placeAs(api, ALICE, twoDrinks));
+      await database.db.query(`UPDATE orders SET status = 'preparing' WHERE id = $1`, [order.id]);
+      const result = await api.orders(apiEvent('POST', '/orders/{orderId}/cancel', { claims: ALICE, params: { orderId: order.id } }));
+      expect(result.statusCode).toBe(409);
+    });
+
+    it('fails the order and returns its stock when the lifecycle cannot start (503)', async () => {
+      api.deps.workflowFake.failStart = true;
+      const result = await placeAs(api, ALICE, twoDrinks);
+      expect(result.statusCode).toBe(503);
+      expect(result.headers['Retry-After']).toBe('10');
+      expect((await database.db.query<{ status: string }>('SELECT status FROM orders')).rows).toEqual([{ status: 'failed' }]);
+      expect(await stockOf(database.db, 'croissant')).toBe(24);
+    });
+
+    it('answers 503 with Retry-After to writes while the maintenance switch pauses them; reads go on', async () => {
+      api.deps.controlFake.state = { writesPaused: true, retryAfterSeconds: 20 };
+      const result = await placeAs(api, ALICE, twoDrinks);
+      expect(result.statusCode).toBe(503);
+      expect(result.headers['Retry-After']).toBe('20');
+      expect(await count(database.db, 'SELECT count(*)::int AS n FROM orders')).toBe(0);
+      expect((await api.orders(apiEvent('GET', '/orders', { claims: ALICE }))).statusCode).toBe(200);
+      expect((await api.menu(apiEvent('POST', '/menu', { claims: BARISTA, body: { id: 'mocha', name: 'Mocha', category: 'coffee', priceCents: 450 } }))).statusCode).toBe(503);
+      expect((await api.menu(apiEvent('GET', '/menu'))).statusCode).toBe(200);
+    });
+  });
+
+  describe('hostile and malformed payloads', () => {
+    const table: [string, { body?: unknown; rawBody?: string; headers?: Record<string, string> }, number, string?][] = [
+      ['no body', {}, 400, 'body'],
+      ['not JSON', { rawBody: '{"items": [' }, 400, 'body'],
+      ['an array body', { body: [1, 2] }, 400],
+      ['items is a string', { body: { items: 'flat-white', pickupAt: PICKUP } }, 400, 'items'],
+      ['empty items', { body: { items: [], pickupAt: PICKUP } }, 400, 'items'],
+      ['negative quantity', { body: { items: [{ itemId: 'espresso', quantity: -2 }], pickupAt: PICKUP } }, 400, 'items.0.quantity'],
+      ['zero quantity', { body: { items: [{ itemId: 'espresso', quantity: 0 }], pickupAt: PICKUP } }, 400, 'items.0.quantity'],
+      ['fractional quantity', { body: { items: [{ itemId: 'espresso', quantity: 1.5 }], pickupAt: PICKUP } }, 400, 'items.0.quantity'],
+      ['quantity as a string', { body: { items: [{ itemId: 'espresso', quantity: '1' }], pickupAt: PICKUP } }, 400, 'items.0.quantity'],
+      ['huge quantity', { body: { items: [{ itemId: 'espresso', quantity: 1e9 }], pickupAt: PICKUP } }, 400, 'items.0.quantity'],
+      ['unknown item', { body: { items: [{ itemId: 'unicorn-latte', quantity: 1 }], pickupAt: PICKUP } }, 400, 'items.0.itemId'],
+      ['SQL in the item id', { body: { items: [{ itemId: "espresso'; DROP TABLE orders; --", quantity: 1 }], pickupAt: PICKUP } }, 400, 'items.0.itemId'],
+      ['a client price', { body: { items: [{ itemId: 'espresso', quantity: 1, priceCents: 1 }], pickupAt: PICKUP } }, 400],
+      ['a client total', { body: { ...twoDrinks, totalCents: 1 } }, 400],
+      ['prototype pollution', { rawBody: `{"items":[{"itemId":"espresso","quantity":1}],"pickupAt":"${PICKUP}","__proto__":{"admin":true}}` }, 400],
+      ['duplicate lines', { body: { items: [{ itemId: 'espresso', quantity: 1 }, { itemId: 'espresso', quantity: 1 }], pickupAt: PICKUP } }, 400, 'items.1.itemId'],
+      ['too many lines', { body: { items: Array.from({ length: 21 }, (_, i) => ({ itemId: `item-${i}`, quantity: 1 })), pickupAt: PICKUP } }, 400, 'items'],
+      ['pickup not a date', { body: { items: [{ itemId: 'espresso', quantity: 1 }], pickupAt: 'tomorrow-ish' } }, 400, 'pickupAt'],
+      ['pickup in the past', { body: { items: [{ itemId: 'espresso', quantity: 1 }], pickupAt: '2020-01-01T00:00:00Z' } }, 400, 'pickupAt'],
+      ['pickup next week', { body: { items: [{ itemId: 'espresso', quantity: 1 }], pickupAt: '2026-12-02T09:00:00Z' } }, 400, 'pickupAt'],
+      ['a 1 MB body', { rawBody: JSON.stringify({ items: [{ itemId: 'espresso', quantity: 1 }], pickupAt: PICKUP, pad: 'x'.repeat(1_000_000) }) }, 413, 'body'],
+      ['deeply nested JSON', { rawBody: `${'['.repeat(5000)}${']'.repeat(5000)}` }, 400],
+      ['a bad Idempotency-Key', { body: twoDrinks, headers: { 'Idempotency-Key': '../../etc' } }, 400, 'Idempotency-Key'],
+    ];
+    const cases = table.map(([name, input, status, field]) => ({ name, input, status, field }));
+    it.each(cases)('$name → $status, nothing written', async ({ input, status, field }) => {
+      const result = await api.orders(apiEvent('POST', '/orders', { claims: ALICE, ...input }));
+      expect(result.statusCode).toBe(status);
+      const error = bodyOf<{ error: { issues?: { field: string }[]; message: string } }>(result).error;
+      if (field) expect(error.issues?.[0]?.field).toBe(field);
+      expect(result.body).not.toMatch(/at .*\.ts:\d+|stack/i);
+      expect(await count(database.db, 'SELECT count(*)::int AS n FROM orders')).toBe(0);
+      expect(await count(database.db, 'SELECT count(*)::int AS n FROM customers')).toBe(0);
+      expect(await stockOf(database.db, 'croissant')).toBe(24);
+      expect(api.deps.workflowFake.started).toEqual([]);
+    });
+
+    it.each([
+      { name: 'not a UUID', id: 'not-a-uuid', status: 400 },
+      { name: 'SQL', id: "1' OR '1'='1", status: 400 },
+      { name: 'someone else’s order', id: 'other', status: 404 },
+      { name: 'an unknown order', id: '00000000-0000-4000-8000-000000000000', status: 404 },
+    ])('order id: $name → $status', async ({ id, status }) => {
+      const bobs = bodyOf<Order>(await placeAs(api, BOB, twoDrinks));
+      const orderId = id === 'other' ? bobs.id : id;
+      expect((await api.orders(apiEvent('GET', '/orders/{orderId}', { claims: ALICE, params: { orderId } }))).statusCode).toBe(status);
+      expect((await api.orders(apiEvent('POST', '/orders/{orderId}/cancel', { claims: ALICE, params: { orderId } }))).statusCode).toBe(status);
+      expect((await database.db.query<{ status: string }>('SELECT status FROM orders WHERE id = $1', [bobs.id])).rows[0]?.status).toBe('placed');
+    });
+  });
+
+  describe('authorisation matrix', () => {
+    type Cell = Record<Caller, number>;
+    const matrix: [string, string, (orderId: string) => { params?: Record<string, string>; body?: unknown; query?: Record<string, string> }, keyof Omit<Api, 'deps'>, Cell][] = [
+      ['GET', '/health', () => ({}), 'health', { anonymous: 200, customer: 200, other: 200, admin: 200 }],
+      ['GET', '/menu', () => ({}), 'menu', { anonymous: 200, customer: 200, other: 200, admin: 200 }],
+      ['GET', '/menu/{itemId}', () => ({ params: { itemId: 'espresso' } }), 'menu', { anonymous: 200, customer: 200, other: 200, admin: 200 }],
+      ['POST', '/menu', () => ({ body: { id: 'mocha', name: 'Mocha', category: 'coffee', priceCents: 450 } }), 'menu', { anonymous: 401, customer: 403, other: 403, admin: 201 }],
+      ['PUT', '/menu/{itemId}', () => ({ params: { itemId: 'espresso' }, body: { priceCents: 260 } }), 'menu', { anonymous: 401, customer: 403, other: 403, admin: 200 }],
+      ['DELETE', '/menu/{itemId}', () => ({ params: { itemId: 'espresso' } }), 'menu', { anonymous: 401, customer: 403, other: 403, admin: 204 }],
+      ['POST', '/orders', () => ({ body: twoDrinks }), 'orders', { anonymous: 401, customer: 201, other: 201, admin: 201 }],
+      ['GET', '/orders', () => ({}), 'orders', { anonymous: 401, customer: 200, other: 200, admin: 200 }],
+      ['GET', '/orders/{orderId}', (orderId) => ({ params: { orderId } }), 'orders', { anonymous: 401, customer: 200, other: 404, admin: 404 }],
+      ['POST', '/orders/{orderId}/cancel', (orderId) => ({ params: { orderId } }), 'orders', { anonymous: 401, customer: 200, other: 404, admin: 404 }],
+      ['GET', '/admin/orders', () => ({}), 'admin', { anonymous: 401, customer: 403, other: 403, admin: 200 }],
+      ['POST', '/admin/orders/{orderId}/advance', (orderId) => ({ params: { orderId } }), 'admin', { anonymous: 401, customer: 403, other: 403, admin: 200 }],
+      ['GET', '/admin/sales/daily', () => ({ query: { date: '2026-11-25' } }), 'admin', { anonymous: 401, customer: 403, other: 403, admin: 200 }],
+    ];
+    const rows = matrix.flatMap(([method, resource, input, fn, cell]) => (Object.keys(cell) as Caller[]).map((caller) => ({ method, resource, caller, status: cell[caller], input, fn })));
+    it.each(rows)('$method $resource as $caller → $status', async ({ method, resource, caller, status, input, fn }) => {
+      // Alice's order, accepted and waiting for the barista.
+      const order = bodyOf<Order>(await placeAs(api, ALICE, twoDrinks));
+      await awaitBarista({ db: database.db, now: new Date() }, order.id, 'token-m');
+      api.deps.workflowFake.live.add('token-m');
+      const before = await count(database.db, `SELECT count(*)::int AS n FROM orders WHERE status <> 'accepted' OR updated_at <> created_at`);
+      const result = await api[fn](apiEvent(method, resource, { ...input(order.id), claims: CLAIMS[caller] }));
+      expect(result.statusCode).toBe(status);
+      if (status >= 400) {
+        // A refused call changes nothing.
+        expect(await count(database.db, `SELECT count(*)::int AS n FROM orders WHERE status <> 'accepted' OR updated_at <> created_at`)).toBe(before);
+        expect(await count(database.db, 'SELECT count(*)::int AS n FROM menu_items WHERE retired_at IS NOT NULL OR version > 1')).toBe(0);
+      }
+    });
+  });
+
+  describe('barista', () => {
+    it('advances an order accepted → preparing → ready (resuming the lifecycle) → collected', async () => {
+      const order = bodyOf<Order>(await placeAs(api, ALICE, twoDrinks));
+      await awaitBarista({ db: database.db, now: new Date() }, order.id, 'token-b');
+      api.deps.workflowFake.live.add('token-b');
+      const queue = bodyOf<{ orders: Order[] }>(await api.admin(apiEvent('GET', '/admin/orders', { claims: BARISTA })));
+      expect(queue.orders.map((o) => [o.id, o.status])).toEqual([[order.id, 'accepted']]);
+
+      const advance = (body?: unknown) => api.admin(apiEvent('POST', '/admin/orders/{orderId}/advance', { claims: BARISTA, params: { orderId: order.id }, body }));
+      expect((await advance({ to: 'ready' })).statusCode).toBe(409);
+      expect(bodyOf<Order>(await advance({ to: 'preparing' })).status).toBe('preparing');
+      expect(api.deps.workflowFake.succeeded).toEqual([]);
+      expect(bodyOf<Order>(await advance()).status).toBe('ready');
+      expect(api.deps.workflowFake.succeeded).toEqual([{ token: 'token-b', output: { orderId: order.id, status: 'ready' } }]);
+      expect(bodyOf<Order>(await advance()).status).toBe('collected');
+      expect((await advance()).statusCode).toBe(409);
+    });
+
+    it('does not mark ready an order whose wait timed out (409, nothing changed)', async () => {
+      const order = bodyOf<Order>(await placeAs(api, ALICE, twoDrinks));
+      await awaitBarista({ db: database.db, now: new Date() }, order.id, 'expired-token');
+      await database.db.query(`UPDATE orders SET status = 'preparing' WHERE id = $1`, [order.id]);
+      const result = await api.admin(apiEvent('POST', '/admin/orders/{orderId}/advance', { claims: BARISTA, params: { orderId: order.id } }));
+      expect(result.statusCode).toBe(409);
+      expect((await database.db.query<{ status: string }>('SELECT status FROM orders WHERE id = $1', [order.id])).rows[0]?.status).toBe('preparing');
+    });
+
+    it('sums the day’s captured sales per item', async () => {
+      const a = bodyOf<Order>(await placeAs(api, ALICE, twoDrinks));
+      const b = bodyOf<Order>(await placeAs(api, BOB, { items: [{ itemId: 'flat-white', quantity: 1 }], pickupAt: PICKUP }));
+      await placeAs(api, BOB, { items: [{ itemId: 'espresso', quantity: 3 }], pickupAt: PICKUP });
+      await database.db.query(`UPDATE orders SET payment_status = 'captured' WHERE id = ANY($1::uuid[])`, [[a.id, b.id]]);
+      const sales = bodyOf(await api.admin(apiEvent('GET', '/admin/sales/daily', { claims: BARISTA, query: { date: '2026-11-25' } })));
+      expect(sales).toEqual({
+        date: '2026-11-25',
+        orders: 2,
+        revenueCents: 1040 + 380,
+        currency: 'EUR',
+        items: [
+          { itemId: 'flat-white', name: 'Flat white', quantity: 3, revenueCents: 1140 },
+          { itemId: 'croissant', name: 'Croissant', quantity: 1, revenueCents: 280 },
+        ],
+      });
+      const bad = await api.admin(apiEvent('GET', '/admin/sales/daily', { claims: BARISTA, query: { date: '2026-02-31' } }));
+      expect(bad.statusCode).toBe(400);
+    });
+  });
+
+  describe('health', () => {
+    it('reports region, role, a writable database and the control table', async () => {
+      const result = await api.health(apiEvent('GET', '/health'));
+      expect(result.statusCode).toBe(200);
+      expect(bodyOf(result)).toMatchObject({ status: 'ok', region: 'eu-west-1', role: 'primary', writesPaused: false, checks: { database: { ok: true, writable: true }, dynamodb: { ok: true } } });
+    });
+
+    it('is unhealthy (503) when the control table cannot be read', async () => {
+      api.deps.controlFake.maintenance = async () => {
+        throw new Error('ResourceNotFoundException');
+      };
+      const result = await api.health(apiEvent('GET', '/health'));
+      expect(result.statusCode).toBe(503);
+      expect(bodyOf(result)).toMatchObject({ status: 'unhealthy', checks: { dynamodb: { ok: false } } });
+    });
+  });
+
+  return { database: () => database, api: () => api };
+}
