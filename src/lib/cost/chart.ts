@@ -22,7 +22,7 @@ export function terminalChart(points: ChartPoint[], spikes: Set<string>, height 
         return BLOCKS[Math.max(0, Math.min(8, eighths))];
       })
       .join('');
-    rows.push(`${row === height - 1 ? label : row === 0 ? '$0'.padStart(label.length) : pad} │${bars}`);
+    rows.push(`${row === height - 1 ? label : row === 0 ? '$0'.padStart(label.length) : pad} │${bars}`.trimEnd());
   }
   rows.push(`${pad} └${'─'.repeat(points.length)}`);
   if (spikes.size) rows.push(`${pad}  ${points.map((p) => (spikes.has(p.date) ? '^' : ' ')).join('').trimEnd()}`);

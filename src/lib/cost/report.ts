@@ -8,7 +8,7 @@ import type { Budget, Notification } from '@aws-sdk/client-budgets';
 import type { Expression, ResultByTime } from '@aws-sdk/client-cost-explorer';
 import { UserError } from '../errors';
 import type { Output } from '../ui/output';
-import { budgetStatus, cents, findSpikes, percent, type BudgetStatus, type DailyCost, type Spike } from './analysis';
+import { budgetStatus, cents, findSpikes, percent, usd as usdText, type BudgetStatus, type DailyCost, type Spike } from './analysis';
 import { addDays, daysBetween, isoDay, monthOf, monthStart } from './dates';
 import { CostExplorerUnavailable, PRICE_PER_REQUEST, type MeteredCostExplorer } from './explorer';
 import type { BillingMetricsApi, BudgetsApi, Clock } from './ports';
@@ -198,6 +198,9 @@ export async function buildCostReport(request: ReportRequest, ports: ReportPorts
     .filter((r) => r.monthToDate !== 0 || r.lastMonth !== 0)
     .sort((a, b) => b.monthToDate - a.monthToDate);
 
+  if (estimate && monthToDate > estimate.amount * 1.1 + 1) {
+    warnings.push(`Cost Explorer's month to date for these tags (${usdText(monthToDate)}) exceeds CloudWatch's estimate for the whole account (${usdText(estimate.amount)}): one of them lags; compare again in a few hours`);
+  }
   if (monthly.every((r) => totalOf(r) === 0)) {
     warnings.push(`no cost carries the tags Project=${request.project} and Environment=${request.environment}: activate both as cost allocation tags in the Billing console (it applies from the day of activation)`);
   }

@@ -143,6 +143,19 @@ describe('cost report on Cost Explorer, Budgets and CloudWatch (real response sh
     expect(text).toContain('CloudWatch estimate for the whole account: $1,234.50 (at 2026-11-25T06:00:00.000Z)');
   });
 
+  it('cross-checks against CloudWatch billing: warns when the tagged month to date exceeds the whole account', async () => {
+    seedCostExplorer();
+    seedBudgets();
+    expect((await report()).result.warnings).toEqual([]);
+    budgets.reset();
+    seedBudgets();
+    cloudWatch.on(GetMetricStatisticsCommand).resolves({ Datapoints: [{ Timestamp: new Date('2026-11-25T06:00:00Z'), Maximum: 300 }] });
+    const { result } = await report();
+    expect(result.warnings).toEqual([
+      "Cost Explorer's month to date for these tags ($470.97) exceeds CloudWatch's estimate for the whole account ($300.00): one of them lags; compare again in a few hours",
+    ]);
+  });
+
   it('answers a second report from the cache with zero paid requests; --no-cache asks again', async () => {
     seedCostExplorer();
     seedBudgets();
