@@ -61,7 +61,7 @@ export class DiskCache implements ResponseCache {
 /** No caching (--no-cache still writes fresh answers for the next run). */
 export class WriteOnlyCache implements ResponseCache {
   constructor(private readonly inner: ResponseCache) {}
-  async get<T>(): Promise<T | undefined> {
+  async get<T>(_key: unknown): Promise<T | undefined> {
     return undefined;
   }
   set(key: unknown, value: unknown): Promise<void> {
