@@ -2,6 +2,7 @@
 import type { AwsClients } from '../aws/clients';
 import { checkAccount } from '../aws/identity';
 import type { ResolvedEnvironment } from '../config/load';
+import { UserError } from '../errors';
 import type { Output } from '../ui/output';
 import { databasePort, dnsPort, metricsPort, secretsPort, stacksPort, tablesPort } from './aws';
 import { runDrill, type DrillRequest, type DrillResult } from './drill';
@@ -29,6 +30,9 @@ export function awsFailoverPorts(clients: AwsClients): FailoverPorts {
 }
 
 export async function runFailover(request: FailoverRequest, out: Output, clients: () => AwsClients, store: JournalStore = fileJournalStore()): Promise<DrillResult> {
+  if ((request.action === 'failover' || request.action === 'dry-run') && !request.to) {
+    throw new UserError('say where to fail over: --to primary or --to secondary', 'or --resume / --abort an earlier drill');
+  }
   const aws = clients();
   await checkAccount(aws, request.env, out);
   return runDrill({ ...request, settings: { ...DEFAULT_SETTINGS, ...request.settings } }, { ports: awsFailoverPorts(aws), store, out });
