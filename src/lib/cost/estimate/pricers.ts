@@ -63,10 +63,14 @@ function fixed(item: string, amount: number, formula: string, extra: Partial<Pri
   return { item, idle: amount, atProfile: amount, formula, ...extra };
 }
 
-/** A usage charge: quantity × unit price, idle and at the profile. */
-function usage(item: string, unitPrice: number, unit: string, qty: { idle: number; profile: number; explain: string; idleExplain?: string }, extra: Partial<PriceItem> = {}): PriceItem {
-  const idleText = qty.idle > 0 && qty.idle !== qty.profile ? `; idle: ${qty.idleExplain ?? n(qty.idle)} × ${money(unitPrice)}/${unit}` : '';
-  return { item, idle: qty.idle * unitPrice, atProfile: qty.profile * unitPrice, formula: `${qty.explain} × ${money(unitPrice)}/${unit}${idleText}`, ...extra };
+/**
+ * A usage charge: quantity × price, idle and at the profile. Prices quoted per million or per
+ * thousand units pass `per` so the formula shows the price as published ($0.20/M requests).
+ */
+function usage(item: string, price: number, unit: string, qty: { idle: number; profile: number; explain: string; idleExplain?: string }, extra: Partial<PriceItem> = {}, per = 1): PriceItem {
+  const rate = `${money(price)}/${per === 1e6 ? 'M ' : per === 1 ? '' : `${per.toLocaleString('en-US')} `}${unit}`;
+  const idleText = qty.idle > 0 && qty.idle !== qty.profile ? `; idle: ${qty.idleExplain ?? `${n(qty.idle, 3)} ${unit}`} × ${rate}` : '';
+  return { item, idle: (qty.idle * price) / per, atProfile: (qty.profile * price) / per, formula: `${qty.explain} × ${rate}${idleText}`, ...extra };
 }
 
 /** Which calls reach a function, by the start of its logical id (the café's bounded contexts). */
@@ -108,7 +112,7 @@ function lambdaFunction(ctx: PricingContext): PriceItem[] {
   const seconds = ctx.profile.lambdaMsPerCall / 1000;
   const gbs = { idle: calls.idle * seconds * memoryGb, profile: calls.profile * seconds * memoryGb, explain: `${calls.explain} × ${seconds} s × ${n(memoryGb, 3)} GB` };
   return [
-    usage('requests', p.lambdaRequestsPerMillion / 1e6, 'request', { ...calls, explain: `${calls.explain} = ${million(calls.profile)} requests` }),
+    usage('requests', p.lambdaRequestsPerMillion, 'requests', { ...calls, explain: `${calls.explain} = ${million(calls.profile)}` }, {}, 1e6),
     usage('compute (arm64)', p.lambdaArmGbSecond, 'GB-s', gbs),
   ];
 }
@@ -122,7 +126,7 @@ function logGroup(ctx: PricingContext): PriceItem[] {
     calls = { idle: ctx.traffic.healthCallsPerRegion, profile: api + ctx.traffic.healthCallsPerRegion, explain: `(${million(api)} API + ${million(ctx.traffic.healthCallsPerRegion)} health calls)` };
   } else if (id === 'StateMachine') {
     const v = ctx.serving ? ctx.traffic.ordersPerMonth * ctx.profile.stateTransitionsPerOrder : 0;
-    calls = { idle: 0, profile: v, explain: `${n(ctx.traffic.ordersPerMonth, 0)} orders × ${ctx.profile.stateTransitionsPerOrder} transitions` };
+    calls = { idle: 0, profile: v, explain: ctx.serving ? `${n(ctx.traffic.ordersPerMonth, 0)} orders × ${ctx.profile.stateTransitionsPerOrder} transitions` : '0 orders (standby)' };
   } else if (id === 'FlowLog' || id === 'Trail') {
     return []; // priced with the flow log / covered by the trail line
   } else {
@@ -176,7 +180,7 @@ function auroraCluster(ctx: PricingContext): PriceItem[] {
   const ios = pr.ordersPerDay * DAYS_PER_MONTH * pr.auroraIoPerOrder;
   return [
     usage('storage (a full copy per region)', p.auroraStorageGbMonth, 'GB-month', { idle: 0, profile: pr.dataStoredGb, explain: `${pr.dataStoredGb} GB` }),
-    usage(ctx.serving ? 'I/O' : 'replicated write I/O', p.auroraIoPerMillion / 1e6, 'I/O', { idle: 0, profile: ios, explain: `${pr.ordersPerDay} orders/day × ${n(DAYS_PER_MONTH)} d × ${pr.auroraIoPerOrder} I/Os = ${million(ios)} I/Os` }),
+    usage(ctx.serving ? 'I/O' : 'replicated write I/O', p.auroraIoPerMillion, 'I/Os', { idle: 0, profile: ios, explain: `${pr.ordersPerDay} orders/day × ${n(DAYS_PER_MONTH)} d × ${pr.auroraIoPerOrder} = ${million(ios)}` }, {}, 1e6),
   ];
 }
 
@@ -195,10 +199,10 @@ function dynamoTable(ctx: PricingContext): PriceItem[] {
     const local = region === ctx.region;
     const where = local ? '' : ` (replica in ${region})`;
     if (local) {
-      items.push(usage(`writes${where}`, p.dynamoWritePerMillion / 1e6, 'write', { idle: 0, profile: writes, explain: `${pr.ordersPerDay} orders/day × ${n(DAYS_PER_MONTH)} d × ${pr.dynamoWritesPerOrder} writes ${split}` }, { region }));
-      items.push(usage(`reads${where}`, p.dynamoReadPerMillion / 1e6, 'read', { idle: 0, profile: reads, explain: `${million(ctx.traffic.apiCallsPerMonth)} API calls × ${pr.dynamoReadsPerCall} reads ${split}` }, { region }));
+      items.push(usage(`writes${where}`, p.dynamoWritePerMillion, 'writes', { idle: 0, profile: writes, explain: `${pr.ordersPerDay} orders/day × ${n(DAYS_PER_MONTH)} d × ${pr.dynamoWritesPerOrder} writes ${split}` }, { region }, 1e6));
+      items.push(usage(`reads${where}`, p.dynamoReadPerMillion, 'reads', { idle: 0, profile: reads, explain: `${million(ctx.traffic.apiCallsPerMonth)} API calls × ${pr.dynamoReadsPerCall} reads ${split}` }, { region }, 1e6));
     } else {
-      items.push(usage(`replicated writes${where}`, p.dynamoReplicatedWritePerMillion / 1e6, 'write', { idle: 0, profile: writes, explain: `${pr.ordersPerDay} orders/day × ${n(DAYS_PER_MONTH)} d × ${pr.dynamoWritesPerOrder} writes ${split}` }, { region }));
+      items.push(usage(`replicated writes${where}`, p.dynamoReplicatedWritePerMillion, 'writes', { idle: 0, profile: writes, explain: `${pr.ordersPerDay} orders/day × ${n(DAYS_PER_MONTH)} d × ${pr.dynamoWritesPerOrder} writes ${split}` }, { region }, 1e6));
     }
     items.push(usage(`storage${where}`, p.dynamoStorageGbMonth, 'GB-month', { idle: 0, profile: gb, explain: `${pr.dynamoStoredGb} GB ${split}` }, { region }));
     if (String(replica.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled) === 'true') {
@@ -246,12 +250,12 @@ function restApi(ctx: PricingContext): PriceItem[] {
   const api = ctx.serving ? ctx.traffic.apiCallsPerMonth : 0;
   const health = ctx.traffic.healthCallsPerRegion;
   return [
-    usage('REST API requests', p.apiGatewayRestPerMillion / 1e6, 'request', {
+    usage('REST API requests', p.apiGatewayRestPerMillion, 'requests', {
       idle: health,
       profile: api + health,
-      explain: `(${million(api)} API + ${million(health)} health) requests`,
-      idleExplain: `${million(health)} health requests`,
-    }),
+      explain: `(${million(api)} API + ${million(health)} health)`,
+      idleExplain: `${million(health)} health`,
+    }, {}, 1e6),
   ];
 }
 
@@ -263,7 +267,7 @@ function webAcl(ctx: PricingContext): PriceItem[] {
   const idle = edge ? 0 : ctx.traffic.healthCallsPerRegion;
   return [
     fixed('web ACL and rules', p.wafWebAclMonth + rules * p.wafRuleMonth, `${money(p.wafWebAclMonth)} + ${rules} rules × ${money(p.wafRuleMonth)}`),
-    usage('requests inspected', p.wafRequestsPerMillion / 1e6, 'request', { idle, profile: requests, explain: `${million(requests)} requests` }),
+    usage('requests inspected', p.wafRequestsPerMillion, 'requests', { idle, profile: requests, explain: million(requests) }, {}, 1e6),
   ];
 }
 
@@ -274,14 +278,14 @@ function distribution(ctx: PricingContext): PriceItem[] {
   const requests = views * ctx.profile.requestsPerPageView;
   return [
     usage('data transfer out', p.cloudFrontGb, 'GB', { idle: 0, profile: gb, explain: `${n(views, 0)} page views × ${ctx.profile.pageWeightKb} KB = ${n(gb)} GB` }),
-    usage('HTTPS requests', p.cloudFrontHttpsPer10k / 10_000, 'request', { idle: 0, profile: requests, explain: `${n(views, 0)} page views × ${ctx.profile.requestsPerPageView} requests` }),
+    usage('HTTPS requests', p.cloudFrontHttpsPer10k, 'requests', { idle: 0, profile: requests, explain: `${n(views, 0)} page views × ${ctx.profile.requestsPerPageView} requests` }, {}, 10_000),
   ];
 }
 
 function stateMachine(ctx: PricingContext): PriceItem[] {
   const p = ctx.prices(ctx.region);
   const transitions = ctx.serving ? ctx.traffic.ordersPerMonth * ctx.profile.stateTransitionsPerOrder : 0;
-  return [usage('state transitions', p.stepFunctionsPerThousandTransitions / 1000, 'transition', { idle: 0, profile: transitions, explain: ctx.serving ? `${n(ctx.traffic.ordersPerMonth, 0)} orders × ${ctx.profile.stateTransitionsPerOrder} transitions` : '0 orders (standby)' })];
+  return [usage('state transitions', p.stepFunctionsPerThousandTransitions, 'transitions', { idle: 0, profile: transitions, explain: ctx.serving ? `${n(ctx.traffic.ordersPerMonth, 0)} orders × ${ctx.profile.stateTransitionsPerOrder} transitions` : '0 orders (standby)' }, {}, 1000)];
 }
 
 function healthCheck(ctx: PricingContext): PriceItem[] {
