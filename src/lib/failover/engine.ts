@@ -131,7 +131,8 @@ export async function runSteps(engine: Engine): Promise<Journal> {
     record.status = 'done';
     record.endedAt = ports.clock.now();
     await store.save(journal);
-    out.progress(`${elapsed(journal, record.endedAt)}  ${id}: ${record.detail} (${((record.endedAt - record.startedAt) / 1000).toFixed(1)} s)`);
+    const requests = record.requestIds.length ? ` [requests ${record.requestIds.join(' ')}]` : '';
+    out.progress(`${elapsed(journal, record.endedAt)}  ${id}: ${record.detail} (${((record.endedAt - record.startedAt) / 1000).toFixed(1)} s)${requests}`);
   }
   journal.state = 'completed';
   delete journal.stop;
@@ -299,8 +300,11 @@ const STEPS: Record<StepId, Step> = {
   'wait-ttl': async (engine) => {
     const { journal, ports } = engine;
     const until = (journal.steps.find((s) => s.id === 'move-traffic')?.endedAt ?? ports.clock.now()) + journal.settings.ttlMs;
-    const left = until - ports.clock.now();
-    if (left > 0) await ports.clock.sleep(left);
+    // In slices, so Ctrl-C stops the wait promptly.
+    for (let left = until - ports.clock.now(); left > 0; left = until - ports.clock.now()) {
+      if (engine.signal?.aborted) throw new Interrupted('interrupted');
+      await ports.clock.sleep(Math.min(left, 1_000));
+    }
     return `waited ${Math.round(journal.settings.ttlMs / 1000)} s TTL`;
   },
 

@@ -267,3 +267,18 @@ describe('step order', () => {
     expect(STEP_IDS).toEqual(['canary', 'pause-writes', 'switch-database', 'move-traffic', 'wait-ttl', 'verify', 'resume-writes', 'check-canary'] satisfies StepId[]);
   });
 });
+
+describe('polling', () => {
+  it('starts fast and backs off: the drill notices the end of the switch within the 2 s cap, with few calls', async () => {
+    const world = new FakeWorld({ callMs: 80, switchMs: 45_000 });
+    const { run } = harness(world);
+    const result = report(await run());
+    const step = result.timeline.find((t) => t.step === 'switch-database')!;
+    const requested = world.calls.indexOf('rds.SwitchoverGlobalCluster eu-central-1');
+    const polls = world.calls.slice(requested).filter((c) => c === 'rds.DescribeGlobalClusters eu-central-1');
+    // Switch done 45 s after the call: seen at most one poll interval (2 s) and one call later.
+    expect(step.durationMs).toBeLessThan(45_000 + 2_000 + 6 * 80 + 500);
+    expect(polls.length).toBeGreaterThanOrEqual(20);
+    expect(polls.length).toBeLessThan(30);
+  });
+});

@@ -278,6 +278,7 @@ export class FakeWorld {
             if (c.inverted !== settings.inverted || c.disabled !== settings.disabled) {
               const before = this.effectiveHealthy(id);
               Object.assign(c, settings, { changedAt: this.clock.now(), before });
+              this.busy.push([this.clock.now(), this.clock.now() + this.opts.checkerDelayMs]);
               this.updateDns();
             }
             return { requestId: this.requestId() };
@@ -297,6 +298,7 @@ export class FakeWorld {
         setWritesPaused: (region, table, pause) =>
           call('dynamodb.PutItem', region, (): AwsCall => {
             this.writes.push({ region, key: `${table}/maintenance`, value: pause.paused, at: this.clock.now() });
+            this.busy.push([this.clock.now(), this.clock.now() + this.opts.tableLagMs]);
             return { requestId: this.requestId() };
           }),
         writesPaused: (region, table) => call('dynamodb.GetItem', region, () => this.read(region, `${table}/maintenance`) === true),
