@@ -1,0 +1,170 @@
+/**
+ * The local API Gateway: one HTTP listener that answers the template's routes by invoking the
+ * functions with proxy events (checking ID tokens on COGNITO_USER_POOLS methods first), serves the
+ * built storefront at `/`, and offers the local sign-in the storefront uses instead of Cognito's
+ * hosted UI (`POST /_dev/token`).
+ */
+import { readFile, stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import type { Route } from './app-model';
+import { isProxyResult, matchRoute, toProxyEvent, type ProxyEvent, type ProxyResult } from './events';
+import { toAuthorizerClaims, type LocalTokenIssuer } from './tokens';
+
+export interface ApiDeps {
+  routes: () => readonly Route[];
+  /** Runs a function with a proxy event; resolves to what the handler returned. */
+  invoke: (fn: string, event: ProxyEvent) => Promise<unknown>;
+  issuer: LocalTokenIssuer;
+  /** Folder of the built storefront (site/dist). */
+  siteDir?: string;
+  /** Served as /config.json: what the storefront needs to find the API and sign in. */
+  siteConfig: () => Record<string, unknown>;
+  /** One line per request, and handler failures. */
+  log: (line: string) => void;
+  /** Largest accepted request body (API Gateway's limit is 10 MB). */
+  maxBodyBytes?: number;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.map': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export function createApiListener(deps: ApiDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const started = Date.now();
+    handle(deps, req, res)
+      .catch((error: unknown) => {
+        deps.log(`error: ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
+        if (!res.headersSent) send(res, 500, { message: 'Internal server error' });
+        else res.end();
+      })
+      .finally(() => {
+        if (!(req.url ?? '').startsWith('/_dev/') || res.statusCode >= 400) {
+          deps.log(`${req.method} ${req.url} → ${res.statusCode} (${Date.now() - started} ms)`);
+        }
+      });
+  };
+}
+
+async function handle(deps: ApiDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const body = await readBody(req, deps.maxBodyBytes ?? 10 * 1024 * 1024);
+  if (body === undefined) return send(res, 413, { message: 'Request Too Long' });
+
+  if (url.pathname === '/_dev/token' && method === 'POST') return issueToken(deps, body, res);
+  if (url.pathname === '/config.json' && (method === 'GET' || method === 'HEAD')) return send(res, 200, deps.siteConfig());
+
+  const found = matchRoute(deps.routes(), method, url.pathname);
+  if (found.kind !== 'match') {
+    if ((method === 'GET' || method === 'HEAD') && deps.siteDir && (await serveStatic(deps.siteDir, url.pathname, method, res))) return;
+    // What API Gateway answers for a path or method the API does not define.
+    return send(res, 403, { message: 'Missing Authentication Token' });
+  }
+  const { match } = found;
+  let claims;
+  if (match.route.authorization === 'COGNITO_USER_POOLS') {
+    const header = req.headers.authorization;
+    const verdict = header ? deps.issuer.verify(header) : undefined;
+    if (!verdict?.ok) return send(res, 401, { message: 'Unauthorized' });
+    claims = toAuthorizerClaims(verdict.claims);
+  }
+  const event = toProxyEvent(
+    { method, url: req.url ?? '/', headers: req.headers, body, ...(req.socket.remoteAddress ? { sourceIp: req.socket.remoteAddress } : {}) },
+    match,
+    claims,
+  );
+  let result: unknown;
+  try {
+    result = await deps.invoke(match.route.function, event);
+  } catch (error) {
+    deps.log(`${match.route.function} failed: ${(error as Error).stack ?? String(error)}`);
+    return send(res, 502, { message: 'Internal server error' });
+  }
+  if (!isProxyResult(result)) {
+    deps.log(`${match.route.function} returned no proxy response (statusCode, headers, body) for ${method} ${match.route.resource}`);
+    return send(res, 502, { message: 'Internal server error' });
+  }
+  writeProxyResult(res, result, method);
+}
+
+async function issueToken(deps: ApiDeps, body: Buffer, res: ServerResponse): Promise<void> {
+  let request: { user?: unknown; admin?: unknown };
+  try {
+    request = JSON.parse(body.toString('utf8') || '{}');
+  } catch {
+    return send(res, 400, { message: 'body must be JSON: {"user": "alice", "admin": false}' });
+  }
+  if (typeof request.user !== 'string' || !request.user.trim()) return send(res, 400, { message: 'user is required' });
+  try {
+    const { token, claims } = deps.issuer.issue({ user: request.user, admin: request.admin === true });
+    return send(res, 200, { idToken: token, claims });
+  } catch (error) {
+    return send(res, 400, { message: (error as Error).message });
+  }
+}
+
+function writeProxyResult(res: ServerResponse, result: ProxyResult, method: string): void {
+  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, String(value));
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) res.setHeader(name, values.map(String));
+  res.statusCode = result.statusCode;
+  const body = result.body === undefined ? undefined : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body, 'utf8');
+  res.end(method === 'HEAD' ? undefined : body);
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLong = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLong = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLong ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+async function serveStatic(root: string, pathname: string, method: string, res: ServerResponse): Promise<boolean> {
+  let relative: string;
+  try {
+    relative = decodeURIComponent(pathname);
+  } catch {
+    return false;
+  }
+  if (relative.endsWith('/')) relative += 'index.html';
+  const file = normalize(join(root, relative));
+  if (file !== root && !file.startsWith(root.endsWith(sep) ? root : root + sep)) return false;
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) return false;
+    const data = await readFile(file);
+    res.writeHead(200, {
+      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-length': data.length,
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+    });
+    res.end(method === 'HEAD' ? undefined : data);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * The local stand-in for the Cognito user pool: it signs ID tokens (HS256 JWTs) with a key kept in
+ * the local data folder, and checks them the way API Gateway's COGNITO_USER_POOLS authorizer does
+ * before a protected method runs: a missing, malformed, badly signed or expired token is refused
+ * with 401, and a valid token's claims reach the handler as strings under
+ * requestContext.authorizer.claims.
+ */
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+export const LOCAL_ISSUER = 'http://localhost/cafe-ops-dev';
+export const LOCAL_CLIENT_ID = 'cafe-ops-dev';
+export const ADMIN_GROUP = 'admin';
+
+export interface TokenRequest {
+  user: string;
+  admin?: boolean;
+  email?: string;
+  /** Lifetime in seconds (Cognito's ID tokens default to one hour). */
+  ttlSeconds?: number;
+}
+
+export interface IdTokenClaims {
+  sub: string;
+  email: string;
+  email_verified: boolean;
+  'cognito:username': string;
+  'cognito:groups'?: string[];
+  token_use: 'id';
+  iss: string;
+  aud: string;
+  iat: number;
+  exp: number;
+  auth_time: number;
+}
+
+/** Claims as API Gateway hands them to the function: every value a string. */
+export type AuthorizerClaims = Record<string, string>;
+
+export type VerifyResult = { ok: true; claims: IdTokenClaims } | { ok: false; reason: string };
+
+const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
+
+/** A stable user id per user name, shaped like Cognito's (a UUID). */
+export function localSub(user: string): string {
+  const hex = createHash('sha256').update(`cafe-ops-dev:${user}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+export class LocalTokenIssuer {
+  constructor(
+    private readonly key: Buffer,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The issuer whose signing key lives at `file` (created on first use). */
+  static async fromKeyFile(file: string, now?: () => number): Promise<LocalTokenIssuer> {
+    let key: Buffer;
+    try {
+      key = Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      key = randomBytes(32);
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, key.toString('base64'), { mode: 0o600 });
+    }
+    return new LocalTokenIssuer(key, now);
+  }
+
+  issue(request: TokenRequest): { token: string; claims: IdTokenClaims } {
+    const user = request.user.trim();
+    if (!/^[A-Za-z0-9._@+-]{1,64}$/.test(user)) throw new Error(`user name "${request.user}" must be 1-64 letters, digits or ._@+-`);
+    const iat = Math.floor(this.now() / 1000);
+    const claims: IdTokenClaims = {
+      sub: localSub(user),
+      email: request.email ?? (user.includes('@') ? user : `${user}@example.com`),
+      email_verified: true,
+      'cognito:username': user,
+      ...(request.admin ? { 'cognito:groups': [ADMIN_GROUP] } : {}),
+      token_use: 'id',
+      iss: LOCAL_ISSUER,
+      aud: LOCAL_CLIENT_ID,
+      iat,
+      auth_time: iat,
+      exp: iat + (request.ttlSeconds ?? 3600),
+    };
+    const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT', kid: 'local' }));
+    const payload = b64url(JSON.stringify(claims));
+    return { token: `${header}.${payload}.${this.sign(`${header}.${payload}`)}`, claims };
+  }
+
+  verify(token: string): VerifyResult {
+    const parts = token.split('.');
+    if (parts.length !== 3) return { ok: false, reason: 'not a JWT' };
+    const [header, payload, signature] = parts as [string, string, string];
+    let head: { alg?: string };
+    let claims: IdTokenClaims;
+    try {
+      head = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
+      claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    } catch {
+      return { ok: false, reason: 'not a JWT' };
+    }
+    if (head.alg !== 'HS256') return { ok: false, reason: 'unexpected signing algorithm' };
+    const expected = Buffer.from(this.sign(`${header}.${payload}`));
+    const given = Buffer.from(signature);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'bad signature' };
+    if (claims.iss !== LOCAL_ISSUER || claims.aud !== LOCAL_CLIENT_ID) return { ok: false, reason: 'wrong issuer or audience' };
+    if (claims.token_use !== 'id') return { ok: false, reason: 'not an ID token' };
+    if (typeof claims.exp !== 'number' || claims.exp * 1000 <= this.now()) return { ok: false, reason: 'token expired' };
+    return { ok: true, claims };
+  }
+
+  private sign(input: string): string {
+    return createHmac('sha256', this.key).update(input).digest('base64url');
+  }
+}
+
+/** The claims as API Gateway's Cognito authorizer passes them on: strings, groups comma-separated, times as dates. */
+export function toAuthorizerClaims(claims: IdTokenClaims): AuthorizerClaims {
+  const out: AuthorizerClaims = {};
+  for (const [key, value] of Object.entries(claims)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) out[key] = value.join(',');
+    else if (key === 'exp' || key === 'iat' || key === 'auth_time') out[key] = new Date(Number(value) * 1000).toUTCString().replace('GMT', 'UTC');
+    else out[key] = String(value);
+  }
+  return out;
+}

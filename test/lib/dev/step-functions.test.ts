@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { LocalStepFunctions, TaskTokenError } from '../../../src/lib/dev/step-functions';
+
+const definition = readFileSync(resolve(__dirname, '../../../templates/statemachines/order-lifecycle.asl.json'), 'utf8');
+const substitutions = { OrderWorkflowFunctionArn: 'order-workflow', PaymentsFunctionArn: 'payments' };
+const arn = 'arn:aws:states:local:000000000000:stateMachine:cafe-local-order-lifecycle';
+
+function named(name: string, message = name): Error {
+  return Object.assign(new Error(message), { name });
+}
+
+/** Local functions recording their calls; `payments` behaviour per action is configurable. */
+function fakeFunctions(behaviour: Partial<Record<string, () => unknown>> = {}) {
+  const calls: { fn: string; payload: Record<string, unknown> }[] = [];
+  const tokens: string[] = [];
+  const invoke = async (fn: string, payload: unknown) => {
+    const p = payload as Record<string, unknown>;
+    calls.push({ fn, payload: p });
+    if (p.action === 'awaitBarista') tokens.push(String(p.taskToken));
+    const special = behaviour[`${fn}:${String(p.action)}`];
+    if (special) return special();
+    return { orderId: p.orderId, ok: true };
+  };
+  return { calls, tokens, invoke };
+}
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!check()) throw new Error('condition never became true');
+}
+
+describe('LocalStepFunctions running the order-lifecycle ASL', () => {
+  it('runs to completion once the barista sends the task token back', async () => {
+    const fns = fakeFunctions();
+    const sfn = new LocalStepFunctions({ definition, substitutions, invoke: fns.invoke, stateMachineArn: arn });
+    const { executionArn } = await sfn.startExecution({ input: JSON.stringify({ orderId: 'o-1' }), name: 'o-1' });
+    expect(executionArn).toBe('arn:aws:states:local:000000000000:execution:cafe-local-order-lifecycle:o-1');
+    await until(() => fns.tokens.length === 1);
+    expect(sfn.describeExecution(executionArn)?.status).toBe('RUNNING');
+    expect(sfn.pendingTokens()).toEqual([{ taskToken: fns.tokens[0], executionArn }]);
+
+    await sfn.sendTaskSuccess({ taskToken: fns.tokens[0]!, output: JSON.stringify({ advancedBy: 'barista' }) });
+    const done = await sfn.waitFor(executionArn);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(fns.calls.map((c) => `${c.fn}:${String(c.payload.action)}`)).toEqual([
+      'order-workflow:validate', 'payments:authorise', 'order-workflow:awaitBarista', 'payments:capture', 'order-workflow:complete',
+    ]);
+    expect(fns.calls[1]!.payload.idempotencyKey).toBe('authorise-o-1');
+    expect(done.states).toEqual(['Validate', 'AuthorisePayment', 'WaitForBarista', 'CapturePayment', 'Complete']);
+    expect((done.output as { barista: unknown }).barista).toEqual({ advancedBy: 'barista' });
+    // A token works once.
+    await expect(sfn.sendTaskSuccess({ taskToken: fns.tokens[0]!, output: '{}' })).rejects.toBeInstanceOf(TaskTokenError);
+  });
+
+  it('marks the order failed when the payment is declined, without capturing', async () => {
+    const fns = fakeFunctions({ 'payments:authorise': () => { throw named('PaymentDeclined', 'card declined'); } });
+    const sfn = new LocalStepFunctions({ definition, substitutions, invoke: fns.invoke, stateMachineArn: arn });
+    const { executionArn } = await sfn.startExecution({ input: { orderId: 'o-2' } });
+    const done = await sfn.waitFor(executionArn);
+    expect(done.status).toBe('FAILED');
+    expect(done.error).toBe('OrderFailed');
+    const actions = fns.calls.map((c) => `${c.fn}:${String(c.payload.action)}`);
+    expect(actions).toEqual(['order-workflow:validate', 'payments:authorise', 'order-workflow:fail']);
+    expect(fns.calls[2]!.payload.reason).toBe('PaymentDeclined');
+  });
+
+  it('refunds and cancels when the barista reports a cancellation through the token', async () => {
+    const fns = fakeFunctions();
+    const sfn = new LocalStepFunctions({ definition, substitutions, invoke: fns.invoke, stateMachineArn: arn });
+    const { executionArn } = await sfn.startExecution({ input: { orderId: 'o-3' } });
+    await until(() => fns.tokens.length === 1);
+    await sfn.sendTaskFailure({ taskToken: fns.tokens[0]!, error: 'OrderCancelled', cause: 'customer cancelled' });
+    const done = await sfn.waitFor(executionArn);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.states.slice(-3)).toEqual(['Refund', 'MarkCancelled', 'Cancelled']);
+    expect(fns.calls.at(-1)!.payload).toMatchObject({ action: 'cancel', reason: 'OrderCancelled' });
+  });
+
+  it('retries an unavailable payment provider, then gives up and fails the order', async () => {
+    let attempts = 0;
+    const fns = fakeFunctions({ 'payments:authorise': () => { attempts += 1; throw named('PaymentProviderUnavailable'); } });
+    const sfn = new LocalStepFunctions({ definition, substitutions, invoke: fns.invoke, stateMachineArn: arn, retryDelayMs: 1 });
+    const { executionArn } = await sfn.startExecution({ input: { orderId: 'o-4' } });
+    const done = await sfn.waitFor(executionArn);
+    expect(attempts).toBe(5); // the first try and the 4 retries of the ASL
+    expect(done.status).toBe('FAILED');
+    expect(fns.calls.at(-1)!.payload).toMatchObject({ action: 'fail', reason: 'PaymentProviderUnavailable' });
+  });
+
+  it('refuses a definition placeholder it has no local function for', () => {
+    expect(() => new LocalStepFunctions({ definition, substitutions: { OrderWorkflowFunctionArn: 'x' }, invoke: async () => ({}), stateMachineArn: arn }))
+      .toThrow('no local value for ${PaymentsFunctionArn}');
+  });
+
+  it('aborts running executions on stop', async () => {
+    const fns = fakeFunctions();
+    const sfn = new LocalStepFunctions({ definition, substitutions, invoke: fns.invoke, stateMachineArn: arn });
+    const { executionArn } = await sfn.startExecution({ input: { orderId: 'o-5' } });
+    await until(() => fns.tokens.length === 1);
+    await sfn.stop();
+    expect(sfn.describeExecution(executionArn)?.status).toBe('ABORTED');
+    expect(sfn.pendingTokens()).toEqual([]);
+  });
+});
