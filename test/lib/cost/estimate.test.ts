@@ -117,6 +117,14 @@ describe('cost estimate of the real catalog', () => {
     expect(estimateMarkdown(a, true).split('\n').filter((l) => l.startsWith('| ') && l.includes('@')).length).toBe(a.lines.length);
   });
 
+  it('limits the estimate to one region with --region', async () => {
+    const env = selectEnvironment(config, 'production');
+    const edge = await estimateCosts(catalog(), env, DEFAULT_PROFILE, { region: 'us-east-1' });
+    expect(new Set(edge.lines.map((l) => l.instance))).toEqual(new Set(['edge@edge']));
+    expect(edge.byRegion.map((r) => r.region)).toEqual(['us-east-1']);
+    expect(edge.secondary.atProfile).toBe(0);
+  });
+
   it('costs less in staging, which runs one NAT gateway per region and smaller Aurora', async () => {
     const production = await estimateCosts(catalog(), selectEnvironment(config, 'production'), DEFAULT_PROFILE);
     const staging = await estimateCosts(catalog(), selectEnvironment(config, 'staging'), DEFAULT_PROFILE);

@@ -34,9 +34,9 @@ function seedBudgets(page2 = [budget('other-team-monthly', '100', '99'), budget(
   budgets.on(DescribeNotificationsForBudgetCommand).resolves({ Notifications: NOTIFICATIONS });
 }
 
-async function report(options: Partial<CostReportOptions> = {}, cacheDir = mkdtempSync(join(tmpdir(), 'cost-cache-'))) {
+async function report(options: Partial<CostReportOptions> = {}, cacheDir = mkdtempSync(join(tmpdir(), 'cost-cache-')), now = NOW) {
   const memory = createMemoryOutput();
-  const ports = { ...(await awsCostPorts(new AwsClients())), clock: { now: () => NOW } };
+  const ports = { ...(await awsCostPorts(new AwsClients())), clock: { now: () => now } };
   const result = await runCostReport({ env: ENV, months: 1, days: 30, format: 'table', cache: true, cacheDir, ...options }, memory.output, ports);
   return { result, memory, cacheDir };
 }
@@ -198,6 +198,23 @@ describe('cost report on Cost Explorer, Budgets and CloudWatch (real response sh
     expect(markdown).toContain(`| ${RDS} | $370.75 | $300.00 | +$138.49 (+60 %) |`);
 
     await expect(report({ out: join(dir, 'report.png') })).rejects.toThrow('--out');
+  });
+});
+
+describe('cost report at the edges of a month', () => {
+  it('on the 1st: nothing spent yet this month, no division by zero, the forecast covers the whole month', async () => {
+    ce.on(GetCostAndUsageCommand, { Granularity: 'MONTHLY' }).resolves({ ResultsByTime: [{ TimePeriod: { Start: '2026-11-01', End: '2026-12-01' }, Total: {}, Groups: [{ Keys: [RDS, 'eu-west-1'], Metrics: { UnblendedCost: { Amount: '600', Unit: 'USD' } } }], Estimated: false }] });
+    ce.on(GetCostAndUsageCommand, { Granularity: 'DAILY' }).resolves({ ResultsByTime: [] });
+    ce.on(GetCostForecastCommand).resolves({ Total: { Amount: '620.5', Unit: 'USD' }, ForecastResultsByTime: [{ TimePeriod: { Start: '2026-12-01', End: '2027-01-01' }, MeanValue: '620.5' }] });
+    budgets.on(DescribeBudgetsCommand).resolves({ Budgets: [] });
+    const { result } = await report({}, undefined, new Date('2026-12-01T07:00:00Z'));
+    expect(result.period).toEqual({ monthStart: '2026-12-01', through: '2026-12-01', monthEnd: '2027-01-01', daysElapsed: 0, daysInMonth: 31 });
+    expect(ce.commandCalls(GetCostAndUsageCommand, { Granularity: 'MONTHLY' })[0]!.args[0].input.TimePeriod).toEqual({ Start: '2026-11-01', End: '2026-12-01' });
+    expect(result.monthToDate).toBe(0);
+    expect(result.lastMonth).toBe(600);
+    expect(result.services).toEqual([{ service: RDS, monthToDate: 0, lastMonth: 600, lastMonthSamePeriod: 0, change: 0, changePercent: null }]);
+    expect(result.forecast).toEqual({ total: 620.5, low: null, high: null, method: 'cost-explorer' });
+    expect(result.budgets[0]).toMatchObject({ source: 'config', actual: 0, forecast: 620.5, status: 'ok' });
   });
 });
 
