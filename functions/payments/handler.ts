@@ -29,6 +29,8 @@ export type PaymentsDeps = Pick<Deps, 'db' | 'payments' | 'clock' | 'log' | 'dyn
 
 /** How long a finished payment call is remembered (a day covers every retry of the lifecycle). */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+/** The function's timeout in templates/app.yaml, used when no Lambda context is given. */
+const LOCAL_TIMEOUT_MS = 10_000;
 
 export function createHandler(deps: PaymentsDeps) {
   const persistenceStore =
@@ -55,7 +57,10 @@ export function createHandler(deps: PaymentsDeps) {
       const issue = zodIssues(parsed.error)[0]!;
       throw new WorkflowError('OrderInvalid', `bad payment event: ${issue.field}: ${issue.reason}`);
     }
-    if (context?.getRemainingTimeInMillis) config.registerLambdaContext(context as Parameters<IdempotencyConfig['registerLambdaContext']>[0]);
+    // In-progress records expire with the invocation; outside Lambda assume the function's 10 s timeout.
+    const started = Date.now();
+    const lambdaContext = context?.getRemainingTimeInMillis ? context : { getRemainingTimeInMillis: () => LOCAL_TIMEOUT_MS - (Date.now() - started) };
+    config.registerLambdaContext(lambdaContext as Parameters<IdempotencyConfig['registerLambdaContext']>[0]);
     try {
       return await run(parsed.data);
     } catch (error) {

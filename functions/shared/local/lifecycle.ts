@@ -64,9 +64,39 @@ class TaskFailure extends Error {
 
 const placeholder = (functionName: string | undefined) => /^\$\{(.+)\}$/.exec(functionName ?? '')?.[1];
 
+/**
+ * A deep copy made of this realm's objects. The library recognises nested payload templates with a
+ * plain-object check, which objects from another realm (structuredClone, JSON.parse under jest) fail.
+ */
+function plainCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plainCopy);
+  if (value && typeof value === 'object') {
+    const copy: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) copy[key] = plainCopy(inner);
+    return copy;
+  }
+  return value;
+}
+
+/** aws-local-stepfunctions 3 uses Promise.withResolvers (Node 22); supply it on Node 20. */
+function ensureWithResolvers(): void {
+  const P = Promise as unknown as { withResolvers?: () => unknown };
+  if (typeof P.withResolvers === 'function') return;
+  P.withResolvers = () => {
+    let resolve!: (value: unknown) => void;
+    let reject!: (reason?: unknown) => void;
+    const promise = new Promise((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    return { promise, resolve, reject };
+  };
+}
+
 export async function localLifecycle(options: LocalLifecycleOptions): Promise<LocalLifecycle> {
+  ensureWithResolvers();
   const { StateMachine } = await import('aws-local-stepfunctions');
-  const definition = structuredClone(options.definition);
+  const definition = plainCopy(options.definition) as AslDefinition;
   const tokenStates = new Set<string>();
   for (const [name, state] of Object.entries(definition.States)) {
     if (options.timeoutSeconds?.[name] !== undefined) state.TimeoutSeconds = options.timeoutSeconds[name];
