@@ -4,6 +4,12 @@
  * first pricing tier only, no free tier (except Cognito's included users), no Savings Plans, no
  * taxes. Prices change: check a figure against its page before relying on it for a decision.
  *
+ * Cross-checked on that date against published pages: NAT gateway $0.045/h and $0.045/GB in US
+ * East and $0.048–$0.052 in Ireland/Frankfurt, public IPv4 $0.005/h, Aurora Serverless v2
+ * $0.12/ACU-hour and $0.10/GB-month storage in us-east-1, REST API $3.50 per million (first tier).
+ * The other figures are the regional list prices as published on the SOURCES pages; re-check them
+ * there when refreshing.
+ *
  * To refresh: update the figures and TAKEN_ON together; the estimate prints the date on every run.
  */
 
