@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { translateAwsError } from '../aws/errors';
 import { UserError, errorMessage } from '../errors';
 import type { Output } from '../ui/output';
-import type { DeployPlan, PlannedStack } from './plan';
+import { hookName, runHooks, type HookPort, type HookReport } from './hooks';
+import type { DeployPlan, PlannedParameter, PlannedStack } from './plan';
 import type { ArtifactPort, CloudFormationPort, Clock, ResourceChange, StackEvent } from './ports';
 import { isNoChangeReason, STATEFUL_TYPES, stackState, statefulStackPolicy } from './status';
 
@@ -23,6 +24,8 @@ export interface NodeReport {
   /** For a failure: the first failed resource and its reason. */
   rootCause?: { logicalId: string; type: string; reason: string } | undefined;
   error?: string;
+  /** The catalog's `after:` work, when the stack has any. */
+  hooks?: HookReport[];
 }
 
 export interface DeployReport {
@@ -52,6 +55,8 @@ export interface DeployOptions {
 export interface DeployDeps {
   cloudFormation(region: string): CloudFormationPort;
   artifacts?: ArtifactPort;
+  /** Runs the catalog's `after:` hooks; without it, stacks that have hooks fail. */
+  hooks?: HookPort;
   clock: Clock;
   out: Output;
 }
@@ -172,7 +177,21 @@ async function deployNode(
       deps.out.progress(`${label}: no changes`);
       outputs.set(node.id, existing?.outputs ?? {});
       await protect(cfn, node.stackName, options, deps);
-      return report('no changes');
+      return finish('no changes', existing?.outputs ?? {});
+    };
+    // After a successful deploy (or none needed), the stack's hooks; a failed hook fails the stack.
+    const finish = async (result: NodeResult, stackOutputs: Record<string, string>, extra: Partial<NodeReport> = {}) => {
+      if (node.after.length === 0) return report(result, extra);
+      const hooks = deps.hooks
+        ? await runHooks(node, stackOutputs, (params) => resolveValues(node, params, byId, outputs, deps), deps.hooks, deps.out)
+        : node.after.map((hook) => ({ hook: hookName(hook), ok: false, detail: 'no hook runner configured' }));
+      const failure = hooks.find((h) => !h.ok);
+      if (failure) {
+        outputs.delete(node.id);
+        return report('failed', { ...extra, hooks, error: `after deploy: ${failure.hook}: ${failure.detail}` });
+      }
+      for (const h of hooks) deps.out.progress(`${label}: ${h.hook}: ${h.detail}`);
+      return report(result, { ...extra, hooks });
     };
     try {
       await cfn.createChangeSet({ stackName: node.stackName, changeSetName, type, ...templateSource, parameters, tags: options.tags });
@@ -229,7 +248,7 @@ async function deployNode(
     outputs.set(node.id, final!.outputs);
     await protect(cfn, node.stackName, options, deps);
     deps.out.progress(`${label}: ${final!.status}`);
-    return report(type === 'CREATE' ? 'created' : 'updated', { changes });
+    return await finish(type === 'CREATE' ? 'created' : 'updated', final!.outputs, { changes });
   } catch (error) {
     if (error instanceof Interrupted) return report('failed', { error: 'interrupted' });
     // A confirmation that could not be asked (no terminal) declines; other user-fixable problems fail.
@@ -264,8 +283,19 @@ async function resolveParameters(
   outputs: Map<string, Record<string, string>>,
   deps: DeployDeps,
 ): Promise<Record<string, string>> {
+  return resolveValues(node, node.parameters, byId, outputs, deps);
+}
+
+/** Values of planned parameters: known ones as planned, outputs read, artifacts published. */
+async function resolveValues(
+  node: PlannedStack,
+  parameters: PlannedParameter[],
+  byId: Map<string, PlannedStack>,
+  outputs: Map<string, Record<string, string>>,
+  deps: DeployDeps,
+): Promise<Record<string, string>> {
   const values: Record<string, string> = {};
-  for (const p of node.parameters) {
+  for (const p of parameters) {
     if (p.value !== undefined) {
       values[p.name] = p.value;
       continue;

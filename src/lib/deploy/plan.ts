@@ -5,7 +5,7 @@
 import { relative, resolve } from 'node:path';
 import type { ResolvedEnvironment } from '../config/load';
 import { UserError } from '../errors';
-import { regionOf, sourceFor, stackName, type Catalog, type ParameterSource, type Role } from '../stacks/catalog';
+import { regionOf, sourceFor, stackName, type Catalog, type HookSpec, type ParameterSource, type Role } from '../stacks/catalog';
 import { buildGraph, selectWithDependencies, waves, type Graph } from '../stacks/graph';
 
 export interface PlannedParameter {
@@ -27,7 +27,13 @@ export interface PlannedStack {
   template: string;
   dependsOn: string[];
   parameters: PlannedParameter[];
+  /** Work after the stack deploys here (function invocations, site publishing). */
+  after: PlannedHook[];
 }
+
+export type PlannedHook =
+  | { kind: 'invoke'; function: string; description?: string; payload: Record<string, unknown> }
+  | { kind: 'site'; bucket: string; distribution: string; config: PlannedParameter[] };
 
 export interface DeployPlan {
   environment: string;
@@ -69,10 +75,21 @@ export function buildPlan(catalog: Catalog, env: ResolvedEnvironment, options: P
           const source = sourceFor(value, node.role);
           return source === undefined ? [] : [planParameter(name, source, node.role, env)];
         }),
+        after: spec.after.flatMap((hook) => planHook(hook, node.role, env)),
       };
     }),
   );
   return { environment: env.name, regions: { primary: env.primaryRegion, secondary: env.secondaryRegion, edge: regionOf('edge', env) }, waves: planned, graph };
+}
+
+function planHook(hook: HookSpec, role: Role, env: ResolvedEnvironment): PlannedHook[] {
+  if ('invoke' in hook) {
+    const { function: fn, description, roles, payload } = hook.invoke;
+    if (roles && !roles.includes(role)) return [];
+    return [{ kind: 'invoke', function: fn, ...(description ? { description } : {}), payload }];
+  }
+  const { bucket, distribution, config } = hook.site;
+  return [{ kind: 'site', bucket, distribution, config: Object.entries(config).map(([name, source]) => planParameter(name, source, role, env)) }];
 }
 
 function planParameter(name: string, source: ParameterSource, role: Role, env: ResolvedEnvironment): PlannedParameter {

@@ -15,6 +15,9 @@ export function renderPlan(plan: DeployPlan, out: Output): void {
       for (const p of node.parameters) {
         out.info(`      ${p.name} = ${p.value !== undefined ? p.value : `<${p.from}>`}${p.value !== undefined && p.from !== 'literal' ? `  (${p.from})` : ''}`);
       }
+      for (const hook of node.after) {
+        out.info(`      then: ${hook.kind === 'invoke' ? `invoke <${hook.function}>${hook.description ? ` (${hook.description})` : ''}` : `publish site/ to <${hook.bucket}>, invalidate <${hook.distribution}>`}`);
+      }
     }
   });
 }
@@ -25,9 +28,14 @@ export function planToJson(plan: DeployPlan) {
     environment: plan.environment,
     regions: plan.regions,
     waves: plan.waves.map((wave) =>
-      wave.map(({ id, stack, role, region, stackName, template, dependsOn, parameters }) => ({
+      wave.map(({ id, stack, role, region, stackName, template, dependsOn, parameters, after }) => ({
         id, stack, role, region, stackName, template, dependsOn,
         parameters: parameters.map(({ name, value, from }) => ({ name, from, ...(value !== undefined ? { value } : {}) })),
+        after: after.map((hook) =>
+          hook.kind === 'invoke'
+            ? { invoke: hook.function, ...(hook.description ? { description: hook.description } : {}) }
+            : { site: { bucket: hook.bucket, distribution: hook.distribution, config: hook.config.map(({ name, value, from }) => ({ name, from, ...(value !== undefined ? { value } : {}) })) } },
+        ),
       })),
     ),
   };

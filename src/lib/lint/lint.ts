@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { sourceFor, type Catalog } from '../stacks/catalog';
+import { sourceFor, valueSources, type Catalog } from '../stacks/catalog';
 import { buildGraph } from '../stacks/graph';
 import { loadTemplate, type LoadedTemplate } from '../templates/load';
 import { errorMessage } from '../errors';
@@ -231,17 +231,26 @@ export function lintWiring(catalog: Catalog, loaded: Map<string, LoadedTemplate>
         }
       }
     }
-    for (const [param, value] of Object.entries(spec.parameters)) {
+    for (const [where, value] of valueSources(spec)) {
       for (const role of spec.regions) {
         const src = sourceFor(value, role);
         if (!src || typeof src !== 'object' || !('output' in src)) continue;
         const [producer, output] = src.output.split('.') as [string, string];
         const producerTemplate = loaded.get(catalog.stacks[producer]?.template ?? '');
         if (producerTemplate && !producerTemplate.template.Outputs?.[output]) {
-          findings.push({ file: catalogFile, line: 1, level: 'error', rule: 'wiring', message: `stacks.${name}.parameters.${param} reads ${src.output}, which ${producerTemplate.file} does not output`, source: 'cafe-ops' });
+          findings.push({ file: catalogFile, line: 1, level: 'error', rule: 'wiring', message: `stacks.${name}.${where} reads ${src.output}, which ${producerTemplate.file} does not output`, source: 'cafe-ops' });
         }
       }
     }
+    // Hooks name outputs of their own stack (the function to invoke, the site bucket and distribution).
+    spec.after.forEach((hook, i) => {
+      const names = 'invoke' in hook ? { function: hook.invoke.function } : { bucket: hook.site.bucket, distribution: hook.site.distribution };
+      for (const [key, output] of Object.entries(names)) {
+        if (!t.template.Outputs?.[output]) {
+          findings.push({ file: catalogFile, line: 1, level: 'error', rule: 'wiring', message: `stacks.${name}.after.${i}: ${key} ${output} is not an output of ${spec.template}`, source: 'cafe-ops' });
+        }
+      }
+    });
   }
   return found;
 }

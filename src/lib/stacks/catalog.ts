@@ -48,6 +48,40 @@ export type ParameterSource = z.infer<typeof source>;
 const parameter = z.union([source, z.object({ primary: source.optional(), secondary: source.optional(), edge: source.optional() }).strict()]);
 export type ParameterSpec = z.infer<typeof parameter>;
 
+const outputName = z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, 'must be an output name of this stack');
+
+/** Work after a stack instance deploys (see docs/catalog.md). */
+const hook = z.union([
+  z
+    .object({
+      /** Invoke the function named by this stack's output, synchronously; a function error fails the stack. */
+      invoke: z
+        .object({
+          function: outputName,
+          description: z.string().optional(),
+          /** Only in these roles (default: wherever the stack runs). */
+          roles: z.array(role).min(1).optional(),
+          payload: z.record(z.string(), z.unknown()).default({}),
+        })
+        .strict(),
+    })
+    .strict(),
+  z
+    .object({
+      /** Build the storefront and publish it to this stack's bucket, then invalidate its distribution. */
+      site: z
+        .object({
+          bucket: outputName,
+          distribution: outputName,
+          /** config.json for the site: each value a source, as for parameters. */
+          config: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/), source).default({}),
+        })
+        .strict(),
+    })
+    .strict(),
+]);
+export type HookSpec = z.infer<typeof hook>;
+
 const stack = z
   .object({
     template: z.string().min(1),
@@ -56,8 +90,8 @@ const stack = z
     parameters: z.record(z.string().regex(/^[A-Za-z0-9]+$/), parameter).default({}),
     /** Stateful resource types whose replacement or removal needs explicit confirmation (in addition to the built-in list). */
     stateful: z.array(z.string()).optional(),
-    /** Work after the stack deploys: e.g. invoke the migration function, upload the site. */
-    after: z.array(z.record(z.string(), z.unknown())).optional(),
+    /** Work after the stack deploys in a region: invoke a function (migrations), publish the site. */
+    after: z.array(hook).default([]),
   })
   .strict();
 export type StackSpec = z.infer<typeof stack>;
@@ -126,11 +160,11 @@ function specificIssue(issue: z.core.$ZodIssue): { path: PropertyKey[]; message:
 /** Every output reference names a stack of the catalog that runs where the reference points. */
 function checkReferences(catalog: Catalog, label: string): void {
   for (const [name, spec] of Object.entries(catalog.stacks)) {
-    for (const [param, value] of Object.entries(spec.parameters)) {
+    for (const [param, value] of valueSources(spec)) {
       for (const consumerRole of spec.regions) {
         const src = sourceFor(value, consumerRole);
         if (!src) continue;
-        const where = `${label}: stacks.${name}.parameters.${param}`;
+        const where = `${label}: stacks.${name}.${param}`;
         if (typeof src === 'object' && 'output' in src) {
           const [producer] = src.output.split('.') as [string];
           const producerSpec = catalog.stacks[producer];
@@ -146,6 +180,17 @@ function checkReferences(catalog: Catalog, label: string): void {
       }
     }
   }
+}
+
+/**
+ * Every value a stack instance takes from elsewhere, keyed by where it is written: its parameters
+ * (`parameters.Name`) and the config of its site hooks (`after.0.site.config.apiUrl`).
+ */
+export function valueSources(spec: StackSpec): [string, ParameterSpec][] {
+  const hooks = spec.after.flatMap((hook, i) =>
+    'site' in hook ? Object.entries(hook.site.config).map(([key, value]): [string, ParameterSpec] => [`after.${i}.site.config.${key}`, value]) : [],
+  );
+  return [...Object.entries(spec.parameters).map(([name, value]): [string, ParameterSpec] => [`parameters.${name}`, value]), ...hooks];
 }
 
 /** The source a parameter takes for one role, or undefined when that role gets no value. */

@@ -2,7 +2,7 @@
  * The deployment graph: one node per (stack, role), edges from `output` references in the catalog.
  */
 import { UserError } from '../errors';
-import { sourceFor, type Catalog, type Role } from './catalog';
+import { sourceFor, valueSources, type Catalog, type Role } from './catalog';
 
 export interface StackNode {
   /** `stack@role`, e.g. `data@secondary`. */
@@ -26,11 +26,13 @@ export function buildGraph(catalog: Catalog): Graph {
   for (const [stack, spec] of Object.entries(catalog.stacks)) {
     for (const role of spec.regions) {
       const deps = new Set<string>();
-      for (const value of Object.values(spec.parameters)) {
+      for (const [where, value] of valueSources(spec)) {
         const src = sourceFor(value, role);
         if (src && typeof src === 'object' && 'output' in src) {
           const producer = src.output.split('.')[0]!;
           if (producer === stack && (src.from ?? role) === role) {
+            // A hook runs after its own stack deployed, so it may read the stack's own outputs.
+            if (where.startsWith('after.')) continue;
             throw new UserError(`stack "${stack}" (${role}) takes a parameter from its own output ${src.output}`);
           }
           deps.add(nodeId(producer, src.from ?? role));

@@ -65,11 +65,16 @@ Outputs:
     ).toEqual([]);
   });
 
-  it('checks the catalog wiring: unknown parameters, unwired parameters, missing outputs', () => {
+  it('checks the catalog wiring: unknown parameters, unwired parameters, missing outputs, hooks', () => {
     const catalog = parseCatalog(
       `stacks:
   a: { template: a.yaml, regions: [primary, secondary], parameters: { Extra: x, FromB: { output: b.Missing } } }
-  b: { template: b.yaml, regions: [primary, secondary] }
+  b:
+    template: b.yaml
+    regions: [primary, secondary]
+    after:
+      - invoke: { function: Fn }
+      - site: { bucket: Id, distribution: Dist, config: { api: { output: b.Url } } }
 `,
       '/p/templates/stacks.yaml',
     );
@@ -83,6 +88,9 @@ Outputs:
       'a.yaml:3 parameter Needed has no default and the catalog gives it no value in the primary region',
       'a.yaml:3 parameter Needed has no default and the catalog gives it no value in the secondary region',
       `${file}:1 stacks.a.parameters.FromB reads b.Missing, which b.yaml does not output`,
+      `${file}:1 stacks.b.after.1.site.config.api reads b.Url, which b.yaml does not output`,
+      `${file}:1 stacks.b.after.0: function Fn is not an output of b.yaml`,
+      `${file}:1 stacks.b.after.1: distribution Dist is not an output of b.yaml`,
     ]);
   });
 
