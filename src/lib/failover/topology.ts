@@ -54,6 +54,17 @@ export interface TopologyEnvironment {
   secondaryRegion: string;
 }
 
+/** The stack outputs (and the one parameter) the drill reads; test/lib/failover/topology.test.ts checks the templates have them. */
+export const READS = {
+  outputs: {
+    security: ['KmsKeyArn', 'DbSecretArn', 'PaymentApiKeySecretArn'],
+    data: ['GlobalClusterIdentifier', 'ClusterIdentifier', 'ClusterArn', 'MenuTableName', 'CartsTableName', 'IdempotencyTableName', 'ControlTableName'],
+    app: ['HealthUrl'],
+    edge: ['ApiDomainName', 'PrimaryHealthCheckId', 'SecondaryHealthCheckId'],
+  },
+  parameters: { data: ['GlobalClusterIdentifier'] },
+} as const;
+
 const STACKS: { stack: string; roles: (Side | 'edge')[] }[] = [
   { stack: 'security', roles: ['primary', 'secondary'] },
   { stack: 'data', roles: ['primary', 'secondary'] },

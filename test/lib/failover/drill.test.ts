@@ -66,6 +66,18 @@ describe('failover drill on fakes', () => {
     expect(back.timeline.find((t) => t.step === 'move-traffic')!.durationMs).toBeGreaterThanOrEqual(30_000);
   });
 
+  it('asks before changing anything: yes runs the drill, no changes nothing, no terminal refuses', async () => {
+    const accepted = harness(new FakeWorld(), { interactive: true, answers: [true] });
+    expect(report(await accepted.run({ yes: false })).state).toBe('completed');
+    expect(accepted.out.questions).toEqual(['Run the planned failover of production to eu-central-1 now?']);
+    const declined = harness(new FakeWorld(), { interactive: true, answers: [false] });
+    await expect(declined.run({ yes: false })).rejects.toThrow('failover cancelled: nothing changed');
+    expect(declined.world.calls.filter((c) => MUTATIONS.test(c))).toEqual([]);
+    const headless = harness(new FakeWorld(), { interactive: false });
+    await expect(headless.run({ yes: false })).rejects.toMatchObject({ message: expect.stringMatching(/^confirmation needed: Run the planned failover/) });
+    expect(headless.journals.saved).toHaveLength(0);
+  });
+
   it('--dry-run runs the preflight and shows the plan without changing anything', async () => {
     const { world, run, journals } = harness();
     const result = await run({ action: 'dry-run' });

@@ -1,0 +1,96 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileJournalStore, type Journal } from '../../../src/lib/failover/journal';
+import { buildReport, renderMarkdown, renderTimelineChart } from '../../../src/lib/failover/report';
+
+function journal(overrides: Partial<Journal> = {}): Journal {
+  const t0 = Date.UTC(2026, 10, 25, 9, 0, 0);
+  return {
+    version: 1,
+    drillId: '20261125T090000-abc123',
+    environment: 'production',
+    mode: 'unplanned',
+    from: 'primary',
+    to: 'secondary',
+    sourceRegion: 'eu-west-1',
+    targetRegion: 'eu-central-1',
+    state: 'completed',
+    startedAt: t0,
+    preflightEndedAt: t0 + 2_000,
+    confirmedAt: t0 + 62_000,
+    topology: { environment: 'production', tables: [], apiDomain: 'api.cafe.example.com', primary: { role: 'primary', region: 'eu-west-1' }, secondary: { role: 'secondary', region: 'eu-central-1' }, stacks: [], missingOutputs: [] },
+    preflight: [],
+    settings: { lagThresholdMs: 1_000, ttlMs: 60_000 },
+    steps: [
+      { id: 'canary', status: 'done', startedAt: t0 + 62_000, endedAt: t0 + 62_100, requestIds: ['r1'] },
+      { id: 'switch-database', status: 'done', startedAt: t0 + 62_100, endedAt: t0 + 100_000, requestIds: ['r2', 'r3'] },
+      { id: 'move-traffic', status: 'failed', startedAt: t0 + 100_000, endedAt: t0 + 101_000, requestIds: [], error: 'boom' },
+    ],
+    canaries: [
+      { id: 'c1', drillId: 'd', seq: 1, region: 'eu-west-1', writtenAt: t0 + 62_050 },
+      { id: 'c2', drillId: 'd', seq: 2, region: 'eu-west-1', writtenAt: t0 + 67_050 },
+      { id: 'c3', drillId: 'd', seq: 3, region: 'eu-central-1', writtenAt: t0 + 162_000 },
+    ],
+    canaryCheck: { present: [1], missing: [2] },
+    lagBeforeSwitch: { replicationLagMs: 1_900, rpoLagMs: 2_000 },
+    firstWriteAt: t0 + 162_000,
+    deviations: [],
+    resumedAt: [],
+    ...overrides,
+  };
+}
+
+describe('failover report', () => {
+  it('measures the RTO from the start to the first write in the new primary, leaving the prompt out', () => {
+    const report = buildReport(journal());
+    expect(report.rto).toMatchObject({ detectionMs: 2_000, promptMs: 60_000, recoveryMs: 100_000, ms: 102_000 });
+    expect(buildReport(journal({ firstWriteAt: undefined as unknown as number })).rto.ms).toBeUndefined();
+  });
+
+  it('measures the RPO from the newest canary that arrived, and takes Aurora\u2019s figure when larger', () => {
+    expect(buildReport(journal()).rpo).toMatchObject({ ms: 5_000, canaryMs: 5_000, auroraMs: 2_000, canaries: { written: [1, 2], arrived: [1], missing: [2] } });
+    expect(buildReport(journal({ lagBeforeSwitch: { rpoLagMs: 9_000 } })).rpo.ms).toBe(9_000);
+    expect(buildReport(journal({ canaryCheck: { present: [1, 2], missing: [] }, mode: 'planned' })).rpo).toMatchObject({ ms: 0, canaryMs: 0, auroraMs: 0 });
+  });
+
+  it('says "at least" when no canary arrived', () => {
+    const report = buildReport(journal({ canaryCheck: { present: [], missing: [1, 2] }, lagBeforeSwitch: { rpoLagMs: 100 } }));
+    expect(report.rpo).toMatchObject({ ms: 5_000, canaryMs: 5_000, canaryLowerBound: true });
+    expect(renderMarkdown(report)).toMatch(/\| RPO \| 5\.0 s \(at least\) \|/);
+  });
+
+  it('draws the timeline: bars where steps ran, ✗ for the failed one, nothing for steps not started', () => {
+    const report = buildReport(journal());
+    expect(report.timeline.map((t) => t.status)).toEqual(['done', 'not started', 'done', 'failed', 'not started', 'not started', 'not started', 'not started']);
+    const chart = renderTimelineChart(report, 20);
+    expect(chart).toHaveLength(3);
+    expect(chart[1]).toMatch(/^switch-database\s+█+\s+37\.9 s$/);
+    expect(chart[2]).toContain('✗');
+    const markdown = renderMarkdown(report);
+    expect(markdown).toContain('  move-traffic :crit, ');
+    expect(markdown).toContain('| switch-database | done | +62.1 s | 37.9 s | r2, r3 |');
+  });
+});
+
+describe('failover journal on disk', () => {
+  it('saves atomically with owner-only permissions, loads it back, and writes the report next to it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cafe-journal-'));
+    const store = fileJournalStore(dir);
+    expect(await store.load('production')).toBeUndefined();
+    await store.save(journal());
+    const file = join(dir, '.cafe-ops/failover/production.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect((await store.load('production'))!.drillId).toBe('20261125T090000-abc123');
+    const files = await store.writeReport(journal(), '# report\n', { ok: true });
+    expect(files).toEqual(['.cafe-ops/failover/production-20261125T090000-abc123.md', '.cafe-ops/failover/production-20261125T090000-abc123.json']);
+    expect(readFileSync(join(dir, files[0]!), 'utf8')).toBe('# report\n');
+  });
+
+  it('refuses an unreadable journal with one line and a hint', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cafe-journal-'));
+    mkdirSync(join(dir, '.cafe-ops/failover'), { recursive: true });
+    writeFileSync(join(dir, '.cafe-ops/failover/staging.json'), '{"half":');
+    await expect(fileJournalStore(dir).load('staging')).rejects.toMatchObject({ name: 'UserError', message: expect.stringMatching(/^\.cafe-ops\/failover\/staging\.json is not a readable drill journal/), hint: 'move it aside to start a new drill' });
+  });
+});
