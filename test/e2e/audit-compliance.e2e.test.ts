@@ -88,6 +88,8 @@ describeWithTool(TOOLS.moto, 'cafe-ops audit compliance --live against moto_serv
     expect(open).toEqual(
       expect.arrayContaining(['Deployment.Missing eu-central-1 cafe-staging-data', 'Deployment.Extra eu-west-1 cafe-staging-leftover']),
     );
+    const missing = report.findings.find((f) => f.rule === 'Deployment.Missing')!;
+    expect([missing.file?.endsWith('stacks.yaml'), missing.line]).toEqual([true, 2]);
     expect(report.live!.stacks.filter((s) => s.state === 'deployed').map((s) => s.name).sort()).toEqual(['cafe-staging-data', 'cafe-staging-identity']);
     expect(report.live!.trails).toEqual([{ region: 'eu-west-1', name: 'cafe-staging', multiRegion: true, logging: true }]);
     expect(report.findings.filter((f) => f.rule === 'CloudTrail.Logging')).toEqual([]);

@@ -14,6 +14,7 @@ import type { Output } from '../ui/output';
 import { renderReport, type ReportFormat } from './format';
 import { auditLive, type LiveAuditResult, type LiveCheck } from './live/audit';
 import { regionPorts } from './live/aws';
+import { locateLiveFindings } from './live/locate';
 import type { Clock, RegionPorts } from './live/ports';
 import { loadRules, selectRules } from './registry';
 import { buildReport, type ComplianceReport, type FailOn } from './report';
@@ -79,6 +80,7 @@ export async function runComplianceAudit(options: ComplianceAuditOptions, out: O
       ...(deps.pollMs !== undefined ? { pollMs: deps.pollMs } : {}),
       out,
     });
+    live = { ...live, findings: await locateLiveFindings(live.findings, live.stacks, catalog) };
   }
 
   const report = buildReport({ now, ...(env ? { environment: env.name } : {}), ...(staticResult ? { staticResult, rules } : {}), ...(live ? { live } : {}), failOn: options.failOn });

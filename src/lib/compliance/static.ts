@@ -91,7 +91,7 @@ export function auditTemplates(
         environments: options.environments ?? [],
         now,
         ruleIds: new Set(allRules.map((r) => r.id)),
-        catalogLine: catalogLines(options.catalogText),
+        catalogLine: catalogLineIndex(options.catalogText),
       };
       for (const v of rule.check(ctx)) {
         const type = v.template && v.logicalId ? v.template.template.Resources[v.logicalId]?.Type : undefined;
@@ -186,7 +186,7 @@ export function sortFindings(findings: Finding[]): Finding[] {
 }
 
 /** Line lookup for key paths of the catalog YAML. */
-function catalogLines(text: string | undefined): (path: (string | number)[]) => number {
+export function catalogLineIndex(text: string | undefined): (path: (string | number)[]) => number {
   if (!text) return () => 1;
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter });

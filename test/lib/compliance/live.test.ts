@@ -21,6 +21,10 @@ import type { Clock, RegionPorts, ResourceDrift } from '../../../src/lib/complia
 import type { Catalog } from '../../../src/lib/stacks/catalog';
 import { createMemoryOutput } from '../../../src/lib/ui/output';
 import { stack } from './helpers';
+import { readFileSync } from 'node:fs';
+import { loadCatalog } from '../../../src/lib/stacks/catalog';
+import { locateLiveFindings } from '../../../src/lib/compliance/live/locate';
+import type { LiveStack } from '../../../src/lib/compliance/live/audit';
 
 const env = { name: 'staging', project: 'cafe', primaryRegion: 'eu-west-1', secondaryRegion: 'eu-central-1' };
 const catalog: Catalog = {
@@ -204,6 +208,12 @@ describe('live audit engine', () => {
     ]);
   });
 
+  it('checks a multi-Region trail from another region when its home region is not audited', async () => {
+    const result = await auditLive({ catalog, env, region: 'eu-central-1', checks: ['cloudtrail'], clock: fakeClock(), ports: fakePorts({ 'eu-central-1': { trails: [trail] } }) });
+    expect(result.findings).toEqual([]);
+    expect(result.trails).toEqual([{ region: 'eu-central-1', name: 'cafe-staging', multiRegion: true, logging: true }]);
+  });
+
   it('turns a check that cannot run into a finding and a warning, and carries on', async () => {
     const memory = createMemoryOutput();
     const denied = Object.assign(new Error('User is not authorized to perform config:DescribeComplianceByConfigRule'), { name: 'AccessDeniedException' });
@@ -211,6 +221,32 @@ describe('live audit engine', () => {
     expect(result.findings.map((f) => [f.rule, f.severity])).toEqual([['Audit.Incomplete', 'high']]);
     expect(memory.lines.filter((l) => l.kind === 'warn').map((l) => l.text)).toEqual([`eu-west-1: AWS Config compliance could not be read: ${denied.message}`]);
     expect(result.trails).toHaveLength(1);
+  });
+});
+
+describe('locating live findings', () => {
+  it('points drift at the resource in the template and a missing stack at its catalog entry', async () => {
+    const real = await loadCatalog('templates/stacks.yaml');
+    const stacks: LiveStack[] = [
+      { region: 'eu-west-1', stack: 'data', name: 'cafe-staging-data', state: 'deployed' },
+      { region: 'eu-central-1', stack: 'app', name: 'cafe-staging-app', state: 'missing' },
+    ];
+    const base = { severity: 'high' as const, title: 't', message: 'm' };
+    const located = await locateLiveFindings(
+      [
+        { ...base, rule: 'Drift', source: 'drift', region: 'eu-west-1', stack: 'cafe-staging-data', logicalId: 'Cluster' },
+        { ...base, rule: 'Deployment.Missing', source: 'deployment', region: 'eu-central-1', stack: 'cafe-staging-app' },
+        { ...base, rule: 's3-bucket-ssl-requests-only', source: 'config', region: 'eu-west-1', resourceId: 'b' },
+      ],
+      stacks,
+      real,
+    );
+    const lineOf = (file: string, text: string) => readFileSync(file, 'utf8').split('\n').indexOf(text) + 1;
+    expect(located.map((f) => [f.file, f.line])).toEqual([
+      ['templates/data.yaml', lineOf('templates/data.yaml', '  Cluster:')],
+      ['templates/stacks.yaml', lineOf('templates/stacks.yaml', '  app:')],
+      [undefined, undefined],
+    ]);
   });
 });
 

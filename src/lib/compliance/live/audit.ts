@@ -78,62 +78,84 @@ export async function auditLive(input: LiveAuditInput): Promise<LiveAuditResult>
   const accountRegions = [env.primaryRegion, env.secondaryRegion].filter((r) => !input.region || r === input.region);
   result.regions = [...new Set([...accountRegions, ...expected.keys()])];
 
-  const incomplete = (region: string, check: string, error: unknown) => {
-    input.out?.warn(`${region}: ${check} could not be read: ${errorMessage(error)}`);
-    findings.push({ rule: 'Audit.Incomplete', severity: 'high', title: 'A live check could not run', message: `${check} in ${region}: ${errorMessage(error)}`, source: 'deployment', region, remediation: 'Check the credentials and permissions of the audit (config:Describe*, config:Get*, cloudformation:DetectStackDrift, cloudformation:Describe*, cloudformation:ListStacks, cloudtrail:DescribeTrails, cloudtrail:GetTrailStatus).' });
-  };
-
-  const trailCoverage = new Map<string, boolean>();
-  for (const region of result.regions) {
-    const ports = await input.ports(region);
-    if (checks.has('deployment') || checks.has('drift')) {
-      input.out?.progress(`${region}: stacks${checks.has('drift') ? ' and drift' : ''}`);
-      try {
-        await auditStacks(region, expected.get(region) ?? [], ports, env, checks, clock, input, result);
-      } catch (error) {
-        incomplete(region, 'CloudFormation stacks', error);
-      }
-    }
-    if (!accountRegions.includes(region)) continue;
-    if (checks.has('config')) {
-      input.out?.progress(`${region}: AWS Config compliance`);
-      try {
-        await auditConfig(region, ports, result);
-      } catch (error) {
-        incomplete(region, 'AWS Config compliance', error);
-      }
-    }
-    if (checks.has('cloudtrail')) {
-      input.out?.progress(`${region}: CloudTrail`);
-      try {
-        for (const trail of await ports.trails.trails()) {
-          if (trail.homeRegion !== region) continue;
-          const status = await ports.trails.status(trail.arn);
-          result.trails.push({ region, name: trail.name, multiRegion: trail.multiRegion, logging: status.isLogging });
-          if (status.isLogging) {
-            trailCoverage.set(region, true);
-            if (trail.multiRegion) for (const r of accountRegions) trailCoverage.set(r, true);
-          } else {
-            findings.push({ rule: 'CloudTrail.Logging', control: 'CloudTrail.1', severity: 'high', title: 'CloudTrail trails are logging', message: `trail ${trail.name} is not logging`, source: 'cloudtrail', region, resourceId: trail.arn, remediation: 'aws cloudtrail start-logging --name <trail>; find out who stopped it (StopLogging in CloudTrail event history).' });
-          }
-          if (status.latestDeliveryError) {
-            findings.push({ rule: 'CloudTrail.Delivery', severity: 'medium', title: 'CloudTrail delivers its log files', message: `trail ${trail.name}: last delivery failed: ${status.latestDeliveryError}`, source: 'cloudtrail', region, resourceId: trail.arn, remediation: 'Check the trail bucket policy and the KMS key policy for cloudtrail.amazonaws.com.' });
-          }
-        }
-      } catch (error) {
-        incomplete(region, 'CloudTrail', error);
-        trailCoverage.set(region, true);
-      }
-    }
+  // Regions are independent: audit them at once (drift detection dominates, polling for minutes), merge in order.
+  const parts = await Promise.all(result.regions.map((region) => auditRegion(region, expected.get(region) ?? [], accountRegions, input, checks, clock)));
+  const trailCoverage = new Set<string>();
+  for (const { part, covered } of parts) {
+    result.stacks.push(...part.stacks);
+    result.configRules.push(...part.configRules);
+    result.conformancePacks.push(...part.conformancePacks);
+    result.trails.push(...part.trails);
+    findings.push(...part.findings);
+    for (const r of covered) trailCoverage.add(r);
   }
   if (checks.has('cloudtrail')) {
     for (const region of accountRegions) {
-      if (!trailCoverage.get(region)) {
+      if (!trailCoverage.has(region)) {
         findings.push({ rule: 'CloudTrail.Logging', control: 'CloudTrail.1', severity: 'high', title: 'CloudTrail trails are logging', message: `no logging trail records ${region}`, source: 'cloudtrail', region, remediation: 'Deploy the observability stack (its multi-Region trail) and make sure the trail is logging.' });
       }
     }
   }
   return result;
+}
+
+type RegionPart = Pick<LiveAuditResult, 'stacks' | 'configRules' | 'conformancePacks' | 'trails' | 'findings'>;
+
+async function auditRegion(
+  region: string,
+  expected: { stack: string; name: string }[],
+  accountRegions: string[],
+  input: LiveAuditInput,
+  checks: Set<LiveCheck>,
+  clock: Clock,
+): Promise<{ part: RegionPart; covered: string[] }> {
+  const part: RegionPart = { stacks: [], configRules: [], conformancePacks: [], trails: [], findings: [] };
+  const covered: string[] = [];
+  const incomplete = (check: string, source: Finding['source'], error: unknown) => {
+    input.out?.warn(`${region}: ${check} could not be read: ${errorMessage(error)}`);
+    part.findings.push({ rule: 'Audit.Incomplete', severity: 'high', title: 'A live check could not run', message: `${check} in ${region}: ${errorMessage(error)}`, source, region, remediation: 'Check the credentials and permissions of the audit (config:Describe*, config:Get*, cloudformation:DetectStackDrift, cloudformation:Describe*, cloudformation:ListStacks, cloudtrail:DescribeTrails, cloudtrail:GetTrailStatus).' });
+  };
+  const ports = await input.ports(region);
+  if (checks.has('deployment') || checks.has('drift')) {
+    input.out?.progress(`${region}: stacks${checks.has('drift') ? ' and drift' : ''}`);
+    try {
+      await auditStacks(region, expected, ports, input.env, checks, clock, input, part);
+    } catch (error) {
+      incomplete('CloudFormation stacks', 'deployment', error);
+    }
+  }
+  if (!accountRegions.includes(region)) return { part, covered };
+  if (checks.has('config')) {
+    input.out?.progress(`${region}: AWS Config compliance`);
+    try {
+      await auditConfig(region, ports, part);
+    } catch (error) {
+      incomplete('AWS Config compliance', 'config', error);
+    }
+  }
+  if (checks.has('cloudtrail')) {
+    input.out?.progress(`${region}: CloudTrail`);
+    try {
+      for (const trail of await ports.trails.trails()) {
+        // A trail is checked once, from its home region; a multi-Region trail from elsewhere only when its home region is not audited.
+        if (trail.homeRegion !== region && (accountRegions.includes(trail.homeRegion) || !trail.multiRegion)) continue;
+        const status = await ports.trails.status(trail.arn);
+        part.trails.push({ region, name: trail.name, multiRegion: trail.multiRegion, logging: status.isLogging });
+        if (status.isLogging) covered.push(...(trail.multiRegion ? accountRegions : [region]));
+        else {
+          part.findings.push({ rule: 'CloudTrail.Logging', control: 'CloudTrail.1', severity: 'high', title: 'CloudTrail trails are logging', message: `trail ${trail.name} is not logging`, source: 'cloudtrail', region, resourceId: trail.arn, remediation: 'aws cloudtrail start-logging --name <trail>; find out who stopped it (StopLogging in CloudTrail event history).' });
+        }
+        if (status.latestDeliveryError) {
+          part.findings.push({ rule: 'CloudTrail.Delivery', severity: 'medium', title: 'CloudTrail delivers its log files', message: `trail ${trail.name}: last delivery failed: ${status.latestDeliveryError}`, source: 'cloudtrail', region, resourceId: trail.arn, remediation: 'Check the trail bucket policy and the KMS key policy for cloudtrail.amazonaws.com.' });
+        }
+      }
+    } catch (error) {
+      incomplete('CloudTrail', 'cloudtrail', error);
+      // Already reported as incomplete: do not also claim that no trail records the region.
+      covered.push(region);
+    }
+  }
+  return { part, covered };
 }
 
 async function auditStacks(
@@ -144,7 +166,7 @@ async function auditStacks(
   checks: Set<LiveCheck>,
   clock: Clock,
   input: LiveAuditInput,
-  result: LiveAuditResult,
+  result: RegionPart,
 ): Promise<void> {
   const deployed = new Map((await ports.stacks.listStacks()).map((s) => [s.name, s.status]));
   const prefix = `${env.project}-${env.name}-`;
@@ -175,7 +197,7 @@ async function auditStacks(
   await detectDrift(region, present, ports, clock, input, result);
 }
 
-async function detectDrift(region: string, stacks: LiveStack[], ports: RegionPorts, clock: Clock, input: LiveAuditInput, result: LiveAuditResult): Promise<void> {
+async function detectDrift(region: string, stacks: LiveStack[], ports: RegionPorts, clock: Clock, input: LiveAuditInput, result: RegionPart): Promise<void> {
   const pollMs = input.pollMs ?? 5000;
   const timeoutMs = input.driftTimeoutMs ?? 10 * 60_000;
   const pending: { entry: LiveStack; id: string; started: number }[] = [];
@@ -233,7 +255,7 @@ function driftFailure(region: string, stack: string, reason: string): Finding {
   return { rule: 'Drift.Unknown', severity: 'medium', title: 'Drift detection completes', message: `${stack}: drift detection did not complete: ${reason}`, source: 'drift', region, stack, remediation: 'Run drift detection again (aws cloudformation detect-stack-drift) and check the resources it could not read.' };
 }
 
-async function auditConfig(region: string, ports: RegionPorts, result: LiveAuditResult): Promise<void> {
+async function auditConfig(region: string, ports: RegionPorts, result: RegionPart): Promise<void> {
   const rules = await ports.config.ruleCompliance();
   const packs = await ports.config.conformancePacks();
   const packOf = new Map<string, string>();
