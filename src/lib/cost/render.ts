@@ -42,6 +42,11 @@ function tables(report: CostReport) {
   };
 }
 
+function monthsText(report: CostReport): string {
+  const current = report.period.monthStart.slice(0, 7);
+  return report.months.map((m) => `${m.month} ${usd(m.total)}${m.month === current ? ' (to date)' : ''}`).join(' · ');
+}
+
 function spikeLines(report: CostReport): string[] {
   return report.spikes.map((s) => `${s.date}: ${usd(s.amount)} against a typical ${usd(s.baseline)}${s.service ? ` — ${s.service} +${usd(s.serviceIncrease ?? 0)}` : ''}`);
 }
@@ -55,6 +60,7 @@ export function renderReport(report: CostReport, out: Output): void {
   const t = tables(report);
   out.info(`Cost of ${report.filter.Project}/${report.environment} (account ${report.accountId}), ${report.period.monthStart} to ${report.period.through} (${report.period.daysElapsed} of ${report.period.daysInMonth} days), from ${report.source === 'cost-explorer' ? 'Cost Explorer' : 'CloudWatch billing (account-wide)'}`);
   out.info(`Month to date ${usd(report.monthToDate)} · forecast to month end ${forecastText(report)} · last month ${usd(report.lastMonth)}`);
+  if (report.months.length > 1) out.info(`Months: ${monthsText(report)}`);
   if (report.cloudWatchEstimate && report.source === 'cost-explorer') out.info(`CloudWatch estimate for the whole account: ${usd(report.cloudWatchEstimate.amount)} (at ${report.cloudWatchEstimate.at})`);
   out.info('');
   out.table(t.budgets.headers, t.budgets.rows);
@@ -91,6 +97,7 @@ export function reportMarkdown(report: CostReport): string {
     `### Cost of ${report.filter.Project}/${report.environment}: ${usd(report.monthToDate)} this month`,
     '',
     `${report.period.monthStart} to ${report.period.through} (${report.period.daysElapsed} of ${report.period.daysInMonth} days) · forecast to month end **${forecastText(report)}** · last month ${usd(report.lastMonth)}`,
+    ...(report.months.length > 1 ? ['', `Months: ${monthsText(report)}`] : []),
     '',
     markdownTable(t.budgets.headers, t.budgets.rows.map((r) => [...r.slice(0, -1), `**${r.at(-1)}**`])),
   ];

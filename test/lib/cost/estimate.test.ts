@@ -69,7 +69,9 @@ describe('cost estimate of a small template, computed by hand', () => {
       { region: 'eu-west-1', role: 'primary', idle: 172.28, atProfile: 286.91 },
       { region: 'eu-central-1', role: 'secondary', idle: 134.32, atProfile: 137.54 },
     ]);
-    expect(e.byStack).toEqual([{ stack: 'small', idle: 306.6, atProfile: 424.45 }]);
+    expect(e.byStack).toEqual([
+      { stack: 'small', idle: 306.6, atProfile: 424.45, regions: { 'eu-west-1': { idle: 172.28, atProfile: 286.91 }, 'eu-central-1': { idle: 134.32, atProfile: 137.54 } } },
+    ]);
     expect(e.secondary).toEqual({ region: 'eu-central-1', idle: 134.32, atProfile: 137.54, idlePercent: 43.8, atProfilePercent: 32.4 });
     expect(e.nat).toEqual({ gateways: 4, idle: 160.6, atProfile: 161.08, idlePercent: 52.4, atProfilePercent: 38 });
     expect(e.unpriced).toEqual([

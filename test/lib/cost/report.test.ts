@@ -140,6 +140,7 @@ describe('cost report on Cost Explorer, Budgets and CloudWatch (real response sh
     expect(text).toContain('█');
     expect(text).toContain('spike on 2026-11-20: $48.00 against a typical $15.00 — Amazon Relational Database Service +$33.00');
     expect(text).toContain('Cost Explorer: 4 paid requests ($0.04), 0 from cache');
+    expect(text).toContain('Months: 2026-10 $405.00 · 2026-11 $470.97 (to date)');
     expect(text).toContain('CloudWatch estimate for the whole account: $1,234.50 (at 2026-11-25T06:00:00.000Z)');
   });
 

@@ -42,7 +42,8 @@ export interface Estimate {
   prices: { takenOn: string; hoursPerMonth: number; sources: Record<string, string> };
   profile: UsageProfile;
   total: Amounts;
-  byStack: ({ stack: string } & Amounts)[];
+  /** Per stack, in total and per region. */
+  byStack: ({ stack: string; regions: Record<string, Amounts> } & Amounts)[];
   byRegion: ({ region: string; role: string } & Amounts)[];
   /** What the warm-standby region costs: the price of disaster recovery. */
   secondary: { region: string; idlePercent: number | null; atProfilePercent: number | null } & Amounts;
@@ -172,7 +173,13 @@ function summarise(regions: Estimate['regions'], environment: string, profile: U
     prices: { takenOn: TAKEN_ON, hoursPerMonth: HOURS_PER_MONTH, sources: SOURCES },
     profile,
     total,
-    byStack: group((l) => l.stack).map(([stack, ls]) => ({ stack, ...sum(ls) })).sort((a, b) => b.atProfile - a.atProfile),
+    byStack: group((l) => l.stack)
+      .map(([stack, ls]) => {
+        const regionsOfStack: Record<string, Amounts> = {};
+        for (const region of [...new Set(ls.map((l) => l.region))]) regionsOfStack[region] = sum(ls.filter((l) => l.region === region));
+        return { stack, ...sum(ls), regions: regionsOfStack };
+      })
+      .sort((a, b) => b.atProfile - a.atProfile),
     byRegion: group((l) => l.region).map(([region, ls]) => ({ region, role: roleOf(region), ...sum(ls) })).sort((a, b) => b.atProfile - a.atProfile),
     secondary: { region: regions.secondary, ...secondary, idlePercent: percent(secondary.idle, total.idle), atProfilePercent: percent(secondary.atProfile, total.atProfile) },
     nat: { gateways: new Set(natLines.filter((l) => l.type === 'AWS::EC2::NatGateway').map((l) => `${l.instance}/${l.resource}`)).size, ...nat, idlePercent: percent(nat.idle, total.idle), atProfilePercent: percent(nat.atProfile, total.atProfile) },

@@ -11,7 +11,10 @@ function share(p: number | null): string {
 
 function sections(e: Estimate) {
   return {
-    byStack: { headers: ['stack', 'idle', 'at profile'], rows: e.byStack.map((s) => [s.stack, usd(s.idle), usd(s.atProfile)]) },
+    byStack: {
+      headers: ['stack', 'idle', 'at profile', ...e.byRegion.map((r) => `${r.region} at profile`)],
+      rows: e.byStack.map((s) => [s.stack, usd(s.idle), usd(s.atProfile), ...e.byRegion.map((r) => (s.regions[r.region] ? usd(s.regions[r.region]!.atProfile) : '—'))]),
+    },
     byRegion: { headers: ['region', 'role', 'idle', 'at profile'], rows: e.byRegion.map((r) => [r.region, r.role, usd(r.idle), usd(r.atProfile)]) },
     shares: {
       headers: ['share', 'idle', '% of idle', 'at profile', '% at profile'],
