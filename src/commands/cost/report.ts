@@ -12,6 +12,7 @@ export default class CostReport extends BaseCommand<typeof CostReport> {
     '<%= config.bin %> cost report --env production',
     '<%= config.bin %> cost report --env production --format markdown --fail-on forecast-over',
     '<%= config.bin %> cost report --env staging --out cost.html --no-cache',
+    '<%= config.bin %> cost report --env production --region eu-central-1',
   ];
 
   static override flags = {
@@ -34,6 +35,7 @@ export default class CostReport extends BaseCommand<typeof CostReport> {
         format: this.flags.format,
         cache: this.flags.cache,
         ...(this.flags.budget ? { budget: this.flags.budget } : {}),
+        ...(this.flags.region ? { region: this.flags.region } : {}),
         ...(this.flags['fail-on'] ? { failOn: this.flags['fail-on'] } : {}),
         ...(this.flags.out ? { out: this.flags.out } : {}),
         endpoint: [this.flags['endpoint-url'] ?? 'aws', this.flags.profile ?? 'default'].join('|'),

@@ -58,7 +58,7 @@ function requestLine(report: CostReport): string {
 
 export function renderReport(report: CostReport, out: Output): void {
   const t = tables(report);
-  out.info(`Cost of ${report.filter.Project}/${report.environment} (account ${report.accountId}), ${report.period.monthStart} to ${report.period.through} (${report.period.daysElapsed} of ${report.period.daysInMonth} days), from ${report.source === 'cost-explorer' ? 'Cost Explorer' : 'CloudWatch billing (account-wide)'}`);
+  out.info(`Cost of ${report.filter.Project}/${report.environment}${report.filter.Region ? ` in ${report.filter.Region}` : ''} (account ${report.accountId}), ${report.period.monthStart} to ${report.period.through} (${report.period.daysElapsed} of ${report.period.daysInMonth} days), from ${report.source === 'cost-explorer' ? 'Cost Explorer' : 'CloudWatch billing (account-wide)'}`);
   out.info(`Month to date ${usd(report.monthToDate)} · forecast to month end ${forecastText(report)} · last month ${usd(report.lastMonth)}`);
   if (report.months.length > 1) out.info(`Months: ${monthsText(report)}`);
   if (report.cloudWatchEstimate && report.source === 'cost-explorer') out.info(`CloudWatch estimate for the whole account: ${usd(report.cloudWatchEstimate.amount)} (at ${report.cloudWatchEstimate.at})`);

@@ -28,6 +28,8 @@ export interface ReportRequest {
   days: number;
   /** One budget by name instead of every budget of the environment. */
   budgetName?: string;
+  /** Only the cost incurred in this region (e.g. the secondary: what disaster recovery costs). */
+  region?: string;
   failOn?: FailOn;
 }
 
@@ -72,7 +74,7 @@ export interface RegionLine {
 export interface CostReport {
   environment: string;
   accountId: string;
-  filter: { Project: string; Environment: string };
+  filter: { Project: string; Environment: string; Region?: string };
   currency: 'USD';
   source: 'cost-explorer' | 'cloudwatch';
   generatedAt: string;
@@ -96,11 +98,12 @@ export interface CostReport {
 
 const METRIC = 'UnblendedCost';
 
-export function tagFilter(project: string, environment: string): Expression {
+export function tagFilter(project: string, environment: string, region?: string): Expression {
   return {
     And: [
       { Tags: { Key: 'Project', Values: [project], MatchOptions: ['EQUALS'] } },
       { Tags: { Key: 'Environment', Values: [environment], MatchOptions: ['EQUALS'] } },
+      ...(region ? [{ Dimensions: { Key: 'REGION' as const, Values: [region], MatchOptions: ['EQUALS' as const] } }] : []),
     ],
   };
 }
@@ -121,7 +124,7 @@ export async function buildCostReport(request: ReportRequest, ports: ReportPorts
   const current = monthStart(today);
   const previous = monthStart(today, -1);
   const next = monthStart(today, 1);
-  const filter = tagFilter(request.project, request.environment);
+  const filter = tagFilter(request.project, request.environment, request.region);
   const warnings: string[] = [];
   const counts = { budgets: 0, cloudWatch: 0 };
   const period = { monthStart: current, through: today, monthEnd: next, daysElapsed: daysBetween(current, today), daysInMonth: daysBetween(current, next) };
@@ -207,7 +210,7 @@ export async function buildCostReport(request: ReportRequest, ports: ReportPorts
   const report: CostReport = {
     environment: request.environment,
     accountId: request.accountId,
-    filter: { Project: request.project, Environment: request.environment },
+    filter: { Project: request.project, Environment: request.environment, ...(request.region ? { Region: request.region } : {}) },
     currency: 'USD',
     source: 'cost-explorer',
     generatedAt: now.toISOString(),

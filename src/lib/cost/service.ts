@@ -18,6 +18,8 @@ export interface CostReportOptions {
   months: number;
   days: number;
   budget?: string;
+  /** Only the cost incurred in this region of the environment. */
+  region?: string;
   failOn?: FailOn;
   format: 'table' | 'markdown';
   out?: string;
@@ -44,6 +46,10 @@ export async function awsCostPorts(aws: AwsClients): Promise<CostPorts> {
 
 export async function runCostReport(options: CostReportOptions, out: Output, ports: CostPorts): Promise<CostReportResult> {
   if (options.out && !/\.(svg|html?)$/i.test(options.out)) throw new UserError(`--out ${options.out}: write a .svg or .html file`);
+  const regions = [options.env.primaryRegion, options.env.secondaryRegion, 'us-east-1'];
+  if (options.region && !regions.includes(options.region)) {
+    throw new UserError(`--region ${options.region} is not a region of environment ${options.env.name} (its regions: ${regions.join(', ')})`);
+  }
   const disk = new DiskCache(options.cacheDir ?? DEFAULT_CACHE_DIR, options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, ports.clock);
   const cache: ResponseCache = options.cache ? disk : new WriteOnlyCache(disk);
   const explorer = new MeteredCostExplorer(ports.costExplorer, cache, `${options.env.accountId}|${options.endpoint ?? 'aws'}`);
@@ -57,6 +63,7 @@ export async function runCostReport(options: CostReportOptions, out: Output, por
       months: options.months,
       days: options.days,
       ...(options.budget ? { budgetName: options.budget } : {}),
+      ...(options.region ? { region: options.region } : {}),
       ...(options.failOn ? { failOn: options.failOn } : {}),
     },
     { explorer, budgets: ports.budgets, billing: ports.billing, clock: ports.clock, out },

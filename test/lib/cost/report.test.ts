@@ -202,6 +202,20 @@ describe('cost report on Cost Explorer, Budgets and CloudWatch (real response sh
   });
 });
 
+describe('cost report of one region', () => {
+  it('adds the REGION dimension to every query with --region, and refuses a region outside the environment', async () => {
+    seedCostExplorer();
+    seedBudgets();
+    const { result, memory } = await report({ region: 'eu-central-1' });
+    const regionFilter = { Dimensions: { Key: 'REGION', Values: ['eu-central-1'], MatchOptions: ['EQUALS'] } };
+    for (const call of ce.commandCalls(GetCostAndUsageCommand)) expect(call.args[0].input.Filter!.And).toContainEqual(regionFilter);
+    expect(ce.commandCalls(GetCostForecastCommand)[0]!.args[0].input.Filter!.And).toContainEqual(regionFilter);
+    expect(result.filter).toEqual({ Project: 'cafe', Environment: 'production', Region: 'eu-central-1' });
+    expect(memory.text()).toContain('Cost of cafe/production in eu-central-1 (account 222222222222)');
+    await expect(report({ region: 'us-west-2' })).rejects.toThrow('--region us-west-2 is not a region of environment production (its regions: eu-west-1, eu-central-1, us-east-1)');
+  });
+});
+
 describe('cost report at the edges of a month', () => {
   it('on the 1st: nothing spent yet this month, no division by zero, the forecast covers the whole month', async () => {
     ce.on(GetCostAndUsageCommand, { Granularity: 'MONTHLY' }).resolves({ ResultsByTime: [{ TimePeriod: { Start: '2026-11-01', End: '2026-12-01' }, Total: {}, Groups: [{ Keys: [RDS, 'eu-west-1'], Metrics: { UnblendedCost: { Amount: '600', Unit: 'USD' } } }], Estimated: false }] });
