@@ -61,7 +61,7 @@ describeWithTool(TOOLS.moto, 'cafe-ops audit compliance --live against moto_serv
     await trails.send(new CreateTrailCommand({ Name: 'cafe-staging', S3BucketName: 'cafe-staging-trail', IsMultiRegionTrail: true }));
     await trails.send(new StartLoggingCommand({ Name: 'cafe-staging' }));
     trails.destroy();
-  });
+  }, 120_000);
   afterAll(async () => {
     clients?.destroy();
     await moto?.stop();
@@ -93,9 +93,11 @@ describeWithTool(TOOLS.moto, 'cafe-ops audit compliance --live against moto_serv
     expect(report.live!.stacks.filter((s) => s.state === 'deployed').map((s) => s.name).sort()).toEqual(['cafe-staging-data', 'cafe-staging-identity']);
     expect(report.live!.trails).toEqual([{ region: 'eu-west-1', name: 'cafe-staging', multiRegion: true, logging: true }]);
     expect(report.findings.filter((f) => f.rule === 'CloudTrail.Logging')).toEqual([]);
+    // No configuration recorder in either region (moto implements the recorder API).
+    expect(report.findings.filter((f) => f.rule === 'Config.Recording').map((f) => f.region).sort()).toEqual(['eu-central-1', 'eu-west-1']);
     // moto implements neither Config compliance queries nor drift detection: reported, not fatal.
     expect(report.findings.filter((f) => f.rule === 'Audit.Incomplete').map((f) => f.region).sort()).toEqual(['eu-central-1', 'eu-west-1']);
     expect(report.findings.filter((f) => f.rule === 'Drift.Unknown').map((f) => f.stack).sort()).toEqual(['cafe-staging-data', 'cafe-staging-identity']);
     expect(report.failed).toBe(true);
-  });
+  }, 120_000);
 });

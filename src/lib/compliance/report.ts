@@ -15,7 +15,11 @@ export interface RuleSummary {
   remediation?: string;
 }
 
+/** Bumped when a field of the JSON report changes meaning or goes away. */
+export const REPORT_SCHEMA_VERSION = 1;
+
 export interface ComplianceReport {
+  schemaVersion: number;
   generatedAt: string;
   environment?: string;
   static?: { templates: string[]; rules: number; cfnLint: StaticAuditResult['cfnLint'] };
@@ -55,6 +59,7 @@ export function buildReport(input: {
     live = rest;
   }
   return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
     generatedAt: input.now.toISOString(),
     ...(input.environment ? { environment: input.environment } : {}),
     ...(input.staticResult ? { static: { templates: input.staticResult.templates, rules: input.staticResult.rules, cfnLint: input.staticResult.cfnLint } } : {}),

@@ -4,6 +4,7 @@ import {
   DescribeComplianceByConfigRuleCommand,
   DescribeConformancePackComplianceCommand,
   DescribeConformancePacksCommand,
+  DescribeConfigurationRecorderStatusCommand,
   GetComplianceDetailsByConfigRuleCommand,
 } from '@aws-sdk/client-config-service';
 import {
@@ -53,6 +54,7 @@ interface FakeRegion {
   packs?: { name: string; nonCompliantRules: string[] }[];
   trails?: { name: string; arn: string; homeRegion: string; multiRegion: boolean; logging: boolean; error?: string }[];
   configError?: Error;
+  recorders?: { name: string; recording: boolean }[];
 }
 
 function fakePorts(regions: Record<string, FakeRegion>): (region: string) => Promise<RegionPorts> {
@@ -75,6 +77,7 @@ function fakePorts(regions: Record<string, FakeRegion>): (region: string) => Pro
         resourceDrifts: async (stack) => r.drift?.[stack]?.drifts ?? [],
       },
       config: {
+        recorders: async () => r.recorders ?? [{ name: 'default', recording: true }],
         ruleCompliance: async () => {
           if (r.configError) throw r.configError;
           return r.rules ?? [];
@@ -195,6 +198,20 @@ describe('live audit engine', () => {
     ]);
   });
 
+  it('reports a region where AWS Config is not recording (Config.1)', async () => {
+    const result = await auditLive({
+      catalog,
+      env,
+      checks: ['config'],
+      clock: fakeClock(),
+      ports: fakePorts({ 'eu-west-1': { recorders: [{ name: 'default', recording: false }] }, 'eu-central-1': { recorders: [] } }),
+    });
+    expect(result.findings.map((f) => [f.rule, f.control, f.severity, f.message])).toEqual([
+      ['Config.Recording', 'Config.1', 'critical', 'the configuration recorder default of eu-west-1 is not recording'],
+      ['Config.Recording', 'Config.1', 'critical', 'eu-central-1 has no AWS Config configuration recorder'],
+    ]);
+  });
+
   it('checks CloudTrail: a multi-Region trail covers both regions; a stopped one does not', async () => {
     const ok = await auditLive({ catalog, env, checks: ['cloudtrail'], clock: fakeClock(), ports: fakePorts({ 'eu-west-1': { trails: [trail] }, 'eu-central-1': { trails: [{ ...trail, name: 'shadow' }] } }) });
     expect(ok.findings).toEqual([]);
@@ -286,7 +303,9 @@ describe('live audit adapters (SDK request and response shapes, every page)', ()
     config.on(DescribeConformancePackComplianceCommand, { ConformancePackName: 'pack-a' }).resolves({ ConformancePackName: 'pack-a', ConformancePackRuleComplianceList: [{ ConfigRuleName: 'r1', ComplianceType: 'NON_COMPLIANT', Controls: [] }] });
     config.on(DescribeConformancePackComplianceCommand, { ConformancePackName: 'pack-b' }).resolves({ ConformancePackName: 'pack-b', ConformancePackRuleComplianceList: [] });
 
+    config.on(DescribeConfigurationRecorderStatusCommand).resolves({ ConfigurationRecordersStatus: [{ name: 'default', recording: true, lastStatus: 'Success', arn: 'arn:aws:config:eu-west-1:111111111111:configuration-recorder/default/x' }] });
     const port = await configAdapter(clients, 'eu-west-1');
+    expect(await port.recorders()).toEqual([{ name: 'default', recording: true, lastStatus: 'Success' }]);
     expect(await port.ruleCompliance()).toEqual([{ name: 'r1', compliance: 'NON_COMPLIANT' }, { name: 'r2', compliance: 'COMPLIANT' }]);
     expect(config.commandCalls(DescribeComplianceByConfigRuleCommand).map((c) => c.args[0].input)).toEqual([{}, { NextToken: 't2' }]);
     expect(await port.nonCompliantResources('r1')).toEqual([

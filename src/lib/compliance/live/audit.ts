@@ -256,6 +256,19 @@ function driftFailure(region: string, stack: string, reason: string): Finding {
 }
 
 async function auditConfig(region: string, ports: RegionPorts, result: RegionPart): Promise<void> {
+  const recorders = await ports.config.recorders();
+  if (!recorders.some((r) => r.recording)) {
+    result.findings.push({
+      rule: 'Config.Recording',
+      control: 'Config.1',
+      severity: 'critical',
+      title: 'AWS Config records resources in every region',
+      message: recorders.length ? `the configuration recorder ${recorders.map((r) => r.name).join(', ')} of ${region} is not recording` : `${region} has no AWS Config configuration recorder`,
+      source: 'config',
+      region,
+      remediation: 'Deploy the observability stack in this region (it defines the recorder), or start it: aws configservice start-configuration-recorder.',
+    });
+  }
   const rules = await ports.config.ruleCompliance();
   const packs = await ports.config.conformancePacks();
   const packOf = new Map<string, string>();

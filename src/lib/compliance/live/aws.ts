@@ -20,6 +20,10 @@ export async function configAdapter(clients: AwsClients, region: string): Promis
   const client = await clients.configService(region);
   const sdk = await import('@aws-sdk/client-config-service');
   return {
+    recorders: async () => {
+      const out = await client.send(new sdk.DescribeConfigurationRecorderStatusCommand({}));
+      return (out.ConfigurationRecordersStatus ?? []).map((r) => ({ name: r.name ?? '', recording: r.recording ?? false, ...(r.lastStatus ? { lastStatus: r.lastStatus } : {}) }));
+    },
     ruleCompliance: () =>
       pages(async (NextToken) => {
         const out = await client.send(new sdk.DescribeComplianceByConfigRuleCommand({ ...(NextToken ? { NextToken } : {}) }));

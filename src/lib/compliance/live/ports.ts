@@ -19,7 +19,16 @@ export interface ConformancePackCompliance {
   nonCompliantRules: string[];
 }
 
+export interface ConfigRecorderStatus {
+  name: string;
+  recording: boolean;
+  /** Success, Pending or Failure of the last recording attempt. */
+  lastStatus?: string;
+}
+
 export interface ConfigPort {
+  /** The configuration recorders of the region and whether they record. */
+  recorders(): Promise<ConfigRecorderStatus[]>;
   /** Every Config rule of the region with its compliance (all pages). */
   ruleCompliance(): Promise<ConfigRuleCompliance[]>;
   /** The non-compliant resources of one rule, with the rule's annotation (all pages). */
