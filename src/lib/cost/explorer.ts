@@ -32,6 +32,8 @@ export interface RequestCounts {
 
 export class MeteredCostExplorer {
   readonly counts: RequestCounts = { paid: 0, cached: 0 };
+  /** Why answers could not be cached (a read-only directory...): the report goes on and says so. */
+  cacheError: string | undefined;
 
   constructor(
     private readonly api: CostExplorerApi,
@@ -76,7 +78,9 @@ export class MeteredCostExplorer {
       throw translateCostExplorerError(error, operation);
     }
     const { $metadata: _ignored, ...body } = output as O & { $metadata?: unknown };
-    await this.cache.set(key, body);
+    await this.cache.set(key, body).catch((error: unknown) => {
+      this.cacheError ??= (error as Error).message;
+    });
     return body as O;
   }
 }

@@ -229,6 +229,7 @@ export async function buildCostReport(request: ReportRequest, ports: ReportPorts
     warnings,
     failOn: null,
   };
+  if (ports.explorer.cacheError) warnings.push(`Cost Explorer answers were not cached: ${ports.explorer.cacheError}`);
   report.failOn = evaluateFailOn(request.failOn, report.budgets);
   return report;
 }

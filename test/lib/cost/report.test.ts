@@ -1,7 +1,7 @@
 import { BudgetsClient, DescribeBudgetCommand, DescribeBudgetsCommand, DescribeNotificationsForBudgetCommand, NotFoundException } from '@aws-sdk/client-budgets';
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { CostExplorerClient, CostExplorerServiceException, DataUnavailableException, GetCostAndUsageCommand, GetCostForecastCommand } from '@aws-sdk/client-cost-explorer';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -175,6 +175,16 @@ describe('cost report on Cost Explorer, Budgets and CloudWatch (real response sh
     const fresh = await report({ cache: false }, first.cacheDir);
     expect(fresh.result.requests.costExplorerPaid).toBe(4);
     expect(ce.commandCalls(GetCostAndUsageCommand)).toHaveLength(6);
+  });
+
+  it('still reports when the cache cannot be written, and says so', async () => {
+    seedCostExplorer();
+    seedBudgets();
+    const blocked = join(mkdtempSync(join(tmpdir(), 'cost-ro-')), 'file');
+    writeFileSync(blocked, 'not a directory');
+    const { result } = await report({}, join(blocked, 'cache'));
+    expect(result.monthToDate).toBe(470.97);
+    expect(result.warnings).toEqual([expect.stringMatching(/^Cost Explorer answers were not cached: .*(ENOTDIR|not a directory)/)]);
   });
 
   it('writes the chart as SVG or an HTML page with --out, and Markdown with --format markdown', async () => {
