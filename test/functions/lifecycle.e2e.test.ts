@@ -57,9 +57,7 @@ describeWithTool(TOOLS.postgres, 'order lifecycle on PostgreSQL 15')('order life
 
   async function wire(timeoutSeconds?: Record<string, number>) {
     await reset(db);
-    sandbox.mode = 'approve';
-    sandbox.authorisations.clear();
-    sandbox.calls.length = 0;
+    sandbox.reset();
     deps = testDeps(db, {
       dynamodb: dynamo.client,
       payments: httpPaymentProvider({ baseUrl: sandbox.url, apiKey: async () => sandbox.apiKey }),

@@ -26,6 +26,8 @@ export interface PaymentSandbox {
   authorisations: Map<string, SandboxAuthorisation>;
   /** Every request that reached the sandbox: method, path, status answered. */
   calls: { path: string; status: number; idempotencyKey?: string; authorization?: string }[];
+  /** Forgets authorisations, calls and remembered replies; back to approving. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -42,7 +44,7 @@ async function readBody(request: IncomingMessage): Promise<Record<string, unknow
 export async function startPaymentSandbox(options: { apiKey?: string; port?: number } = {}): Promise<PaymentSandbox> {
   const apiKey = options.apiKey ?? `sandbox-${randomUUID()}`;
   const replies = new Map<string, { status: number; body: unknown }>();
-  const sandbox: Omit<PaymentSandbox, 'url' | 'close'> = { apiKey, mode: 'approve', delayMs: 0, authorisations: new Map(), calls: [] };
+  const sandbox: Omit<PaymentSandbox, 'url' | 'close' | 'reset'> = { apiKey, mode: 'approve', delayMs: 0, authorisations: new Map(), calls: [] };
 
   const answer = (path: string, body: Record<string, unknown>): { status: number; body: unknown } => {
     if (sandbox.mode === 'down') return { status: 503, body: { error: 'unavailable' } };
@@ -91,6 +93,13 @@ export async function startPaymentSandbox(options: { apiKey?: string; port?: num
   const { port } = server.address() as AddressInfo;
   return Object.assign(sandbox, {
     url: `http://127.0.0.1:${port}`,
+    reset: () => {
+      sandbox.mode = 'approve';
+      sandbox.delayMs = 0;
+      sandbox.authorisations.clear();
+      sandbox.calls.length = 0;
+      replies.clear();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
