@@ -10,7 +10,7 @@ import { runSteps, STEP_TITLES, type DrillSettings } from './engine';
 import { isFinished, STEP_IDS, type Journal, type JournalStore, type StepId } from './journal';
 import type { FailoverPorts } from './ports';
 import { runPreflight, type Mode, type PreflightCheck } from './preflight';
-import { buildReport, renderMarkdown, renderTimelineChart, seconds, type DrillReport } from './report';
+import { buildReport, renderMarkdown, renderSvg, renderTimelineChart, seconds, type DrillReport } from './report';
 import { readTopology, type RegionTopology, type Side, type Topology, type TopologyEnvironment } from './topology';
 
 export interface DrillRequest {
@@ -175,7 +175,7 @@ async function abortDrill(request: DrillRequest, { ports, store, out }: DrillDep
   journal.abort = { at: ports.clock.now(), actions, advice };
   await store.save(journal);
   const report = buildReport(journal);
-  const reportFiles = await store.writeReport(journal, renderMarkdown(report), report);
+  const reportFiles = await store.writeReport(journal, renderMarkdown(report), report, renderSvg(report));
   for (const a of actions) out.info(`  ${a}`);
   out.info(advice);
   return { action: 'abort', ok: true, environment: journal.environment, drillId: journal.drillId, actions, advice, reportFiles };
@@ -183,7 +183,7 @@ async function abortDrill(request: DrillRequest, { ports, store, out }: DrillDep
 
 async function finish(action: 'failover' | 'resume', journal: Journal, store: JournalStore, out: Output): Promise<DrillResult> {
   const report = buildReport(journal);
-  const reportFiles = await store.writeReport(journal, renderMarkdown(report), report);
+  const reportFiles = await store.writeReport(journal, renderMarkdown(report), report, renderSvg(report));
   renderSummary(report, reportFiles, out);
   return { action, reportFiles, ...report };
 }

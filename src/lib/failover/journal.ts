@@ -63,8 +63,8 @@ export interface Journal {
 export interface JournalStore {
   load(environment: string): Promise<Journal | undefined>;
   save(journal: Journal): Promise<void>;
-  /** Writes the drill report next to the journal; returns the paths written. */
-  writeReport(journal: Journal, markdown: string, json: unknown): Promise<string[]>;
+  /** Writes the drill report (Markdown, JSON, SVG timeline) next to the journal; returns the paths written. */
+  writeReport(journal: Journal, markdown: string, json: unknown, svg: string): Promise<string[]>;
 }
 
 export const JOURNAL_DIR = '.cafe-ops/failover';
@@ -96,11 +96,12 @@ export function fileJournalStore(cwd = process.cwd()): JournalStore {
       }
     },
     save: (journal) => write(pathOf(journal.environment), `${JSON.stringify(journal, null, 2)}\n`),
-    writeReport: async (journal, markdown, json) => {
-      const base = join(dir, `${journal.environment}-${journal.drillId}`);
-      await write(`${base}.md`, markdown);
-      await write(`${base}.json`, `${JSON.stringify(json, null, 2)}\n`);
-      return [`${JOURNAL_DIR}/${journal.environment}-${journal.drillId}.md`, `${JOURNAL_DIR}/${journal.environment}-${journal.drillId}.json`];
+    writeReport: async (journal, markdown, json, svg) => {
+      const name = `${journal.environment}-${journal.drillId}`;
+      await write(join(dir, `${name}.md`), markdown);
+      await write(join(dir, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
+      await write(join(dir, `${name}.svg`), svg);
+      return ['md', 'json', 'svg'].map((ext) => `${JOURNAL_DIR}/${name}.${ext}`);
     },
   };
 }
@@ -108,7 +109,7 @@ export function fileJournalStore(cwd = process.cwd()): JournalStore {
 /** A journal store in memory, for tests; keeps every saved version. */
 export function memoryJournalStore() {
   const saved: Journal[] = [];
-  const reports: { markdown: string; json: unknown }[] = [];
+  const reports: { markdown: string; json: unknown; svg: string }[] = [];
   const latest = new Map<string, Journal>();
   const store: JournalStore = {
     load: async (environment) => {
@@ -120,8 +121,8 @@ export function memoryJournalStore() {
       saved.push(copy);
       latest.set(journal.environment, copy);
     },
-    writeReport: async (journal, markdown, json) => {
-      reports.push({ markdown, json });
+    writeReport: async (journal, markdown, json, svg) => {
+      reports.push({ markdown, json, svg });
       return [`memory:${journal.drillId}.md`];
     },
   };

@@ -178,6 +178,7 @@ export function renderMarkdown(report: DrillReport): string {
   lines.push('', '## Timeline', '', row(['step', 'status', 'start', 'duration', 'AWS request ids', 'detail']), row(['---', '---', '---', '---', '---', '---']));
   for (const t of report.timeline) lines.push(row([t.step, t.status, t.offsetMs === undefined ? '' : `+${seconds(t.offsetMs)}`, seconds(t.durationMs), t.requestIds.join(', '), t.error ?? t.detail]));
   const charted = report.timeline.filter((t) => t.offsetMs !== undefined);
+  if (charted.length) lines.push('', `![timeline](${report.environment}-${report.drillId}.svg)`);
   if (charted.length) {
     lines.push('', '```mermaid', 'gantt', `  title Failover ${report.from.region} → ${report.to.region}`, '  dateFormat x', '  axisFormat %M:%S');
     const start = Date.parse(report.startedAt);
@@ -188,4 +189,45 @@ export function renderMarkdown(report: DrillReport): string {
   if (report.stop) lines.push('', '## Stopped', '', `${report.stop.reason}`, '', report.stop.rollback);
   if (report.abort) lines.push('', '## Aborted', '', ...report.abort.actions.map((a) => `- ${a}`), ...(report.abort.advice ? ['', report.abort.advice] : []));
   return `${lines.join('\n')}\n`;
+}
+
+const escapeXml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The timeline as an SVG Gantt chart, with the end of the RTO marked, for people who would rather look. */
+export function renderSvg(report: DrillReport): string {
+  const steps = report.timeline;
+  const end = Math.max(1, ...steps.map((t) => (t.offsetMs ?? 0) + (t.durationMs ?? 0)), (report.rto.ms ?? 0) + report.rto.promptMs);
+  const left = 170;
+  const width = 640;
+  const row = 26;
+  const top = 44;
+  const height = top + steps.length * row + 40;
+  const x = (ms: number) => left + (ms / end) * width;
+  const tick = [5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000].find((t) => end / t <= 10) ?? 600_000;
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 60}" height="${height}" font-family="sans-serif" font-size="12">`,
+    `<title>${escapeXml(`Failover ${report.environment}: ${report.from.region} → ${report.to.region}`)}</title>`,
+    `<text x="10" y="20" font-size="14" font-weight="bold">${escapeXml(`${report.mode} failover ${report.from.region} → ${report.to.region}: ${report.state}, RTO ${seconds(report.rto.ms)}, RPO ${seconds(report.rpo.ms)}`)}</text>`,
+  ];
+  for (let t = 0; t <= end; t += tick) {
+    parts.push(`<line x1="${x(t).toFixed(1)}" y1="${top - 6}" x2="${x(t).toFixed(1)}" y2="${height - 30}" stroke="#ddd"/>`);
+    parts.push(`<text x="${x(t).toFixed(1)}" y="${height - 14}" text-anchor="middle" fill="#555">${t / 1000} s</text>`);
+  }
+  steps.forEach((t, i) => {
+    const y = top + i * row;
+    parts.push(`<text x="10" y="${y + 16}">${escapeXml(t.step)}</text>`);
+    if (t.offsetMs === undefined) return;
+    const colour = t.status === 'failed' ? '#d1453b' : t.status === 'running' ? '#e0a526' : '#3b7dd8';
+    const w = Math.max(2, x(t.offsetMs + (t.durationMs ?? 0)) - x(t.offsetMs));
+    parts.push(`<rect x="${x(t.offsetMs).toFixed(1)}" y="${y + 4}" width="${w.toFixed(1)}" height="${row - 10}" fill="${colour}"><title>${escapeXml(`${t.title}: ${seconds(t.durationMs)}${t.error ? ` — ${t.error}` : ''}`)}</title></rect>`);
+    parts.push(`<text x="${(x(t.offsetMs) + w + 4).toFixed(1)}" y="${y + 16}" fill="#333">${seconds(t.durationMs)}</text>`);
+  });
+  if (report.rto.ms !== undefined) {
+    // The first write happened rto + prompt after the start (the prompt is not part of the RTO).
+    const at = x(report.rto.ms + report.rto.promptMs);
+    parts.push(`<line x1="${at.toFixed(1)}" y1="${top - 10}" x2="${at.toFixed(1)}" y2="${height - 30}" stroke="#2a9d4b" stroke-width="2" stroke-dasharray="4 3"/>`);
+    parts.push(`<text x="${(at - 4).toFixed(1)}" y="${top - 12}" text-anchor="end" fill="#2a9d4b">first write in ${escapeXml(report.to.region)}</text>`);
+  }
+  parts.push('</svg>');
+  return `${parts.join('\n')}\n`;
 }

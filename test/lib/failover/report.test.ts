@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileJournalStore, type Journal } from '../../../src/lib/failover/journal';
-import { buildReport, renderMarkdown, renderTimelineChart } from '../../../src/lib/failover/report';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { buildReport, renderMarkdown, renderSvg, renderTimelineChart } from '../../../src/lib/failover/report';
 
 function journal(overrides: Partial<Journal> = {}): Journal {
   const t0 = Date.UTC(2026, 10, 25, 9, 0, 0);
@@ -73,6 +74,21 @@ describe('failover report', () => {
   });
 });
 
+describe('failover timeline SVG', () => {
+  it('is well-formed, draws one bar per step that ran (red when failed) and marks the first write in the new region', () => {
+    const report = buildReport(journal({ environment: 'prod<&>' }));
+    const svg = renderSvg(report);
+    expect(XMLValidator.validate(svg)).toBe(true);
+    const doc = new XMLParser({ ignoreAttributes: false, htmlEntities: true }).parse(svg) as { svg: { rect: { '@_fill': string; '@_x': string }[]; line: { '@_stroke': string; '@_x1': string }[]; title: string } };
+    expect(doc.svg.rect.map((r) => r['@_fill'])).toEqual(['#3b7dd8', '#3b7dd8', '#d1453b']);
+    const marker = doc.svg.line.find((l) => l['@_stroke'] === '#2a9d4b')!;
+    // The first write is at 162 s, the right end of the 640 px axis starting at 170 px.
+    expect(Number(marker['@_x1'])).toBeCloseTo(170 + 640, 0);
+    expect(doc.svg.title).toBe('Failover prod<&>: eu-west-1 → eu-central-1');
+    expect(renderMarkdown(report)).toContain('![timeline](prod<&>-20261125T090000-abc123.svg)');
+  });
+});
+
 describe('failover journal on disk', () => {
   it('saves atomically with owner-only permissions, loads it back, and writes the report next to it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cafe-journal-'));
@@ -82,8 +98,8 @@ describe('failover journal on disk', () => {
     const file = join(dir, '.cafe-ops/failover/production.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect((await store.load('production'))!.drillId).toBe('20261125T090000-abc123');
-    const files = await store.writeReport(journal(), '# report\n', { ok: true });
-    expect(files).toEqual(['.cafe-ops/failover/production-20261125T090000-abc123.md', '.cafe-ops/failover/production-20261125T090000-abc123.json']);
+    const files = await store.writeReport(journal(), '# report\n', { ok: true }, '<svg/>\n');
+    expect(files).toEqual(['md', 'json', 'svg'].map((ext) => `.cafe-ops/failover/production-20261125T090000-abc123.${ext}`));
     expect(readFileSync(join(dir, files[0]!), 'utf8')).toBe('# report\n');
   });
 
