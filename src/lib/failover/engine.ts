@@ -356,9 +356,11 @@ const STEPS: Record<StepId, Step> = {
     const { source, target } = sides(journal);
     const table = journal.topology.controlTable!;
     const written = await writeCanary(engine, ctx, target, 3);
+    // The write succeeded when the call returned; it counts once it also reads back.
+    const succeededAt = ports.clock.now();
     const readBack = await ports.tables.getCanary(target.region, table, written.id);
     if (!readBack) throw new Error(`canary 3 written in ${target.region} cannot be read back`);
-    journal.firstWriteAt ??= written.writtenAt;
+    journal.firstWriteAt ??= succeededAt;
     const fromSource = journal.canaries.filter((c) => c.region === source.region).sort((a, b) => a.seq - b.seq);
     const found = await Promise.all(fromSource.map(async (c) => ({ seq: c.seq, present: Boolean(await ports.tables.getCanary(target.region, table, c.id)) })));
     journal.canaryCheck = { present: found.filter((f) => f.present).map((f) => f.seq), missing: found.filter((f) => !f.present).map((f) => f.seq) };
