@@ -5,6 +5,7 @@ import { SEVERITIES } from '../types';
 /** The report for people: one table per severity, rows grouped by control; then the suppressions. */
 export function renderText(report: ComplianceReport): string {
   const parts: string[] = [];
+  if (report.live) parts.push(renderLiveStatus(report.live));
   const open = report.findings.filter((f) => !f.suppressed);
   for (const severity of SEVERITIES) {
     const rows = open.filter((f) => f.severity === severity);
@@ -31,4 +32,27 @@ export function summaryLine(report: ComplianceReport): string {
   ].filter(Boolean).join('; ');
   const verdict = report.failOn === 'never' ? '' : report.failed ? ` — FAIL (--fail-on ${report.failOn})` : ` — pass (--fail-on ${report.failOn})`;
   return `${report.summary.findings} findings${counts.length ? ` (${counts.join(', ')})` : ''}, ${report.summary.suppressed} suppressed [${scope}]${verdict}\n`;
+}
+
+/** What the live audit saw, before its findings: every stack with its state and drift, Config and CloudTrail per region. */
+export function renderLiveStatus(live: NonNullable<ComplianceReport['live']>): string {
+  const parts = [`LIVE ${live.environment} (${live.regions.join(', ')})`];
+  if (live.stacks.length) {
+    parts.push(renderTable(['region', 'stack', 'state', 'status', 'drift'], live.stacks.map((s) => [s.region, s.name, s.state, s.status ?? '', s.drift ? `${s.drift}${s.driftedResources ? ` (${s.driftedResources})` : ''}` : ''])));
+  }
+  const regions = live.regions.filter((r) => live.configRules.some((c) => c.region === r) || live.trails.some((t) => t.region === r));
+  if (regions.length) {
+    parts.push(
+      renderTable(
+        ['region', 'Config rules', 'non-compliant', 'conformance packs', 'trails logging'],
+        regions.map((r) => {
+          const config = live.configRules.find((c) => c.region === r);
+          const packs = live.conformancePacks.filter((p) => p.region === r);
+          const trails = live.trails.filter((t) => t.region === r);
+          return [r, config?.rules ?? '-', config?.nonCompliant ?? '-', packs.length ? packs.map((p) => `${p.name} (${p.nonCompliantRules.length} failing)`).join(', ') : '-', trails.length ? trails.map((t) => `${t.name}: ${t.logging ? 'yes' : 'NO'}`).join(', ') : '-'];
+        }),
+      ),
+    );
+  }
+  return parts.join('\n');
 }
