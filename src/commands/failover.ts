@@ -34,6 +34,7 @@ export default class Failover extends BaseCommand<typeof Failover> {
     const env = await this.environment();
     const { flags } = this;
     if (flags['dry-run'] && (flags.resume || flags.abort)) throw new UserError('--dry-run plans a new drill: it cannot be combined with --resume or --abort');
+    if (flags.region) throw new UserError('--region does not apply: a failover always works on both regions of the environment', 'choose the direction with --to');
     const abort = new AbortController();
     const onSigint = () => {
       this.out.warn('interrupted: stopping after the current call; run --resume to continue or --abort to roll back');

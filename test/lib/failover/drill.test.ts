@@ -94,6 +94,7 @@ describe('failover drill on fakes', () => {
     ['a stack not complete', (w) => (w.stacks.get('eu-central-1/cafe-production-app')!.status = 'UPDATE_ROLLBACK_FAILED'), /stacks: cafe-production-app \(eu-central-1\) is UPDATE_ROLLBACK_FAILED/],
     ['a stack missing', (w) => w.stacks.delete('eu-central-1/cafe-production-security'), /stacks: cafe-production-security \(eu-central-1\) is MISSING/],
     ['an output missing', (w) => delete w.stacks.get('us-east-1/cafe-production-edge')!.outputs.SecondaryHealthCheckId, /stack outputs missing: edge@edge\.SecondaryHealthCheckId/],
+    ['the target cluster not a member', (w) => (w.stacks.get('eu-central-1/cafe-production-data')!.outputs.ClusterArn = 'arn:aws:rds:eu-central-1:222222222222:cluster:stray'), /global-cluster: arn:aws:rds:eu-central-1:222222222222:cluster:stray is not a member of cafe-production-global/],
     ['target already the writer', (w) => (w.writer = 'secondary'), /global-cluster: eu-central-1 is already the writer/],
     ['a switch already under way', (w) => (w.failoverState = { status: 'switching-over', from: ARN.primary, to: ARN.secondary, dataLossAllowed: false, until: Infinity }), /global-cluster: a switching-over switchover\/failover is already under way/],
     ['secondary out of sync', (w) => (w.syncStatus = 'pending-resync'), /global-cluster: target cluster replication is pending-resync/],
