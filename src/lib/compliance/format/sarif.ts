@@ -6,7 +6,7 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error
 /** GitHub code scanning reads this property to rank security results. */
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
 
-export function renderSarif(report: ComplianceReport, version = '0.1.0'): string {
+export function renderSarif(report: ComplianceReport): string {
   const index = new Map(report.rules.map((r, i) => [r.id, i]));
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -16,8 +16,6 @@ export function renderSarif(report: ComplianceReport, version = '0.1.0'): string
         tool: {
           driver: {
             name: 'cafe-ops',
-            semanticVersion: version,
-            informationUri: 'https://github.com/example-org/cafe-ops/blob/main/docs/compliance.md',
             rules: report.rules.map((r) => ({
               id: r.id,
               name: r.id.replace(/[^A-Za-z0-9]/g, ''),
