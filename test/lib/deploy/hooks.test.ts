@@ -93,7 +93,7 @@ describe('hook port over the SDK', () => {
   const body = (text: string) => ({ transformToString: async () => text });
 
   it('invokes synchronously and turns a FunctionError into the function\'s message', async () => {
-    lambda.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: Buffer.from(JSON.stringify({ errorType: 'Error', errorMessage: 'no database' })), $metadata: { requestId: 'req-9' } });
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: Buffer.from(JSON.stringify({ errorType: 'Error', errorMessage: 'no database' })), $metadata: { requestId: 'req-9' } } as never);
     const result = await awsHookPort(clients(), async () => '/nowhere').invoke('eu-west-1', 'cafe-staging-migrate', { action: 'migrate' });
     expect(result).toEqual({ requestId: 'req-9', error: 'no database' });
     const input = lambda.commandCalls(InvokeCommand)[0]!.args[0].input;
