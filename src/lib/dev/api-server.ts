@@ -41,21 +41,23 @@ const CONTENT_TYPES: Record<string, string> = {
 export function createApiListener(deps: ApiDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const started = Date.now();
-    handle(deps, req, res)
+    const invoked = { value: false };
+    handle(deps, req, res, invoked)
       .catch((error: unknown) => {
         deps.log(`error: ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
         if (!res.headersSent) send(res, 500, { message: 'Internal server error' });
         else res.end();
       })
       .finally(() => {
-        if (!(req.url ?? '').startsWith('/_dev/') || res.statusCode >= 400) {
+        // The functions log their own requests; this line covers what API Gateway answers itself.
+        if (!invoked.value || res.statusCode >= 500) {
           deps.log(`${req.method} ${req.url} → ${res.statusCode} (${Date.now() - started} ms)`);
         }
       });
   };
 }
 
-async function handle(deps: ApiDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(deps: ApiDeps, req: IncomingMessage, res: ServerResponse, invoked: { value: boolean }): Promise<void> {
   const method = (req.method ?? 'GET').toUpperCase();
   const url = new URL(req.url ?? '/', 'http://localhost');
   const body = await readBody(req, deps.maxBodyBytes ?? 10 * 1024 * 1024);
@@ -84,6 +86,7 @@ async function handle(deps: ApiDeps, req: IncomingMessage, res: ServerResponse):
     claims,
   );
   let result: unknown;
+  invoked.value = true;
   try {
     result = await deps.invoke(match.route.function, event);
   } catch (error) {

@@ -39,6 +39,7 @@ export async function buildBundles(options: BundleOptions): Promise<BundleSet> {
   let generation = 0;
   let lastError: string | undefined;
   let started = Date.now();
+  let firstBuild: (() => void) | undefined;
   const report: Plugin = {
     name: 'report',
     setup(build) {
@@ -53,7 +54,12 @@ export async function buildBundles(options: BundleOptions): Promise<BundleSet> {
         } else {
           lastError = errors.join('\n');
         }
-        if (generation > 1 || errors.length) options.onRebuild?.({ ok: errors.length === 0, ms: Date.now() - started, errors });
+        if (firstBuild) {
+          firstBuild();
+          firstBuild = undefined;
+        } else {
+          options.onRebuild?.({ ok: errors.length === 0, ms: Date.now() - started, errors });
+        }
       });
     },
   };
@@ -69,12 +75,19 @@ export async function buildBundles(options: BundleOptions): Promise<BundleSet> {
     logLevel: 'silent',
     plugins: [externalPackages, report],
   });
-  await ctx.rebuild().catch(() => undefined);
+  // In watch mode esbuild's watcher makes the first build itself; wait for it rather than building twice.
+  if (options.watch) {
+    const first = new Promise<void>((resolveFirst) => (firstBuild = resolveFirst));
+    await ctx.watch();
+    await first;
+  } else {
+    firstBuild = () => undefined;
+    await ctx.rebuild().catch(() => undefined);
+  }
   if (generation === 0) {
     await ctx.dispose();
     throw new Error(`the functions do not build:\n${lastError ?? 'unknown esbuild error'}`);
   }
-  if (options.watch) await ctx.watch();
   return {
     file: (name) => join(options.outdir, `${name}.cjs`),
     generation: () => generation,

@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { LocalFunction } from './app-model';
-import type { BundleSet } from './bundles';
 
 export type LambdaHandler = (event: unknown, context: LambdaContext) => Promise<unknown>;
 
@@ -22,14 +21,8 @@ export interface LambdaContext {
   getRemainingTimeInMillis(): number;
 }
 
-/** What a function module exports: a ready handler and, ideally, its composition root. */
-export interface FunctionModule {
-  handler?: LambdaHandler;
-  createHandler?: (deps: never) => LambdaHandler;
-}
-
-/** Builds the handler of one function from its module (wiring the local adapters). */
-export type HandlerFactory = (fn: LocalFunction, module: FunctionModule) => LambdaHandler | Promise<LambdaHandler>;
+/** The handlers of one code generation, by function name. */
+export type HandlerSet = Record<string, LambdaHandler>;
 
 export class FunctionTimeoutError extends Error {
   override readonly name = 'Sandbox.Timedout';
@@ -47,25 +40,25 @@ export function localFunctionArn(name: string, region: string, account: string):
 
 export function createRuntime(options: {
   functions: LocalFunction[];
-  bundles: Pick<BundleSet, 'file' | 'generation'>;
-  factory: HandlerFactory;
+  /** Increases whenever the code is rebuilt. */
+  generation: () => number;
+  /** Loads the code of a generation and wires its handlers with the local adapters. */
+  load: (generation: number) => Promise<HandlerSet>;
   region: string;
   account: string;
-  /** Loads a built module; defaults to a fresh require of the file. */
-  load?: (file: string) => FunctionModule;
 }): FunctionRuntime {
   const byName = new Map(options.functions.map((fn) => [fn.name, fn]));
-  const loaded = new Map<string, { generation: number; handler: Promise<LambdaHandler> }>();
-  const load = options.load ?? freshRequire;
+  let loaded: { generation: number; handlers: Promise<HandlerSet> } | undefined;
 
-  const handlerOf = (fn: LocalFunction): Promise<LambdaHandler> => {
-    const generation = options.bundles.generation();
-    const current = loaded.get(fn.name);
-    if (current && current.generation === generation) return current.handler;
-    const handler = (async () => options.factory(fn, load(options.bundles.file(fn.name))))();
-    loaded.set(fn.name, { generation, handler });
-    handler.catch(() => loaded.delete(fn.name));
-    return handler;
+  const handlers = (): Promise<HandlerSet> => {
+    const generation = options.generation();
+    if (loaded?.generation === generation) return loaded.handlers;
+    const current = { generation, handlers: options.load(generation) };
+    current.handlers.catch(() => {
+      if (loaded === current) loaded = undefined;
+    });
+    loaded = current;
+    return current.handlers;
   };
 
   return {
@@ -73,7 +66,8 @@ export function createRuntime(options: {
     async invoke(name, event) {
       const fn = byName.get(name);
       if (!fn) throw new Error(`no function "${name}" in the app template (known: ${[...byName.keys()].join(', ')})`);
-      const handler = await handlerOf(fn);
+      const handler = (await handlers())[name];
+      if (!handler) throw new Error(`functions/${name} exports no createHandler`);
       const deadline = Date.now() + fn.timeoutSeconds * 1000;
       const context: LambdaContext = {
         functionName: name,
@@ -99,9 +93,10 @@ export function createRuntime(options: {
   };
 }
 
-function freshRequire(file: string): FunctionModule {
+/** Requires a built module afresh (dropping the copy of an earlier generation). */
+export function freshRequire(file: string): unknown {
   const req = createRequire(file);
   const resolved = req.resolve(file);
   delete req.cache[resolved];
-  return req(resolved) as FunctionModule;
+  return req(resolved);
 }

@@ -1,0 +1,102 @@
+/** The services behind `cafe-ops dev` and `cafe-ops dev token`. */
+import { join, resolve } from 'node:path';
+import { UserError, errorMessage } from '../errors';
+import type { Output } from '../ui/output';
+import { startDev, type DevOptions, type DevServer, type DevUrls } from './platform';
+import { LocalTokenIssuer, type IdTokenClaims } from './tokens';
+
+export interface DevResult {
+  urls: DevUrls;
+  port: number;
+  dataDir: string;
+  database: 'embedded' | 'server';
+  dynamodb: string;
+  paymentSandbox: string;
+  routes: number;
+  startupMs: number;
+}
+
+export type RunDevOptions = Omit<DevOptions, 'log' | 'progress'> & {
+  /** Resolves when the café should stop; defaults to the first SIGINT or SIGTERM. */
+  until?: Promise<unknown>;
+  /** Where request and function logs go; defaults to stderr. */
+  log?: (line: string) => void;
+};
+
+export function describeDev(server: DevServer): DevResult {
+  return {
+    urls: server.urls,
+    port: server.port,
+    dataDir: server.dataDir,
+    database: server.database,
+    dynamodb: server.dynamodb,
+    paymentSandbox: server.paymentSandbox,
+    routes: server.routes.length,
+    startupMs: server.startupMs,
+  };
+}
+
+/** Starts the local café, reports where it is, and runs until Ctrl-C (or `until`), then stops it all. */
+export async function runDev(options: RunDevOptions, out: Output, onReady: (result: DevResult) => void = () => undefined): Promise<DevResult> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const until = options.until ?? signalled();
+  let server: DevServer;
+  try {
+    server = await startDev({ ...options, log, progress: (line) => out.progress(line) });
+  } catch (error) {
+    throw asUserError(error, options);
+  }
+  const result = describeDev(server);
+  out.info(`Café running at ${result.urls.site}  (barista: ${result.urls.barista})`);
+  out.info(`API ${result.urls.api}: ${result.routes} routes from templates/app.yaml; data in ${result.dataDir}; ready in ${result.startupMs} ms`);
+  out.info('Press Ctrl-C to stop (the data is kept; --fresh starts empty).');
+  onReady(result);
+  try {
+    await until;
+  } finally {
+    out.progress('stopping the local café…');
+    await server.stop();
+  }
+  return result;
+}
+
+function signalled(): Promise<string> {
+  return new Promise((resolveSignal) => {
+    const on = (signal: string) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolveSignal(signal);
+    };
+    process.once('SIGINT', on);
+    process.once('SIGTERM', on);
+  });
+}
+
+function asUserError(error: unknown, options: RunDevOptions): unknown {
+  if (error instanceof UserError) return error;
+  const message = errorMessage(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  if (options.databaseUrl && (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || /password authentication|does not exist|connect/i.test(message))) {
+    return new UserError(`cannot use the PostgreSQL server at DATABASE_URL: ${message}`, 'start the server, fix DATABASE_URL, or unset it to use the embedded database');
+  }
+  if (/the functions do not build|Could not resolve/.test(message)) {
+    return new UserError(message.split('\n').slice(0, 4).join('; '), 'fix the build error in functions/ and run cafe-ops dev again');
+  }
+  if (/the site does not build/.test(message)) return new UserError(message.split('\n').slice(0, 4).join('; '), 'fix the build error in site/');
+  if (code === 'ENOENT' && /templates|functions/.test(message)) return new UserError(message, 'run cafe-ops dev from the project folder');
+  return error;
+}
+
+export interface DevTokenResult {
+  token: string;
+  claims: IdTokenClaims;
+}
+
+export async function issueDevToken(options: { root: string; dataDir: string; user: string; admin: boolean; ttlSeconds?: number }): Promise<DevTokenResult> {
+  const issuer = await LocalTokenIssuer.fromKeyFile(join(resolve(options.root, options.dataDir), 'token.key'));
+  try {
+    return issuer.issue({ user: options.user, admin: options.admin, ...(options.ttlSeconds ? { ttlSeconds: options.ttlSeconds } : {}) });
+  } catch (error) {
+    throw new UserError(`--user: ${errorMessage(error)}`);
+  }
+}

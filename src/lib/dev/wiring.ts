@@ -1,0 +1,106 @@
+/**
+ * The local adapters handed to each function's composition root, `createHandler(deps)`: the
+ * same adapter code the functions use in AWS (DynamoDB client, control table, HTTP payment
+ * provider, Step Functions workflow), pointed at the local services. The types here mirror the
+ * functions' own (functions/shared/deps.ts) structurally, because the CLI is compiled apart from
+ * the functions; test/lib/dev/wiring.test.ts checks they still agree.
+ */
+import type { LocalStepFunctions } from './step-functions';
+import { LOCAL_CREDENTIALS } from './dynamodb';
+
+export interface SqlDatabase {
+  query(text: string, params?: readonly unknown[]): Promise<{ rows: unknown[]; rowCount: number }>;
+  transaction<T>(fn: (tx: { query: SqlDatabase['query'] }) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export type LocalDatabase = { kind: 'embedded' | 'server'; db: SqlDatabase };
+
+export interface PaymentSandbox {
+  url: string;
+  apiKey: string;
+  mode: 'approve' | 'decline' | 'down' | 'slow';
+  calls: { path: string; status: number }[];
+  close(): Promise<void>;
+}
+
+/** What the generated bundle exports (see platform.ts). */
+export interface CafeBundle {
+  functions: Record<string, { createHandler?: (deps: never) => unknown }>;
+  openPglite(dataDir?: string): Promise<SqlDatabase>;
+  connectPg(options: { connectionString: string }): Promise<SqlDatabase>;
+  dynamoControl(dynamodb: unknown, table: string): unknown;
+  httpPaymentProvider(options: { baseUrl: string; apiKey: (refresh: boolean) => Promise<string> }): unknown;
+  stepFunctionsWorkflow(sfn: SfnSender, stateMachineArn: string): unknown;
+  systemClock: { now(): Date };
+  startPaymentSandbox(options: { apiKey?: string; port?: number }): Promise<PaymentSandbox>;
+}
+
+/** The one method of SFNClient the workflow adapter uses. */
+export interface SfnSender {
+  send(command: { input: unknown; constructor: { name: string } }): Promise<unknown>;
+}
+
+/**
+ * An SFNClient stand-in that answers StartExecution, SendTaskSuccess and SendTaskFailure from the
+ * local state machine, with the errors AWS returns (ExecutionAlreadyExists, TaskDoesNotExist).
+ */
+export function localWorkflowClient(sfn: LocalStepFunctions): SfnSender {
+  return {
+    send: async (command) => {
+      const input = command.input as Record<string, string>;
+      switch (command.constructor.name) {
+        case 'StartExecutionCommand':
+          return sfn.startExecution({ ...(input.name ? { name: input.name } : {}), input: input.input ?? '{}' });
+        case 'SendTaskSuccessCommand':
+          await sfn.sendTaskSuccess({ taskToken: input.taskToken!, output: input.output ?? '{}' });
+          return {};
+        case 'SendTaskFailureCommand':
+          await sfn.sendTaskFailure({ taskToken: input.taskToken!, ...(input.error ? { error: input.error } : {}), ...(input.cause ? { cause: input.cause } : {}) });
+          return {};
+        default:
+          throw new Error(`${command.constructor.name} is not available locally`);
+      }
+    },
+  };
+}
+
+export interface WireInputs {
+  bundle: CafeBundle;
+  fn: string;
+  db: SqlDatabase;
+  dynamodbEndpoint: string;
+  tables: { menu: string; carts: string; idempotency: string; control: string };
+  sfnClient: SfnSender;
+  stateMachineArn: string;
+  sandbox: PaymentSandbox;
+  region: string;
+  log: (line: string) => void;
+}
+
+/** The Deps of one function (functions/shared/deps.ts), built from local services. */
+export function wireDeps(inputs: WireInputs) {
+  // The SDK client is required here (not imported at the top) so `cafe-ops --help` loads no SDK.
+  const { DynamoDBClient } = require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
+  const dynamodb = new DynamoDBClient({ endpoint: inputs.dynamodbEndpoint, region: inputs.region, credentials: LOCAL_CREDENTIALS, maxAttempts: 2 });
+  return {
+    db: inputs.db,
+    reader: inputs.db,
+    dynamodb,
+    tables: inputs.tables,
+    control: inputs.bundle.dynamoControl(dynamodb, inputs.tables.control),
+    workflow: inputs.bundle.stepFunctionsWorkflow(inputs.sfnClient, inputs.stateMachineArn),
+    payments: inputs.bundle.httpPaymentProvider({ baseUrl: inputs.sandbox.url, apiKey: async () => inputs.sandbox.apiKey }),
+    clock: inputs.bundle.systemClock,
+    log: consoleLog(inputs.fn, inputs.log),
+    region: inputs.region,
+    role: 'primary',
+  };
+}
+
+/** The functions' Log port as one line per entry on the dev console. */
+export function consoleLog(fn: string, write: (line: string) => void) {
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    write(`[${fn}] ${level === 'info' ? '' : `${level}: `}${message}${fields && Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : ''}`);
+  return { debug: () => undefined, info: at('info'), warn: at('warn'), error: at('error') };
+}
