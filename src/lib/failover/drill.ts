@@ -141,7 +141,7 @@ async function abortDrill(request: DrillRequest, { ports, store, out }: DrillDep
   if (gc?.failover) {
     throw new UserError(`the database switch is still under way in AWS (${gc.failover.status})`, 'wait until it finishes, then run --abort again (or --resume to complete the drill)');
   }
-  const writer = gc?.members.find((m) => m.isWriter)?.clusterArn;
+  const switched = Boolean(gc?.members.some((m) => m.isWriter && m.clusterArn === target.clusterArn));
   const actions: string[] = [];
   let advice: string | undefined;
   const clearFlag = async (region: string, required: boolean) => {
@@ -153,7 +153,7 @@ async function abortDrill(request: DrillRequest, { ports, store, out }: DrillDep
       actions.push(`could not clear the maintenance flag in ${region}: ${errorMessage(error)}`);
     }
   };
-  if (writer === target.clusterArn) {
+  if (switched) {
     // The database already switched: keep traffic with the writer, end the write pause.
     if (started('pause-writes')) await clearFlag(target.region, true);
     advice = `The database writer stays in ${target.region}; traffic ${journal.steps.some((s) => s.id === 'move-traffic' && s.status === 'done') ? 'follows it' : 'may still reach ' + source.region + ', whose functions write through the global writer endpoint'}. To switch back, run \`cafe-ops failover --env ${journal.environment} --to ${journal.from}\`.`;

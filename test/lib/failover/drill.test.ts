@@ -255,6 +255,20 @@ describe('failover drill on fakes', () => {
     expect(result.deviations.some((d) => d.startsWith('canary: canary write in eu-west-1 failed'))).toBe(true);
   });
 
+  it('unplanned: an old writer still listed in a lost region is a deviation; in planned mode it stops before DNS', async () => {
+    const lost = new FakeWorld();
+    lost.down.add('eu-west-1');
+    lost.staleWriter = true;
+    const result = report(await harness(lost).run({ mode: 'unplanned', allowDataLoss: true }));
+    expect(result.state).toBe('completed');
+    expect(result.deviations).toContain(`switch-database: ${ARN.primary} is still listed as a writer (its region does not answer); Aurora demotes it when the region recovers`);
+    const planned = new FakeWorld();
+    planned.staleWriter = true;
+    const stopped = report(await harness(planned).run());
+    expect(stopped.stop).toMatchObject({ step: 'switch-database', reason: `after the switch the global cluster still lists ${ARN.primary} as a writer` });
+    expect(planned.calls.some((c) => c.startsWith('route53.UpdateHealthCheck'))).toBe(false);
+  });
+
   it('unplanned needs its own confirmation: --yes alone is refused, a declined prompt changes nothing', async () => {
     const { world, run } = harness();
     await expect(run({ mode: 'unplanned' })).rejects.toMatchObject({ hint: expect.stringContaining('--allow-data-loss') });

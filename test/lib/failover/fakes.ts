@@ -116,6 +116,9 @@ export class FakeWorld {
   rpoLagMs = 150;
   lagDatapoints = true;
   syncStatus = 'connected';
+  /** After a failover, the old writer is still listed as a writer (its region is gone). */
+  staleWriter = false;
+  private formerWriter?: 'primary' | 'secondary';
   checks = new Map<string, { inverted: boolean; disabled: boolean; fqdn: string; changedAt: number; before?: boolean }>([
     [CHECK.primary, { inverted: false, disabled: false, fqdn: `api-${ENV.primaryRegion}.${ENV.domain}`, changedAt: 0 }],
     [CHECK.secondary, { inverted: false, disabled: false, fqdn: `api-${ENV.secondaryRegion}.${ENV.domain}`, changedAt: 0 }],
@@ -164,6 +167,7 @@ export class FakeWorld {
   private settle() {
     const f = this.failoverState;
     if (f && this.clock.now() >= f.until) {
+      this.formerWriter = this.writer;
       this.writer = f.to === ARN.primary ? 'primary' : 'secondary';
       this.failoverState = undefined;
       this.globalStatus = 'available';
@@ -222,7 +226,7 @@ export class FakeWorld {
               status: this.globalStatus,
               members: (['primary', 'secondary'] as const).map((side) => ({
                 clusterArn: ARN[side],
-                isWriter: this.writer === side,
+                isWriter: this.writer === side || (this.staleWriter && this.formerWriter === side),
                 ...(this.writer !== side ? { synchronizationStatus: this.syncStatus } : {}),
               })),
               ...(f ? { failover: { status: f.status, fromClusterArn: f.from, toClusterArn: f.to, dataLossAllowed: f.dataLossAllowed } } : {}),
