@@ -31,8 +31,11 @@ function covered(intervals: [number, number][]): number {
 
 export interface Measurement {
   makespanMs: number;
+  /** Time covered by AWS's own work, API calls or the TTL. */
   requiredMs: number;
   overheadMs: number;
+  /** The overhead if API call latency outside AWS's own work counted as the drill's. */
+  overheadWithCallsMs: number;
   cpuMs: number;
   report: DrillReport;
 }
@@ -42,6 +45,7 @@ export async function measure(world: FakeWorld, request: { to: 'primary' | 'seco
   const journals = memoryJournalStore();
   const out = createMemoryOutput();
   world.busy.length = 0;
+  world.callIntervals.length = 0;
   const start = world.clock.now();
   const cpu = performance.now();
   const report = (await runDrill(
@@ -53,8 +57,10 @@ export async function measure(world: FakeWorld, request: { to: 'primary' | 'seco
   const end = world.clock.now();
   const ttl = report.timeline.find((t) => t.step === 'wait-ttl')!;
   const ttlStart = Date.parse(ttl.startedAt!);
-  const required = covered([...world.busy.map(([s, e]): [number, number] => [Math.max(s, start), Math.min(e, end)]), [ttlStart, ttlStart + ttl.durationMs!]]);
-  return { makespanMs: end - start, requiredMs: required, overheadMs: end - start - required, cpuMs, report };
+  const clip = ([s, e]: [number, number]): [number, number] => [Math.max(s, start), Math.min(e, end)];
+  const own = [...world.busy.map(clip), [ttlStart, ttlStart + ttl.durationMs!] as [number, number]];
+  const required = covered([...own, ...world.callIntervals.map(clip)]);
+  return { makespanMs: end - start, requiredMs: required, overheadMs: end - start - required, overheadWithCallsMs: end - start - covered(own), cpuMs, report };
 }
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -64,7 +70,7 @@ const bench: Benchmark = {
   async run() {
     const rows: string[] = [];
     const add = (name: string, m: Measurement) =>
-      rows.push(`| ${name} | ${s(m.makespanMs)} | ${s(m.requiredMs)} | ${s(m.overheadMs)} | ${m.cpuMs.toFixed(0)} ms | **${s(m.overheadMs + m.cpuMs)}** | ${s(m.report.rto.ms!)} |`);
+      rows.push(`| ${name} | ${s(m.makespanMs)} | ${s(m.requiredMs)} | ${s(m.overheadMs)} | ${m.cpuMs.toFixed(0)} ms | **${s(m.overheadMs + m.cpuMs)}** | ${s(m.overheadWithCallsMs + m.cpuMs)} | ${s(m.report.rto.ms!)} |`);
     const world = new FakeWorld(REALISTIC);
     // Warm up the module cache so the CPU figure is the drill's, not the loader's.
     await measure(new FakeWorld(REALISTIC), { to: 'secondary', mode: 'planned' });
@@ -77,10 +83,11 @@ const bench: Benchmark = {
       'switchover (30 s failover), 0.8 s DynamoDB replication, 20 s Route 53 propagation, 30 s for checkers to see a restored endpoint, 60 s TTL.',
       '**AWS + TTL** is the time covered by AWS work (API calls included) or the TTL; **overhead** is the rest of the virtual wall time (mostly',
       'poll overshoot: noticing late that AWS finished); **CPU** is the real time the run took (drill and fakes). Target: overhead + CPU < 5 s.',
+      'The stricter column also charges the drill with the latency of every API call made outside AWS\u2019s own operations.',
       'Polling starts at 250 ms and doubles up to 2 s; the last row shows what fixed 10 s polling would cost.',
       '',
-      '| drill | wall (virtual) | AWS + TTL | overhead | CPU | total overhead | RTO measured |',
-      '|---|---|---|---|---|---|---|',
+      '| drill | wall (virtual) | AWS + TTL | overhead | CPU | total overhead | counting call latency | RTO measured |',
+      '|---|---|---|---|---|---|---|---|',
       ...rows,
     ].join('\n');
   },

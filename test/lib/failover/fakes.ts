@@ -107,8 +107,10 @@ export class FakeWorld {
   readonly opts: Required<WorldOptions>;
   /** Calls made, in order: `service.Operation region` */
   readonly calls: string[] = [];
-  /** Intervals during which AWS (not the drill) was working, for the overhead benchmark. */
+  /** Intervals during which AWS worked on its own (a switch, replication, Route 53), for the overhead benchmark. */
   readonly busy: [number, number][] = [];
+  /** Intervals of each API or HTTP call (the latency the drill waits for). */
+  readonly callIntervals: [number, number][] = [];
   writer: 'primary' | 'secondary' = 'primary';
   globalStatus = 'available';
   failoverState?: { status: string; from: string; to: string; dataLossAllowed: boolean; until: number };
@@ -149,7 +151,7 @@ export class FakeWorld {
     const started = this.clock.now();
     this.calls.push(`${operation} ${region}`);
     if (this.opts.callMs) await this.clock.sleep(this.opts.callMs);
-    this.busy.push([started, this.clock.now()]);
+    this.callIntervals.push([started, this.clock.now()]);
     if (this.down.has(region)) throw Object.assign(new Error(`connect ETIMEDOUT ${operation.split('.')[0]}.${region}.amazonaws.com:443`), { code: 'ETIMEDOUT' });
     const injected = this.failOn(operation, region);
     if (injected) throw injected;
