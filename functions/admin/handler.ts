@@ -2,25 +2,26 @@
  * Barista API (Cognito group `admin`): GET /admin/orders, POST /admin/orders/{orderId}/advance,
  * GET /admin/sales/daily.
  */
-import { z } from 'zod';
 import type { Deps } from '../shared/deps';
-import { fromEnvironment, lazyHandler } from '../shared/environment';
+import { baseFromEnv, lazyHandler } from '../shared/env/base';
+import { databasesFromEnv } from '../shared/env/database';
+import { controlFromEnv, dynamoFromEnv } from '../shared/env/dynamo';
+import { workflowFromEnv } from '../shared/env/workflow';
 import { badRequest } from '../shared/errors';
+import * as z from 'zod/mini';
+import '../shared/schema';
 import { createApiHandler, json, parseBody, parseWith, writesPausedFrom, type ApiHandler, type Route } from '../shared/http';
 import { UUID, type OrderStatus } from '../shared/orders';
 import { advanceOrder, dailySales, orderQueue, QUEUE_STATUSES } from './domain';
 
 const statuses = ['placed', 'accepted', 'preparing', 'ready', 'collected', 'cancelled', 'failed'] as const;
 const queueQuery = z.object({
-  status: z
-    .string()
-    .optional()
-    .transform((s) => (s ? s.split(',') : QUEUE_STATUSES))
-    .pipe(z.array(z.enum(statuses)).min(1).max(7)),
-  limit: z.coerce.number().int().min(1).max(200).default(100),
+  status: z.optional(z.string().check(z.regex(/^[a-z]+(,[a-z]+){0,6}$/, 'must be a comma-separated list of statuses'))),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 100),
 });
-const advanceBody = z.strictObject({ to: z.enum(['preparing', 'ready', 'collected']).optional() }).optional();
-const salesQuery = z.object({ date: z.iso.date({ message: 'must be a date YYYY-MM-DD' }).optional() });
+const statusList = z.array(z.enum(statuses));
+const advanceBody = z.optional(z.strictObject({ to: z.optional(z.enum(['preparing', 'ready', 'collected'])) }));
+const salesQuery = z.object({ date: z.optional(z.iso.date({ error: 'must be a date YYYY-MM-DD' })) });
 
 export type AdminDeps = Pick<Deps, 'db' | 'reader' | 'workflow' | 'clock' | 'log' | 'control'>;
 
@@ -32,7 +33,8 @@ export function createHandler(deps: AdminDeps): ApiHandler {
       access: 'admin',
       handle: async ({ query }) => {
         const q = parseWith(queueQuery, query);
-        return json(200, { orders: await orderQueue(deps.db, q.status as OrderStatus[], q.limit) });
+        const wanted: OrderStatus[] = q.status ? parseWith(statusList, q.status.split(','), 'status') : QUEUE_STATUSES;
+        return json(200, { orders: await orderQueue(deps.db, wanted, q.limit) });
       },
     },
     {
@@ -41,7 +43,7 @@ export function createHandler(deps: AdminDeps): ApiHandler {
       access: 'admin',
       writes: true,
       handle: async ({ event, params }) => {
-        const id = parseWith(z.string().regex(UUID, 'must be an order id (UUID)'), params.orderId, 'orderId');
+        const id = parseWith(z.string().check(z.regex(UUID, 'must be an order id (UUID)')), params.orderId, 'orderId');
         const body = parseBody(event, advanceBody);
         return json(200, await advanceOrder({ db: deps.db, workflow: deps.workflow, now: deps.clock.now() }, id, body?.to));
       },
@@ -60,4 +62,7 @@ export function createHandler(deps: AdminDeps): ApiHandler {
   return createApiHandler({ routes, log: deps.log, writesPaused: writesPausedFrom(deps.control) });
 }
 
-export const handler = lazyHandler(() => createHandler(fromEnvironment()));
+export const handler = lazyHandler(() => {
+  const env = process.env;
+  return createHandler({ ...baseFromEnv(env), ...databasesFromEnv(env), workflow: workflowFromEnv(env), control: controlFromEnv(env, dynamoFromEnv(env)) });
+});

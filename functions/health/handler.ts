@@ -4,7 +4,9 @@
  * Reports the region, its role and whether writes are paused.
  */
 import type { Deps } from '../shared/deps';
-import { fromEnvironment, lazyHandler } from '../shared/environment';
+import { baseFromEnv, lazyHandler } from '../shared/env/base';
+import { databasesFromEnv } from '../shared/env/database';
+import { controlFromEnv, dynamoFromEnv } from '../shared/env/dynamo';
 import { json, type ApiHandler } from '../shared/http';
 
 export const CHECK_TIMEOUT_MS = 1500;
@@ -55,4 +57,7 @@ export function createHandler(deps: HealthDeps): ApiHandler {
   };
 }
 
-export const handler = lazyHandler(() => createHandler(fromEnvironment()));
+export const handler = lazyHandler(() => {
+  const env = process.env;
+  return createHandler({ ...baseFromEnv(env), ...databasesFromEnv(env), control: controlFromEnv(env, dynamoFromEnv(env)) });
+});

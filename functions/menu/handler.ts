@@ -2,45 +2,48 @@
  * Menu API: GET /menu, GET /menu/{itemId} (public, from the read model); POST /menu,
  * PUT /menu/{itemId}, DELETE /menu/{itemId} (admin group; Aurora then the read model).
  */
-import { z } from 'zod';
 import type { Deps } from '../shared/deps';
-import { fromEnvironment, lazyHandler } from '../shared/environment';
+import { baseFromEnv, lazyHandler } from '../shared/env/base';
+import { databasesFromEnv } from '../shared/env/database';
+import { controlFromEnv, dynamoFromEnv, tablesFromEnv } from '../shared/env/dynamo';
+import * as z from 'zod/mini';
+import '../shared/schema';
 import { createApiHandler, json, noContent, parseBody, parseWith, writesPausedFrom, type ApiHandler, type Route } from '../shared/http';
 import { createMenuItem, getMenuItem, listMenu, retireMenuItem, updateMenuItem, type MenuReadModel } from './domain';
 import { dynamoMenuReadModel } from './read-model';
 
-export const itemId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be 1-64 lower-case letters, digits or dashes');
+export const itemId = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be 1-64 lower-case letters, digits or dashes'));
 const fields = {
-  name: z.string().trim().min(1).max(80),
-  description: z.string().max(500),
-  category: z.string().trim().min(1).max(40),
-  priceCents: z.number().int().positive().max(100_000),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(80)),
+  description: z.string().check(z.maxLength(500)),
+  category: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)),
+  priceCents: z.int().check(z.positive(), z.maximum(100_000)),
+  currency: z.string().check(z.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')),
   available: z.boolean(),
-  stock: z.number().int().min(0).max(100_000).nullable(),
+  stock: z.nullable(z.int().check(z.minimum(0), z.maximum(100_000))),
 };
 export const newItemSchema = z.strictObject({
   id: itemId,
   name: fields.name,
-  description: fields.description.optional(),
+  description: z.optional(fields.description),
   category: fields.category,
   priceCents: fields.priceCents,
-  currency: fields.currency.optional(),
-  available: fields.available.optional(),
-  stock: fields.stock.optional(),
+  currency: z.optional(fields.currency),
+  available: z.optional(fields.available),
+  stock: z.optional(fields.stock),
 });
 export const changesSchema = z
   .strictObject({
-    name: fields.name.optional(),
-    description: fields.description.optional(),
-    category: fields.category.optional(),
-    priceCents: fields.priceCents.optional(),
-    currency: fields.currency.optional(),
-    available: fields.available.optional(),
-    stock: fields.stock.optional(),
-    version: z.number().int().positive().optional(),
+    name: z.optional(fields.name),
+    description: z.optional(fields.description),
+    category: z.optional(fields.category),
+    priceCents: z.optional(fields.priceCents),
+    currency: z.optional(fields.currency),
+    available: z.optional(fields.available),
+    stock: z.optional(fields.stock),
+    version: z.optional(z.int().check(z.positive())),
   })
-  .refine((c) => Object.keys(c).some((k) => k !== 'version'), { message: 'nothing to change' });
+  .check(z.refine((c) => Object.keys(c).some((k) => k !== 'version'), { message: 'nothing to change' }));
 
 export type MenuDeps = Pick<Deps, 'db' | 'reader' | 'clock' | 'log' | 'control' | 'dynamodb' | 'tables'> & {
   /** Defaults to the DynamoDB read model in `tables.menu`. */
@@ -89,4 +92,8 @@ export function createHandler(deps: MenuDeps): ApiHandler {
   return createApiHandler({ routes, log: deps.log, writesPaused: writesPausedFrom(deps.control) });
 }
 
-export const handler = lazyHandler(() => createHandler(fromEnvironment()));
+export const handler = lazyHandler(() => {
+  const env = process.env;
+  const dynamodb = dynamoFromEnv(env);
+  return createHandler({ ...baseFromEnv(env), ...databasesFromEnv(env), dynamodb, tables: tablesFromEnv(env), control: controlFromEnv(env, dynamodb) });
+});

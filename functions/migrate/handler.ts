@@ -3,7 +3,8 @@
  * Event: {} or { seedDemoMenu: true } (local runs and test environments).
  */
 import type { Deps } from '../shared/deps';
-import { fromEnvironment, lazyHandler } from '../shared/environment';
+import { baseFromEnv, lazyHandler } from '../shared/env/base';
+import { databasesFromEnv } from '../shared/env/database';
 import { MIGRATIONS } from './migrations';
 import { applyMigrations, type MigrationResult } from './runner';
 import { seedDemoMenu } from './seed';
@@ -19,4 +20,4 @@ export function createHandler(deps: MigrateDeps) {
   };
 }
 
-export const handler = lazyHandler(() => createHandler(fromEnvironment()));
+export const handler = lazyHandler(() => createHandler({ ...baseFromEnv(process.env), ...databasesFromEnv(process.env) }));

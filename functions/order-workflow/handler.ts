@@ -3,21 +3,24 @@
  * validate, awaitBarista (task token), complete, cancel, fail. Errors are thrown by name for the
  * state machine to catch (OrderInvalid, OrderCancelled).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../shared/schema';
 import type { Deps } from '../shared/deps';
-import { fromEnvironment, lazyHandler } from '../shared/environment';
+import { baseFromEnv, lazyHandler } from '../shared/env/base';
+import { databasesFromEnv } from '../shared/env/database';
 import { WorkflowError } from '../shared/errors';
 import { zodIssues } from '../shared/http';
 import { UUID } from '../shared/orders';
 import { awaitBarista, close, complete, validate } from './domain';
 
-const orderId = z.string().regex(UUID);
+const orderId = z.string().check(z.regex(UUID));
+const reason = z.optional(z.string().check(z.maxLength(200)));
 export const workflowEventSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('validate'), orderId }),
-  z.object({ action: z.literal('awaitBarista'), orderId, taskToken: z.string().min(1).max(4096) }),
+  z.object({ action: z.literal('awaitBarista'), orderId, taskToken: z.string().check(z.minLength(1), z.maxLength(4096)) }),
   z.object({ action: z.literal('complete'), orderId }),
-  z.object({ action: z.literal('cancel'), orderId, reason: z.string().max(200).optional() }),
-  z.object({ action: z.literal('fail'), orderId, reason: z.string().max(200).optional() }),
+  z.object({ action: z.literal('cancel'), orderId, reason }),
+  z.object({ action: z.literal('fail'), orderId, reason }),
 ]);
 export type WorkflowEvent = z.infer<typeof workflowEventSchema>;
 
@@ -75,4 +78,4 @@ function describe(error: string | undefined): string {
   }
 }
 
-export const handler = lazyHandler(() => createHandler(fromEnvironment()));
+export const handler = lazyHandler(() => createHandler({ ...baseFromEnv(process.env), ...databasesFromEnv(process.env) }));

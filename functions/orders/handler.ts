@@ -2,10 +2,14 @@
  * Orders API (Cognito customers): POST /orders, GET /orders, GET /orders/{orderId},
  * POST /orders/{orderId}/cancel. A customer only ever sees their own orders.
  */
-import { z } from 'zod';
 import type { Deps } from '../shared/deps';
 import { notFound } from '../shared/errors';
-import { fromEnvironment, lazyHandler } from '../shared/environment';
+import { baseFromEnv, lazyHandler } from '../shared/env/base';
+import { databasesFromEnv } from '../shared/env/database';
+import { controlFromEnv, dynamoFromEnv } from '../shared/env/dynamo';
+import { workflowFromEnv } from '../shared/env/workflow';
+import * as z from 'zod/mini';
+import '../shared/schema';
 import { createApiHandler, json, parseBody, parseWith, writesPausedFrom, type ApiHandler, type Route } from '../shared/http';
 import { UUID } from '../shared/orders';
 import { cancelOrder, getOrder, listOrders, placeOrder } from './domain';
@@ -14,17 +18,16 @@ export const placeOrderSchema = z.strictObject({
   items: z
     .array(
       z.strictObject({
-        itemId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a menu item id'),
-        quantity: z.number().int('must be a whole number').min(1, 'must be at least 1').max(20, 'must be at most 20'),
+        itemId: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a menu item id')),
+        quantity: z.int({ error: 'must be a whole number' }).check(z.minimum(1, 'must be at least 1'), z.maximum(20, 'must be at most 20')),
       }),
     )
-    .min(1, 'must contain at least one item')
-    .max(20, 'must contain at most 20 items'),
-  pickupAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }),
+    .check(z.minLength(1, 'must contain at least one item'), z.maxLength(20, 'must contain at most 20 items')),
+  pickupAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }),
 });
-const orderId = z.string().regex(UUID, 'must be an order id (UUID)');
-const idempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 letters, digits, dashes or underscores');
-const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
+const orderId = z.string().check(z.regex(UUID, 'must be an order id (UUID)'));
+const idempotencyKey = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 letters, digits, dashes or underscores'));
+const listQuery = z.object({ limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50) });
 
 export type OrdersDeps = Pick<Deps, 'db' | 'reader' | 'workflow' | 'clock' | 'log' | 'control'> & { newId?: () => string };
 
@@ -73,4 +76,7 @@ export function createHandler(deps: OrdersDeps): ApiHandler {
   return createApiHandler({ routes, log: deps.log, writesPaused: writesPausedFrom(deps.control) });
 }
 
-export const handler = lazyHandler(() => createHandler(fromEnvironment()));
+export const handler = lazyHandler(() => {
+  const env = process.env;
+  return createHandler({ ...baseFromEnv(env), ...databasesFromEnv(env), workflow: workflowFromEnv(env), control: controlFromEnv(env, dynamoFromEnv(env)) });
+});

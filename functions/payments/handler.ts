@@ -7,9 +7,13 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../shared/schema';
 import type { Deps } from '../shared/deps';
-import { fromEnvironment, lazyHandler } from '../shared/environment';
+import { baseFromEnv, lazyHandler } from '../shared/env/base';
+import { databasesFromEnv } from '../shared/env/database';
+import { dynamoFromEnv, tablesFromEnv } from '../shared/env/dynamo';
+import { paymentsFromEnv } from '../shared/env/payments';
 import { WorkflowError } from '../shared/errors';
 import { zodIssues, type LambdaContext } from '../shared/http';
 import { UUID } from '../shared/orders';
@@ -17,8 +21,8 @@ import { authorise, capture, refund, type PaymentResult } from './domain';
 
 export const paymentEventSchema = z.object({
   action: z.enum(['authorise', 'capture', 'refund']),
-  orderId: z.string().regex(UUID),
-  idempotencyKey: z.string().regex(/^[A-Za-z0-9_:-]{1,128}$/),
+  orderId: z.string().check(z.regex(UUID)),
+  idempotencyKey: z.string().check(z.regex(/^[A-Za-z0-9_:-]{1,128}$/)),
 });
 export type PaymentEvent = z.infer<typeof paymentEventSchema>;
 
@@ -70,4 +74,7 @@ export function createHandler(deps: PaymentsDeps) {
   };
 }
 
-export const handler = lazyHandler(() => createHandler(fromEnvironment()));
+export const handler = lazyHandler(() => {
+  const env = process.env;
+  return createHandler({ ...baseFromEnv(env), ...databasesFromEnv(env), dynamodb: dynamoFromEnv(env), tables: tablesFromEnv(env), payments: paymentsFromEnv(env) });
+});

@@ -1,5 +1,5 @@
 /** The maintenance switch, read from the control table item { pk: "maintenance", writesPaused, retryAfterSeconds, reason }. */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ControlPort, Maintenance } from './ports';
 
 export const MAINTENANCE_KEY = 'maintenance';
@@ -7,7 +7,6 @@ export const MAINTENANCE_KEY = 'maintenance';
 export function dynamoControl(dynamodb: DynamoDBClient, table: string): ControlPort {
   return {
     maintenance: async (): Promise<Maintenance> => {
-      const { GetItemCommand } = await import('@aws-sdk/client-dynamodb');
       const out = await dynamodb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: MAINTENANCE_KEY } }, ConsistentRead: true }));
       const item = out.Item;
       const paused = item?.writesPaused?.BOOL === true;

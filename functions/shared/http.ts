@@ -3,7 +3,7 @@
  * body parsing with zod (400 naming the field and the reason), identity from the Cognito claims,
  * and one error mapping so that client mistakes are 4xx and nothing leaks a stack trace.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { HttpError, type FieldIssue, badRequest, forbidden, unauthorised } from './errors';
 import { identityFromClaims, type Claims, type Identity } from './identity';
 import type { ControlPort, Log } from './ports';
@@ -92,12 +92,12 @@ export function findRoute(routes: Route[], event: ApiEvent): { route?: Route; pa
   return { params: {}, pathKnown };
 }
 
-export function zodIssues(error: z.ZodError): FieldIssue[] {
+export function zodIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): FieldIssue[] {
   return error.issues.map((issue) => ({ field: issue.path.length ? issue.path.map(String).join('.') : 'body', reason: issue.message }));
 }
 
 /** Parses a value with a schema; a failure is a 400 naming every bad field. */
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown, prefix?: string): z.infer<S> {
+export function parseWith<S extends z.ZodMiniType>(schema: S, value: unknown, prefix?: string): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = zodIssues(result.error).map((i) => ({ ...i, field: prefix ? (i.field === 'body' ? prefix : `${prefix}.${i.field}`) : i.field }));
@@ -106,7 +106,7 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, prefix
 }
 
 /** The JSON body of a request, size-limited, parsed with `schema`. */
-export function parseBody<S extends z.ZodType>(event: ApiEvent, schema: S): z.infer<S> {
+export function parseBody<S extends z.ZodMiniType>(event: ApiEvent, schema: S): z.infer<S> {
   let raw = event.body ?? '';
   if (event.isBase64Encoded) raw = Buffer.from(raw, 'base64').toString('utf8');
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {

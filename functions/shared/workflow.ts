@@ -1,9 +1,8 @@
 /** The Workflow port over AWS Step Functions. */
-import type { SFNClient } from '@aws-sdk/client-sfn';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { TaskTokenExpired, type Workflow } from './ports';
 
 export function stepFunctionsWorkflow(sfn: SFNClient, stateMachineArn: string): Workflow {
-  const sdk = () => import('@aws-sdk/client-sfn');
   const expired = (error: unknown) => {
     const name = (error as Error).name;
     if (name === 'TaskTimedOut' || name === 'TaskDoesNotExist' || name === 'InvalidToken') throw new TaskTokenExpired(`task token no longer valid (${name})`);
@@ -11,7 +10,6 @@ export function stepFunctionsWorkflow(sfn: SFNClient, stateMachineArn: string): 
   };
   return {
     start: async (orderId) => {
-      const { StartExecutionCommand } = await sdk();
       try {
         await sfn.send(new StartExecutionCommand({ stateMachineArn, name: orderId, input: JSON.stringify({ orderId }) }));
       } catch (error) {
@@ -20,11 +18,9 @@ export function stepFunctionsWorkflow(sfn: SFNClient, stateMachineArn: string): 
       }
     },
     sendTaskSuccess: async (taskToken, output) => {
-      const { SendTaskSuccessCommand } = await sdk();
       await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) })).catch(expired);
     },
     sendTaskFailure: async (taskToken, error, cause) => {
-      const { SendTaskFailureCommand } = await sdk();
       await sfn.send(new SendTaskFailureCommand({ taskToken, error, cause })).catch(expired);
     },
   };
