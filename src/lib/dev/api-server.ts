@@ -22,6 +22,8 @@ export interface ApiDeps {
   siteConfig: () => Record<string, unknown>;
   /** One line per request, and handler failures. */
   log: (line: string) => void;
+  /** Tells the payment sandbox how to answer (POST /_dev/payments {"mode": "decline"}). */
+  setPaymentMode?: (mode: 'approve' | 'decline' | 'down') => void;
   /** Largest accepted request body (API Gateway's limit is 10 MB). */
   maxBodyBytes?: number;
 }
@@ -64,6 +66,7 @@ async function handle(deps: ApiDeps, req: IncomingMessage, res: ServerResponse, 
   if (body === undefined) return send(res, 413, { message: 'Request Too Long' });
 
   if (url.pathname === '/_dev/token' && method === 'POST') return issueToken(deps, body, res);
+  if (url.pathname === '/_dev/payments' && method === 'POST' && deps.setPaymentMode) return setPaymentMode(deps.setPaymentMode, body, res);
   if (url.pathname === '/config.json' && (method === 'GET' || method === 'HEAD')) return send(res, 200, deps.siteConfig());
 
   const found = matchRoute(deps.routes(), method, url.pathname);
@@ -114,6 +117,18 @@ async function issueToken(deps: ApiDeps, body: Buffer, res: ServerResponse): Pro
   } catch (error) {
     return send(res, 400, { message: (error as Error).message });
   }
+}
+
+function setPaymentMode(set: NonNullable<ApiDeps['setPaymentMode']>, body: Buffer, res: ServerResponse): void {
+  let mode: unknown;
+  try {
+    mode = (JSON.parse(body.toString('utf8') || '{}') as { mode?: unknown }).mode;
+  } catch {
+    mode = undefined;
+  }
+  if (mode !== 'approve' && mode !== 'decline' && mode !== 'down') return send(res, 400, { message: 'mode must be approve, decline or down' });
+  set(mode);
+  return send(res, 200, { mode });
 }
 
 function writeProxyResult(res: ServerResponse, result: ProxyResult, method: string): void {

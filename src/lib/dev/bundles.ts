@@ -21,6 +21,8 @@ export interface BundleSet {
 export interface BundleOptions {
   entries: Record<string, string>;
   outdir: string;
+  /** node_modules the external packages resolve from (the build may live outside the project). */
+  nodeModules: string;
   watch: boolean;
   onRebuild?: (result: { ok: boolean; ms: number; errors: string[] }) => void;
 }
@@ -72,6 +74,9 @@ export async function buildBundles(options: BundleOptions): Promise<BundleSet> {
     target: 'node20',
     format: 'cjs',
     sourcemap: 'inline',
+    // import() of a package becomes require(), so it too resolves through the node_modules above.
+    supported: { 'dynamic-import': false },
+    banner: { js: `module.paths.unshift(${JSON.stringify(options.nodeModules)});` },
     logLevel: 'silent',
     plugins: [externalPackages, report],
   });

@@ -166,6 +166,10 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
         invoke: (fn, event) => runtime.invoke(fn, event),
         issuer,
         siteDir: site.outdir,
+        setPaymentMode: (mode) => {
+          sandbox.mode = mode;
+          options.log(`payment sandbox: ${mode}`);
+        },
         siteConfig: () => ({ apiUrl: '', auth: { kind: 'local', tokenUrl: '/_dev/token' }, environment: 'local' }),
         log: options.log,
       }),
@@ -247,6 +251,7 @@ async function buildFunctionBundles(options: DevOptions, model: AppModel, dataDi
   const bundles = await buildBundles({
     entries: { cafe: entry },
     outdir: buildDir,
+    nodeModules: resolve(options.root, 'node_modules'),
     watch: options.watch,
     onRebuild: (r) => options.log(r.ok ? `functions rebuilt (${r.ms} ms)` : `functions build failed, still running the previous code:\n${r.errors.join('\n')}`),
   });
