@@ -6,6 +6,7 @@
  * Safety: traffic moves only after the database reports the target as the only writer; a step that
  * times out stops the drill with the way back; writes stay paused until the new region is verified.
  */
+import { requestIdOf } from '../aws/errors';
 import { errorMessage } from '../errors';
 import type { Output } from '../ui/output';
 import { STEP_IDS, type Journal, type JournalStore, type StepId, type StepRecord } from './journal';
@@ -119,6 +120,8 @@ export async function runSteps(engine: Engine): Promise<Journal> {
       record.detail = await STEPS[id](engine, ctx);
     } catch (error) {
       if (error instanceof Interrupted) return interrupt(engine, id);
+      const failedRequest = requestIdOf(error);
+      if (failedRequest) record.requestIds.push(failedRequest);
       record.status = 'failed';
       record.endedAt = ports.clock.now();
       record.error = errorMessage(error);
@@ -285,12 +288,14 @@ const STEPS: Record<StepId, Step> = {
     // (Disabled + Inverted) sends api.<domain> to the SECONDARY record; restoring it sends it back.
     const forcePrimary = journal.to === 'secondary';
     ctx.call(await ports.dns.setHealthCheck(primaryCheck, { inverted: forcePrimary, disabled: forcePrimary }));
-    const secondaryNow = await ports.dns.getHealthCheck(secondaryCheck);
+    const [secondaryNow, applied] = await Promise.all([ports.dns.getHealthCheck(secondaryCheck), ports.dns.getHealthCheck(primaryCheck)]);
+    ctx.call(applied);
     if (secondaryNow && (secondaryNow.disabled || secondaryNow.inverted)) {
+      // The SECONDARY record must stay able to take traffic.
       ctx.call(await ports.dns.setHealthCheck(secondaryCheck, { inverted: false, disabled: false }));
-      ctx.deviate(`the secondary health check was forced (${secondaryNow.disabled ? 'disabled' : ''}${secondaryNow.inverted ? ' inverted' : ''}); restored`);
+      const how = [secondaryNow.disabled && 'disabled', secondaryNow.inverted && 'inverted'].filter(Boolean).join(' and ');
+      ctx.deviate(`the secondary health check ${secondaryCheck} was ${how}; restored`);
     }
-    const applied = ctx.call(await ports.dns.getHealthCheck(primaryCheck));
     if (!applied || applied.inverted !== forcePrimary || applied.disabled !== forcePrimary) throw new Error(`health check ${primaryCheck} did not take the new settings`);
     if (!forcePrimary) {
       await pollUntil(engine, `Route 53 checkers to see ${primary.region} healthy`, settings.trafficTimeoutMs, async () => {

@@ -309,3 +309,23 @@ describe('polling', () => {
     expect(polls.length).toBeLessThan(30);
   });
 });
+
+describe('failures from AWS', () => {
+  it('keep the request id of the failed call in the timeline, and a forced secondary check is restored as a deviation', async () => {
+    const world = new FakeWorld();
+    world.checks.get(CHECK.secondary)!.inverted = true;
+    world.checks.get(CHECK.secondary)!.disabled = true;
+    const { run } = harness(world);
+    // Disabled + inverted is unhealthy for Route 53 but the preflight reads it as forced by an earlier drill.
+    expect(await run({ action: 'dry-run' })).toMatchObject({ ok: true });
+    world.failOn = (op) => (op === 'rds.SwitchoverGlobalCluster' ? Object.assign(new Error('Global cluster is busy'), { name: 'InvalidGlobalClusterStateFault', $metadata: { requestId: 'rds-fail-1' } }) : undefined);
+    const stopped = report(await run());
+    expect(stopped.stop).toMatchObject({ step: 'switch-database', reason: 'Global cluster is busy' });
+    expect(stopped.timeline.find((t) => t.step === 'switch-database')!.requestIds).toContain('rds-fail-1');
+    world.failOn = () => undefined;
+    const resumed = report(await run({ action: 'resume' }));
+    expect(resumed.state).toBe('completed');
+    expect(resumed.deviations).toContain('move-traffic: the secondary health check hc-secondary-2222 was disabled and inverted; restored');
+    expect(world.checks.get(CHECK.secondary)).toMatchObject({ inverted: false, disabled: false });
+  });
+});
