@@ -23,7 +23,7 @@ export default class Diagram extends BaseCommand<typeof Diagram> {
 
   async run(): Promise<DiagramResult> {
     const env = this.flags.env ? await this.environment() : undefined;
-    const result = await runDiagram({ catalogFile: this.flags.catalog, out: this.flags.out, reference: this.flags.reference, check: this.flags.check, ...(env ? { env } : {}) });
+    const result = await runDiagram({ catalogFile: this.flags.catalog, out: this.flags.out, reference: this.flags.reference, configFile: this.flags.config, check: this.flags.check, ...(env ? { env } : {}) });
     const what = `${result.stackInstances} stack instances, ${result.edges} output links`;
     for (const f of result.files) {
       this.out.info(this.flags.check ? `${f.file} is up to date` : f.changed ? `wrote ${f.file}` : `${f.file} unchanged`);

@@ -1,10 +1,13 @@
+import { existsSync } from 'node:fs';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { ResolvedEnvironment } from '../config/load';
+import { loadConfig, selectEnvironment, type ResolvedEnvironment } from '../config/load';
+import { estimateCosts } from '../cost/estimate/estimate';
+import { DEFAULT_PROFILE } from '../cost/estimate/profile';
 import { UserError } from '../errors';
-import { loadCatalog, regionOf } from '../stacks/catalog';
+import { loadCatalog, regionOf, type Catalog } from '../stacks/catalog';
 import { buildDiagramModel } from './model';
-import { renderReference } from './reference';
+import { renderReference, type IdleCosts } from './reference';
 import { renderSvg } from './svg';
 
 export const DEFAULT_DIAGRAM_FILE = 'docs/architecture.svg';
@@ -18,6 +21,8 @@ export interface DiagramRequest {
   reference?: string;
   /** Label the columns with this environment's regions. */
   env?: ResolvedEnvironment;
+  /** The config whose environments' idle costs the reference lists; skipped when the file does not exist. */
+  configFile?: string;
   /** Compare with the files instead of writing them. */
   check: boolean;
 }
@@ -41,7 +46,10 @@ export async function runDiagram(request: DiagramRequest): Promise<DiagramResult
       : {}),
   });
   const wanted = [{ file: request.out, content: svg }];
-  if (request.reference) wanted.push({ file: request.reference, content: await renderReference(catalog, model) });
+  if (request.reference) {
+    const costs = request.configFile && existsSync(request.configFile) ? await idleCosts(catalog, request.configFile) : [];
+    wanted.push({ file: request.reference, content: await renderReference(catalog, model, costs) });
+  }
   const files = await Promise.all(
     wanted.map(async ({ file, content }) => ({ file, content, changed: (await readFile(file, 'utf8').catch(() => undefined)) !== content })),
   );
@@ -56,4 +64,20 @@ export async function runDiagram(request: DiagramRequest): Promise<DiagramResult
     }
   }
   return { stackInstances: model.boxes.length, edges: model.edges.length, files: files.map(({ file, changed }) => ({ file, changed })) };
+}
+
+/** Each environment's idle monthly cost per stack, at the default usage profile. */
+async function idleCosts(catalog: Catalog, configFile: string): Promise<IdleCosts[]> {
+  const { config } = await loadConfig(configFile);
+  const costs: IdleCosts[] = [];
+  for (const name of Object.keys(config.environments)) {
+    const estimate = await estimateCosts(catalog, selectEnvironment(config, name), DEFAULT_PROFILE);
+    costs.push({
+      environment: name,
+      pricesTakenOn: estimate.prices.takenOn,
+      total: estimate.total.idle,
+      byStack: Object.fromEntries(estimate.byStack.map((s) => [s.stack, s.idle])),
+    });
+  }
+  return costs;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseConfig, selectEnvironment } from '../../../src/lib/config/load';
 import { estimateCosts, type Estimate } from '../../../src/lib/cost/estimate/estimate';
 import { DEFAULT_PROFILE, parseUsageProfile, usageProfileSchema } from '../../../src/lib/cost/estimate/profile';
-import { estimateMarkdown } from '../../../src/lib/cost/estimate/render';
+import { budgetLine, estimateMarkdown } from '../../../src/lib/cost/estimate/render';
 import { UserError } from '../../../src/lib/errors';
 import { parseCatalog } from '../../../src/lib/stacks/catalog';
 import { ENV } from './fixtures';
@@ -133,6 +133,17 @@ describe('cost estimate of the real catalog', () => {
     expect(staging.nat.gateways).toBe(2);
     expect(production.nat.idle - staging.nat.idle).toBe(cents2(2 * 3.65 + 35.04 + 37.96));
     expect(staging.total.idle).toBeLessThan(production.total.idle);
+  });
+
+  it('compares the estimate with the environment\'s monthly budget', async () => {
+    const env = selectEnvironment(config, 'staging');
+    const fits = await estimateCosts(catalog(), { ...env, monthlyBudget: 10_000 }, DEFAULT_PROFILE);
+    expect(fits.budget).toEqual({ monthly: 10_000, idlePercent: Math.round(fits.total.idle / 10) / 10, atProfilePercent: Math.round(fits.total.atProfile / 10) / 10, status: 'ok' });
+    const between = Math.round((fits.total.idle + fits.total.atProfile) / 2);
+    expect((await estimateCosts(catalog(), { ...env, monthlyBudget: between }, DEFAULT_PROFILE)).budget.status).toBe('over at profile');
+    const tight = await estimateCosts(catalog(), { ...env, monthlyBudget: 100 }, DEFAULT_PROFILE);
+    expect(tight.budget.status).toBe('over idle');
+    expect(budgetLine(tight)).toBe(`the environment costs more idle ($${tight.total.idle.toFixed(2)}, ${tight.budget.idlePercent} %) than its monthly budget of $100.00 in cafe-ops.yml`);
   });
 });
 

@@ -44,7 +44,7 @@ describe('architecture diagram', () => {
     const cwd = process.cwd();
     process.chdir(root);
     try {
-      await expect(runDiagram({ catalogFile: 'templates/stacks.yaml', out: 'docs/architecture.svg', reference: 'docs/templates.md', check: true })).resolves.toMatchObject({
+      await expect(runDiagram({ catalogFile: 'templates/stacks.yaml', out: 'docs/architecture.svg', reference: 'docs/templates.md', configFile: 'cafe-ops.yml', check: true })).resolves.toMatchObject({
         files: [{ file: 'docs/architecture.svg', changed: false }, { file: 'docs/templates.md', changed: false }],
       });
     } finally {
@@ -54,6 +54,8 @@ describe('architecture diagram', () => {
     const reference = await readFile(join(root, 'docs/templates.md'), 'utf8');
     // A cross-region wiring is spelled out per role, and outputs name their readers.
     expect(reference).toContain('| GlobalClusterIdentifier | String |');
+    // Idle cost per stack and environment, from the cost estimate.
+    expect(reference).toMatch(/\| data \| \$\d+\.\d\d \| \$\d+\.\d\d \|/);
     expect(reference).toMatch(/\| GlobalWriterEndpoint \| .* \| app\.DbWriterHost \|/);
   });
 });

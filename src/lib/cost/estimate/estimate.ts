@@ -52,6 +52,8 @@ export interface Estimate {
   lines: EstimateLine[];
   /** Resources of types with no pricer and not known to be free. */
   unpriced: { instance: string; resource: string; type: string }[];
+  /** The environment's monthly budget (cafe-ops.yml) against the estimate. */
+  budget: { monthly: number; idlePercent: number; atProfilePercent: number; status: 'ok' | 'over idle' | 'over at profile' };
 }
 
 interface Instance {
@@ -120,7 +122,10 @@ export async function estimateCosts(catalog: Catalog, env: ResolvedEnvironment, 
       }
     }
   }
-  return summarise(plan.regions, env.name, profile, lines, unpriced);
+  const estimate = summarise(plan.regions, env.name, profile, lines, unpriced);
+  const ofBudget = (amount: number) => Math.round((amount / env.monthlyBudget) * 1000) / 10;
+  const status: Estimate['budget']['status'] = estimate.total.idle > env.monthlyBudget ? 'over idle' : estimate.total.atProfile > env.monthlyBudget ? 'over at profile' : 'ok';
+  return { ...estimate, budget: { monthly: env.monthlyBudget, idlePercent: ofBudget(estimate.total.idle), atProfilePercent: ofBudget(estimate.total.atProfile), status } };
 }
 
 function deriveTraffic(instances: Instance[], profile: UsageProfile): Traffic {
@@ -154,7 +159,7 @@ function sum(lines: EstimateLine[]): Amounts {
   return { idle: cents(lines.reduce((s, l) => s + l.idle, 0)), atProfile: cents(lines.reduce((s, l) => s + l.atProfile, 0)) };
 }
 
-function summarise(regions: Estimate['regions'], environment: string, profile: UsageProfile, lines: EstimateLine[], unpriced: Estimate['unpriced']): Estimate {
+function summarise(regions: Estimate['regions'], environment: string, profile: UsageProfile, lines: EstimateLine[], unpriced: Estimate['unpriced']): Omit<Estimate, 'budget'> {
   const total = sum(lines);
   const group = <K extends string>(key: (l: EstimateLine) => K) => {
     const map = new Map<K, EstimateLine[]>();

@@ -43,6 +43,7 @@ export function renderEstimate(e: Estimate, out: Output, all: boolean): void {
   const s = sections(e);
   out.info(headline(e));
   out.info(`List prices in USD taken on ${e.prices.takenOn}, ${e.prices.hoursPerMonth} hours a month, no free tier or discounts.`);
+  out.info(`Monthly budget ${usd(e.budget.monthly)}: ${e.budget.idlePercent} % idle, ${e.budget.atProfilePercent} % at the profile.`);
   out.info('');
   out.table(s.byStack.headers, s.byStack.rows);
   out.info('');
@@ -53,6 +54,15 @@ export function renderEstimate(e: Estimate, out: Output, all: boolean): void {
   out.info(all ? `Every line (${e.lines.length}):` : `Largest ${TOP_LINES} of ${e.lines.length} lines (--detail shows all):`);
   out.table(['stack', 'region', 'resource', 'idle', 'at profile', 'formula'], chosenLines(e, all).map(lineRow));
   if (e.unpriced.length) out.warn(`not priced (no pricer for the type): ${e.unpriced.map((u) => `${u.instance}/${u.resource} (${u.type})`).join(', ')}`);
+  if (e.budget.status !== 'ok') out.warn(budgetLine(e));
+}
+
+/** Says when the estimate does not fit the environment's monthly budget. */
+export function budgetLine(e: Estimate): string {
+  const { monthly, idlePercent, atProfilePercent, status } = e.budget;
+  return status === 'over idle'
+    ? `the environment costs more idle (${usd(e.total.idle)}, ${idlePercent} %) than its monthly budget of ${usd(monthly)} in cafe-ops.yml`
+    : `at the usage profile the environment costs ${usd(e.total.atProfile)}, ${atProfilePercent} % of its monthly budget of ${usd(monthly)}`;
 }
 
 export function estimateMarkdown(e: Estimate, all: boolean): string {
