@@ -104,6 +104,11 @@ describeWithTool(TOOLS.postgres, 'order lifecycle on PostgreSQL 15')('order life
     expect(sandbox.calls.map((c) => c.idempotencyKey)).toEqual([`authorise-${order.id}`, `capture-${order.id}`]);
     expect((await advance()).statusCode).toBe(200); // collected
     expect((await orderRow(order.id)).status).toBe('collected');
+    // Structured logs say what happened, never the provider's key or authorisation header.
+    const logs = deps.memoryLog.text();
+    expect(deps.memoryLog.lines.filter((l) => l.message === 'payment').map((l) => l.fields?.status)).toEqual(['authorised', 'captured']);
+    expect(logs).not.toContain(sandbox.apiKey);
+    expect(logs).not.toMatch(/Bearer/);
   });
 
   it('barista timeout: the authorisation is refunded and the order cancelled, stock returned', async () => {

@@ -1,0 +1,65 @@
+/**
+ * The exported `handler` of each module, built from environment variables the way Lambda runs it:
+ * PostgreSQL through DATABASE_URL, DynamoDB through AWS_ENDPOINT_URL_DYNAMODB (dynalite). Each
+ * handler reads its environment on its first invocation.
+ */
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { handler as health } from '../../functions/health/handler';
+import { handler as menu } from '../../functions/menu/handler';
+import { handler as migrate } from '../../functions/migrate/handler';
+import { startPostgres, type Postgres } from '../support/postgres';
+import { describeWithTool, TOOLS } from '../support/tools';
+import { apiEvent, bodyOf, BARISTA, startDynalite } from './support/harness';
+
+jest.setTimeout(60_000);
+
+describeWithTool(TOOLS.postgres, 'handlers from the environment')('handlers built from the Lambda environment', () => {
+  let pg: Postgres;
+  let dynamo: Awaited<ReturnType<typeof startDynalite>>;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    pg = await startPostgres();
+    dynamo = await startDynalite();
+    Object.assign(process.env, {
+      DATABASE_URL: await pg.createDatabase('cafe'),
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      MENU_TABLE: 'menu',
+      CONTROL_TABLE: 'control',
+      IDEMPOTENCY_TABLE: 'idempotency',
+      REGION_ROLE: 'secondary',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    });
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await dynamo?.stop();
+    await pg?.stop();
+  });
+
+  it('migrate, health and menu answer from their environment alone', async () => {
+    expect(await migrate({ seedDemoMenu: true })).toMatchObject({ current: 1, seeded: 7 });
+
+    const healthy = await health(apiEvent('GET', '/health'));
+    expect(healthy.statusCode).toBe(200);
+    expect(bodyOf(healthy)).toMatchObject({ region: 'eu-west-1', role: 'secondary', writesPaused: false, checks: { database: { ok: true, writable: true }, dynamodb: { ok: true } } });
+
+    const list = await menu(apiEvent('GET', '/menu'));
+    expect(bodyOf<{ items: unknown[] }>(list).items).toHaveLength(7);
+
+    // The failover drill's switch, written the way the drill writes it, pauses writes.
+    await dynamo.client.send(new PutItemCommand({ TableName: 'control', Item: { pk: { S: 'maintenance' }, writesPaused: { BOOL: true }, retryAfterSeconds: { N: '45' } } }));
+    const paused = await menu(apiEvent('POST', '/menu', { claims: BARISTA, body: { id: 'mocha', name: 'Mocha', category: 'coffee', priceCents: 450 } }));
+    expect([paused.statusCode, paused.headers['Retry-After']]).toEqual([503, '45']);
+    expect(bodyOf(await health(apiEvent('GET', '/health')))).toMatchObject({ writesPaused: true });
+    await dynamo.client.send(new PutItemCommand({ TableName: 'control', Item: { pk: { S: 'maintenance' }, writesPaused: { BOOL: false } } }));
+    const created = await menu(apiEvent('POST', '/menu', { claims: BARISTA, body: { id: 'mocha', name: 'Mocha', category: 'coffee', priceCents: 450 } }));
+    expect(created.statusCode).toBe(201);
+    // The read model in DynamoDB was rewritten with the new item.
+    const item = await menu(apiEvent('GET', '/menu/{itemId}', { params: { itemId: 'mocha' } }));
+    expect(bodyOf(item)).toMatchObject({ id: 'mocha', priceCents: 450 });
+  });
+});
