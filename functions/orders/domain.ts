@@ -53,13 +53,22 @@ export async function placeOrder(ports: OrderPorts, customer: Identity, request:
       const lines = request.items.map((line, index) => ({ ...line, index })).sort((a, b) => (a.itemId < b.itemId ? -1 : 1));
       const priced: { itemId: string; name: string; price: number; currency: string; quantity: number; index: number }[] = [];
       for (const line of lines) {
-        const { rows } = await tx.query<{ name: string; price_cents: number; currency: string }>(
-          `UPDATE menu_items SET stock = CASE WHEN stock IS NULL THEN NULL ELSE stock - $2 END
-            WHERE id = $1 AND retired_at IS NULL AND available AND (stock IS NULL OR stock >= $2)
-            RETURNING name, price_cents, currency`,
-          [line.itemId, line.quantity],
+        // Uncounted items are only read (no row lock, so popular drinks do not serialise orders);
+        // counted ones are taken with a conditional update, which cannot go below zero.
+        const { rows: found } = await tx.query<{ name: string; price_cents: number; currency: string; stock: number | null }>(
+          'SELECT name, price_cents, currency, stock FROM menu_items WHERE id = $1 AND retired_at IS NULL AND available',
+          [line.itemId],
         );
-        const row = rows[0];
+        let row = found[0];
+        if (row && row.stock !== null) {
+          const { rows: taken } = await tx.query<{ name: string; price_cents: number; currency: string; stock: number | null }>(
+            `UPDATE menu_items SET stock = stock - $2
+              WHERE id = $1 AND retired_at IS NULL AND available AND stock >= $2
+              RETURNING name, price_cents, currency, stock`,
+            [line.itemId, line.quantity],
+          );
+          row = taken[0];
+        }
         if (!row) {
           const { rows: known } = await tx.query<{ available: boolean; retired: boolean }>(
             'SELECT available, retired_at IS NOT NULL AS retired FROM menu_items WHERE id = $1',
