@@ -14,7 +14,19 @@ export function dynamoMenuReadModel(dynamodb: DynamoDBClient, table: string): Me
       return { items: out.Item.items as MenuDocument['items'], updatedAt: String(out.Item.updatedAt) };
     },
     put: async (document) => {
-      await doc.send(new PutCommand({ TableName: table, Item: { pk: MENU_KEY, ...document } }));
+      try {
+        // Two admin changes at once: the later snapshot wins, an older one never overwrites it.
+        await doc.send(
+          new PutCommand({
+            TableName: table,
+            Item: { pk: MENU_KEY, ...document },
+            ConditionExpression: 'attribute_not_exists(pk) OR updatedAt <= :at',
+            ExpressionAttributeValues: { ':at': document.updatedAt },
+          }),
+        );
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      }
     },
   };
 }

@@ -7,6 +7,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { handler as health } from '../../functions/health/handler';
 import { handler as menu } from '../../functions/menu/handler';
 import { handler as migrate } from '../../functions/migrate/handler';
+import { dynamoMenuReadModel } from '../../functions/menu/read-model';
 import { startPostgres, type Postgres } from '../support/postgres';
 import { describeWithTool, TOOLS } from '../support/tools';
 import { apiEvent, bodyOf, BARISTA, startDynalite } from './support/harness';
@@ -61,5 +62,21 @@ describeWithTool(TOOLS.postgres, 'handlers from the environment')('handlers buil
     // The read model in DynamoDB was rewritten with the new item.
     const item = await menu(apiEvent('GET', '/menu/{itemId}', { params: { itemId: 'mocha' } }));
     expect(bodyOf(item)).toMatchObject({ id: 'mocha', priceCents: 450 });
+  });
+});
+
+describe('menu read model in DynamoDB', () => {
+  it('keeps the newest snapshot when refreshes finish out of order', async () => {
+    const dynamo = await startDynalite();
+    try {
+      const model = dynamoMenuReadModel(dynamo.client, 'menu');
+      expect(await model.get()).toBeUndefined();
+      const item = { id: 'espresso', name: 'Espresso', description: '', category: 'coffee', priceCents: 250, currency: 'EUR', available: true, stock: null, version: 2 };
+      await model.put({ items: [item], updatedAt: '2026-11-25T09:00:02.000Z' });
+      await model.put({ items: [{ ...item, priceCents: 240, version: 1 }], updatedAt: '2026-11-25T09:00:01.000Z' });
+      expect(await model.get()).toEqual({ items: [item], updatedAt: '2026-11-25T09:00:02.000Z' });
+    } finally {
+      await dynamo.stop();
+    }
   });
 });
