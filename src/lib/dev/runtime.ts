@@ -4,7 +4,8 @@
  * adapters, then invoked with an event and a Lambda context, under the function's timeout.
  */
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { LocalFunction } from './app-model';
 
 export type LambdaHandler = (event: unknown, context: LambdaContext) => Promise<unknown>;
@@ -93,10 +94,15 @@ export function createRuntime(options: {
   };
 }
 
-/** Requires a built module afresh (dropping the copy of an earlier generation). */
+/**
+ * Loads a built CommonJS module afresh, outside the require cache, so every code generation is
+ * evaluated anew (and an earlier generation is collected once nothing uses it).
+ */
 export function freshRequire(file: string): unknown {
-  const req = createRequire(file);
-  const resolved = req.resolve(file);
-  delete req.cache[resolved];
-  return req(resolved);
+  const Module = require('node:module') as typeof import('node:module') & { _nodeModulePaths(dir: string): string[] };
+  const module = new Module(file) as InstanceType<typeof Module> & { _compile(code: string, filename: string): void };
+  module.filename = file;
+  module.paths = Module._nodeModulePaths(dirname(file));
+  module._compile(readFileSync(file, 'utf8'), file);
+  return module.exports;
 }

@@ -1,0 +1,130 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Route } from '../../../src/lib/dev/app-model';
+import { createApiListener, type ApiDeps } from '../../../src/lib/dev/api-server';
+import type { ProxyEvent } from '../../../src/lib/dev/events';
+import { LocalTokenIssuer } from '../../../src/lib/dev/tokens';
+
+const routes: Route[] = [
+  { method: 'GET', resource: '/menu', authorization: 'NONE', function: 'menu' },
+  { method: 'POST', resource: '/orders', authorization: 'COGNITO_USER_POOLS', function: 'orders' },
+  { method: 'GET', resource: '/boom', authorization: 'NONE', function: 'boom' },
+  { method: 'GET', resource: '/shapeless', authorization: 'NONE', function: 'shapeless' },
+];
+
+describe('the local API listener', () => {
+  const issuer = new LocalTokenIssuer(Buffer.alloc(32, 1));
+  const events: { fn: string; event: ProxyEvent }[] = [];
+  const logs: string[] = [];
+  let modes: string[] = [];
+  let server: Server;
+  let base: string;
+  const site = mkdtempSync(join(tmpdir(), 'cafe-site-'));
+  mkdirSync(join(site, 'sub'));
+  writeFileSync(join(site, 'index.html'), '<h1>café</h1>');
+  writeFileSync(join(site, 'app.js'), 'console.log(1)');
+  writeFileSync(join(site, '..', 'secret.txt'), 'nope');
+
+  const invoke: ApiDeps['invoke'] = async (fn, event) => {
+    events.push({ fn, event });
+    if (fn === 'boom') throw new Error('handler crashed');
+    if (fn === 'shapeless') return { hello: 'world' };
+    return { statusCode: fn === 'orders' ? 201 : 200, headers: { 'Content-Type': 'application/json', 'X-Fn': fn }, multiValueHeaders: { 'Set-Cookie': ['a=1', 'b=2'] }, body: JSON.stringify({ fn }) };
+  };
+
+  beforeAll(async () => {
+    server = createServer(
+      createApiListener({
+        routes: () => routes,
+        invoke,
+        issuer,
+        siteDir: site,
+        siteConfig: () => ({ apiUrl: '', auth: { kind: 'local', tokenUrl: '/_dev/token' } }),
+        setPaymentMode: (mode) => modes.push(mode),
+        log: (line) => logs.push(line),
+      }),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  beforeEach(() => {
+    events.length = 0;
+    logs.length = 0;
+    modes = [];
+  });
+
+  it('invokes the function of a public route and returns its proxy response', async () => {
+    const res = await fetch(`${base}/menu?x=1`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-fn')).toBe('menu');
+    expect(res.headers.get('set-cookie')).toBe('a=1, b=2');
+    expect(await res.json()).toEqual({ fn: 'menu' });
+    expect(events[0]!.event).toMatchObject({ resource: '/menu', queryStringParameters: { x: '1' } });
+    expect(events[0]!.event.requestContext.authorizer).toBeUndefined();
+  });
+
+  it('answers 401 on a protected route without a valid ID token, without invoking anything', async () => {
+    for (const headers of <Record<string, string>[]>[{}, { Authorization: 'garbage' }, { Authorization: `Bearer ${issuer.issue({ user: 'a' }).token}` }]) {
+      const res = await fetch(`${base}/orders`, { method: 'POST', headers, body: '{}' });
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({ message: 'Unauthorized' });
+    }
+    expect(events).toHaveLength(0);
+    expect(logs.join('\n')).toContain('POST /orders → 401');
+  });
+
+  it('passes a valid token\'s claims to the function as the Cognito authorizer does', async () => {
+    const { token } = issuer.issue({ user: 'bob', admin: true });
+    const res = await fetch(`${base}/orders`, { method: 'POST', headers: { Authorization: token, 'Content-Type': 'application/json' }, body: '{"items":[]}' });
+    expect(res.status).toBe(201);
+    expect(events[0]!.event.body).toBe('{"items":[]}');
+    expect(events[0]!.event.requestContext.authorizer!.claims).toMatchObject({ 'cognito:username': 'bob', 'cognito:groups': 'admin' });
+  });
+
+  it('answers 403 Missing Authentication Token for undefined routes and methods, like API Gateway', async () => {
+    expect((await fetch(`${base}/nowhere`, { method: 'POST' })).status).toBe(403);
+    const res = await fetch(`${base}/menu`, { method: 'DELETE' });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({ message: 'Missing Authentication Token' });
+  });
+
+  it('answers 502 when the function throws or returns no proxy response, and logs why', async () => {
+    const crash = await fetch(`${base}/boom`);
+    expect(crash.status).toBe(502);
+    expect(await crash.json()).toEqual({ message: 'Internal server error' });
+    expect(logs.join('\n')).toContain('handler crashed');
+    expect((await fetch(`${base}/shapeless`)).status).toBe(502);
+    expect(logs.join('\n')).toContain('shapeless returned no proxy response');
+  });
+
+  it('serves the storefront, its config, and nothing outside the site folder', async () => {
+    const index = await fetch(`${base}/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await index.text()).toBe('<h1>café</h1>');
+    expect((await fetch(`${base}/app.js`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await (await fetch(`${base}/config.json`)).json()).toEqual({ apiUrl: '', auth: { kind: 'local', tokenUrl: '/_dev/token' } });
+    expect((await fetch(`${base}/%2e%2e/secret.txt`)).status).toBe(403);
+    expect((await fetch(`${base}/sub`)).status).toBe(403);
+  });
+
+  it('signs users in locally with POST /_dev/token', async () => {
+    const res = await fetch(`${base}/_dev/token`, { method: 'POST', body: JSON.stringify({ user: 'carol', admin: true }) });
+    const body = (await res.json()) as { idToken: string; claims: Record<string, unknown> };
+    expect(res.status).toBe(200);
+    expect(issuer.verify(body.idToken).ok).toBe(true);
+    expect(body.claims['cognito:groups']).toEqual(['admin']);
+    expect((await fetch(`${base}/_dev/token`, { method: 'POST', body: '{}' })).status).toBe(400);
+    expect((await fetch(`${base}/_dev/token`, { method: 'POST', body: 'nope' })).status).toBe(400);
+  });
+
+  it('switches the payment sandbox with POST /_dev/payments', async () => {
+    expect((await fetch(`${base}/_dev/payments`, { method: 'POST', body: '{"mode":"decline"}' })).status).toBe(200);
+    expect((await fetch(`${base}/_dev/payments`, { method: 'POST', body: '{"mode":"maybe"}' })).status).toBe(400);
+    expect(modes).toEqual(['decline']);
+  });
+});

@@ -1,0 +1,68 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalTokenIssuer, localSub, toAuthorizerClaims } from '../../../src/lib/dev/tokens';
+
+const key = Buffer.alloc(32, 7);
+
+describe('LocalTokenIssuer', () => {
+  let now = Date.parse('2026-11-25T10:00:00Z');
+  const issuer = new LocalTokenIssuer(key, () => now);
+  beforeEach(() => (now = Date.parse('2026-11-25T10:00:00Z')));
+
+  it('issues ID tokens with the claims Cognito puts in them, and verifies them', () => {
+    const { token, claims } = issuer.issue({ user: 'alice' });
+    expect(token.split('.')).toHaveLength(3);
+    expect(claims).toMatchObject({ sub: localSub('alice'), email: 'alice@example.com', 'cognito:username': 'alice', token_use: 'id' });
+    expect(claims['cognito:groups']).toBeUndefined();
+    expect(claims.exp - claims.iat).toBe(3600);
+    expect(issuer.verify(token)).toEqual({ ok: true, claims });
+  });
+
+  it('puts admins in the admin group', () => {
+    expect(issuer.issue({ user: 'bob', admin: true }).claims['cognito:groups']).toEqual(['admin']);
+  });
+
+  it('gives each user a stable UUID-shaped sub', () => {
+    expect(localSub('alice')).toBe(localSub('alice'));
+    expect(localSub('alice')).not.toBe(localSub('bob'));
+    expect(localSub('alice')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('refuses expired, tampered, foreign and malformed tokens', () => {
+    const { token } = issuer.issue({ user: 'alice', ttlSeconds: 60 });
+    const [h, p, s] = token.split('.') as [string, string, string];
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), 'cognito:groups': ['admin'] })).toString('base64url');
+    expect(issuer.verify(`${h}.${forged}.${s}`)).toEqual({ ok: false, reason: 'bad signature' });
+    expect(new LocalTokenIssuer(Buffer.alloc(32, 8), () => now).verify(token)).toEqual({ ok: false, reason: 'bad signature' });
+    expect(issuer.verify('not-a-token')).toEqual({ ok: false, reason: 'not a JWT' });
+    expect(issuer.verify('a.b.c')).toEqual({ ok: false, reason: 'not a JWT' });
+    expect(issuer.verify(`Bearer ${token}`).ok).toBe(false);
+    now += 61_000;
+    expect(issuer.verify(token)).toEqual({ ok: false, reason: 'token expired' });
+  });
+
+  it('refuses user names that are not plain identifiers', () => {
+    expect(() => issuer.issue({ user: 'a b' })).toThrow('must be 1-64 letters');
+    expect(() => issuer.issue({ user: '' })).toThrow();
+  });
+
+  it('keeps its key in the data folder, private, so dev token and dev agree', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cafe-key-'));
+    const file = join(dir, 'nested', 'token.key');
+    const first = await LocalTokenIssuer.fromKeyFile(file);
+    const second = await LocalTokenIssuer.fromKeyFile(file);
+    expect(second.verify(first.issue({ user: 'alice' }).token).ok).toBe(true);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(Buffer.from(readFileSync(file, 'utf8'), 'base64')).toHaveLength(32);
+  });
+});
+
+describe('toAuthorizerClaims', () => {
+  it('passes every claim as a string, as API Gateway does, groups comma-separated', () => {
+    const { claims } = new LocalTokenIssuer(key, () => Date.parse('2026-11-25T10:00:00Z')).issue({ user: 'bob', admin: true });
+    const out = toAuthorizerClaims(claims);
+    expect(Object.values(out).every((v) => typeof v === 'string')).toBe(true);
+    expect(out).toMatchObject({ sub: localSub('bob'), 'cognito:groups': 'admin', email_verified: 'true', exp: 'Wed, 25 Nov 2026 11:00:00 UTC' });
+  });
+});
