@@ -1,10 +1,9 @@
-import { openPglite } from '../../functions/shared/pglite';
 import { defineApiSuite } from './support/api-suite';
-import { describeWithVmModules } from './support/vm-modules';
+import { pgliteInWorker } from './support/pglite-worker';
 
-describeWithVmModules('café API on embedded PostgreSQL (PGlite)')('café API on embedded PostgreSQL (PGlite)', () => {
+describe('café API on embedded PostgreSQL (PGlite)', () => {
   defineApiSuite(async () => {
-    const db = await openPglite();
+    const db = pgliteInWorker();
     return { db, close: () => db.close() };
   });
 });

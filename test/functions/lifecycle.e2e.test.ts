@@ -151,6 +151,17 @@ describeWithTool(TOOLS.postgres, 'order lifecycle on PostgreSQL 15')('order life
     expect((await admin(apiEvent('POST', '/admin/orders/{orderId}/advance', { claims: BARISTA, params: { orderId: order.id } }))).statusCode).toBe(409);
   });
 
+  it('cancellation right after placing: the order ends cancelled and nothing stays charged', async () => {
+    const { orders } = await wire();
+    const order = await place(orders);
+    const cancel = await orders(apiEvent('POST', '/orders/{orderId}/cancel', { claims: ALICE, params: { orderId: order.id } }));
+    expect(cancel.statusCode).toBe(200);
+    await lifecycle.outcome(order.id);
+    expect((await orderRow(order.id)).status).toBe('cancelled');
+    expect([...sandbox.authorisations.values()].filter((a) => a.status !== 'refunded')).toEqual([]);
+    expect(await stock('croissant')).toBe(24);
+  });
+
   it('provider down for a while: retried, then one authorisation', async () => {
     const { orders, admin } = await wire();
     sandbox.mode = 'down';
