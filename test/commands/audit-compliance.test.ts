@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -24,18 +24,28 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
 
 describe('cafe-ops audit compliance (command)', () => {
   it('audits the real catalog: --json is the report, --fail-on sets the exit code, --out writes SARIF', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'cafe-audit-')), 'reports/compliance.sarif');
-    const [json, sarif, table] = await Promise.all([
+    const dir = mkdtempSync(join(tmpdir(), 'cafe-audit-'));
+    const out = join(dir, 'reports/compliance.sarif');
+    // A one-stack catalog with a bucket that has none of the safeguards, to see --fail-on fail.
+    writeFileSync(join(dir, 'bare.yaml'), 'Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n');
+    writeFileSync(join(dir, 'stacks.yaml'), 'stacks:\n  bare:\n    template: bare.yaml\n    regions: [primary, secondary]\n');
+    const [json, sarif, table, bare] = await Promise.all([
       cli(['audit', 'compliance', '--json', '--no-cfn-lint']),
       cli(['audit', 'compliance', '--no-cfn-lint', '--format', 'sarif', '--out', out, '--fail-on', 'never']),
       cli(['audit', 'compliance', '--no-cfn-lint', '--rule', 'S3.5', '--rule', 'KMS.4']),
+      cli(['audit', 'compliance', '--json', '--no-cfn-lint', '--catalog', join(dir, 'stacks.yaml'), '--fail-on', 'medium']),
     ]);
     const report = JSON.parse(json.stdout);
-    expect(json.code).toBe(1);
-    expect(report.failed).toBe(true);
+    expect(json.code).toBe(0);
+    expect(report.failed).toBe(false);
     expect(report.static).toEqual({ templates: expect.arrayContaining(['templates/app.yaml']), rules: expect.any(Number), cfnLint: 'off' });
-    expect(report.findings.find((f: { rule: string }) => f.rule === 'Config.1')).toMatchObject({ severity: 'critical', file: 'templates/observability.yaml', logicalId: 'ConfigRecorder' });
+    expect(report.findings.filter((f: { suppressed?: unknown }) => !f.suppressed)).toEqual([]);
     expect(report.suppressions.length).toBeGreaterThan(10);
+
+    const bareReport = JSON.parse(bare.stdout);
+    expect(bare.code).toBe(1);
+    expect(bareReport.failed).toBe(true);
+    expect(bareReport.findings.find((f: { rule: string }) => f.rule === 'S3.5')).toMatchObject({ logicalId: 'Bucket', line: 2 });
 
     expect(sarif.code).toBe(0);
     expect(sarif.stdout).toBe('');

@@ -55,7 +55,7 @@ describe('runComplianceAudit', () => {
     expect(report.live!.stacks.every((s) => s.state !== 'deployed' || s.drift === 'IN_SYNC')).toBe(true);
     // Everything else of the account is extra in us-east-1 (only edge runs there).
     expect(report.findings.filter((f) => f.source !== 'template').map((f) => `${f.rule} ${f.region}`)).toEqual(expect.arrayContaining(['restricted-ssh eu-west-1', 'Deployment.Extra us-east-1']));
-    expect(report.findings.filter((f) => f.source === 'template').map((f) => `${f.rule} ${f.logicalId}`)).toEqual(['S3.9 ArtifactsBucket', 'S3.9 LogBucket', 'S3.9 ConfigBucket', 'S3.9 TrailBucket']);
+    expect(report.findings.filter((f) => f.source === 'template').map((f) => `${f.rule} ${f.logicalId}`)).toEqual(['S3.9 AccessLogsBucket', 'S3.9 LogBucket', 'S3.9 ConfigBucket', 'S3.9 TrailBucket']);
     expect(report.failed).toBe(false);
     const text = memory.text();
     expect(text).toContain('LIVE staging (eu-west-1, eu-central-1, us-east-1)');
@@ -67,7 +67,7 @@ describe('runComplianceAudit', () => {
     const memory = createMemoryOutput();
     const out = join(mkdtempSync(join(tmpdir(), 'cafe-audit-')), 'pr/comment.md');
     await runComplianceAudit({ ...base, format: 'markdown', outFile: out, only: ['SecretsManager.1'] }, memory.output, noAws);
-    expect(readFileSync(out, 'utf8')).toContain('| SecretsManager.1 | `templates/security.yaml:126` | DbSecret |');
+    expect(readFileSync(out, 'utf8')).toContain('| SecretsManager.1 | `templates/security.yaml:143` | DbSecret |');
     expect(memory.lines.filter((l) => l.kind === 'info')).toEqual([]);
     expect(memory.lines.map((l) => l.text)).toContain(`wrote markdown report to ${out}`);
   });
