@@ -1,0 +1,144 @@
+/**
+ * `cafe-ops dev` as a process, with no AWS credentials and no PostgreSQL server: the local API
+ * answers the template's routes with the status codes the functions' own tests expect, the order
+ * lifecycle runs to completion (and to compensation), Ctrl-C stops cleanly and the data is kept.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { call, spawnDev, type SpawnedDev } from '../lib/dev/spawn-dev';
+
+const PICKUP = () => new Date(Date.now() + 20 * 60_000).toISOString();
+const twoDrinks = () => ({ items: [{ itemId: 'flat-white', quantity: 2 }, { itemId: 'croissant', quantity: 1 }], pickupAt: PICKUP() });
+
+type Caller = 'anonymous' | 'customer' | 'other' | 'admin';
+
+describe('cafe-ops dev: the local API', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cafe-dev-api-'));
+  let dev: SpawnedDev;
+  let base: string;
+  const tokens: Partial<Record<Caller, string>> = {};
+
+  const token = async (user: string, admin = false) =>
+    ((await call(base, '/_dev/token', { method: 'POST', body: { user, admin } })).body as { idToken: string }).idToken;
+
+  async function orderWaitingForBarista(): Promise<string> {
+    const placed = await call(base, '/orders', { method: 'POST', token: tokens.customer!, body: twoDrinks() });
+    expect(placed.status).toBe(201);
+    const id = placed.body.id as string;
+    for (let i = 0; i < 100; i++) {
+      const order = await call(base, `/orders/${id}`, { token: tokens.customer! });
+      if (order.body.status === 'accepted') return id;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`order ${id} never reached the barista`);
+  }
+
+  async function until(orderId: string, check: (order: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+    let last: Record<string, unknown> = {};
+    for (let i = 0; i < 100; i++) {
+      last = (await call(base, `/orders/${orderId}`, { token: tokens.customer! })).body;
+      if (check(last)) return last;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`order ${orderId} stayed ${JSON.stringify(last)}`);
+  }
+
+  beforeAll(async () => {
+    dev = await spawnDev(['--fresh', '--no-watch'], { dataDir });
+    base = dev.result.urls.api;
+    tokens.customer = await token('alice');
+    tokens.other = await token('bob');
+    tokens.admin = await token('barista', true);
+  }, 120_000);
+
+  afterAll(async () => {
+    await dev?.stop();
+  }, 30_000);
+
+  it('prints where it runs, embedded, with every route of the template', () => {
+    expect(dev.result).toMatchObject({ database: 'embedded', routes: 13, dataDir, port: expect.any(Number) });
+    expect(dev.result.urls.site).toBe(`http://localhost:${dev.result.port}/`);
+    expect(dev.result.dynamodb).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  describe('authorisation matrix over HTTP', () => {
+    const rows: [string, string, (orderId: string) => { path: string; body?: unknown }, Record<Caller, number>, boolean][] = [
+      ['GET', '/health', () => ({ path: '/health' }), { anonymous: 200, customer: 200, other: 200, admin: 200 }, false],
+      ['GET', '/menu', () => ({ path: '/menu' }), { anonymous: 200, customer: 200, other: 200, admin: 200 }, false],
+      ['GET', '/menu/{itemId}', () => ({ path: '/menu/espresso' }), { anonymous: 200, customer: 200, other: 200, admin: 200 }, false],
+      ['POST', '/menu', () => ({ path: '/menu', body: { id: 'mocha', name: 'Mocha', category: 'coffee', priceCents: 450 } }), { anonymous: 401, customer: 403, other: 403, admin: 201 }, false],
+      ['PUT', '/menu/{itemId}', () => ({ path: '/menu/mocha', body: { priceCents: 460 } }), { anonymous: 401, customer: 403, other: 403, admin: 200 }, false],
+      ['DELETE', '/menu/{itemId}', () => ({ path: '/menu/mocha' }), { anonymous: 401, customer: 403, other: 403, admin: 204 }, false],
+      ['POST', '/orders', () => ({ path: '/orders', body: twoDrinks() }), { anonymous: 401, customer: 201, other: 201, admin: 201 }, false],
+      ['GET', '/orders', () => ({ path: '/orders' }), { anonymous: 401, customer: 200, other: 200, admin: 200 }, false],
+      ['GET', '/orders/{orderId}', (id) => ({ path: `/orders/${id}` }), { anonymous: 401, customer: 200, other: 404, admin: 404 }, true],
+      ['POST', '/orders/{orderId}/cancel', (id) => ({ path: `/orders/${id}/cancel` }), { anonymous: 401, customer: 200, other: 404, admin: 404 }, true],
+      ['GET', '/admin/orders', () => ({ path: '/admin/orders' }), { anonymous: 401, customer: 403, other: 403, admin: 200 }, false],
+      ['POST', '/admin/orders/{orderId}/advance', (id) => ({ path: `/admin/orders/${id}/advance` }), { anonymous: 401, customer: 403, other: 403, admin: 200 }, true],
+      ['GET', '/admin/sales/daily', () => ({ path: '/admin/sales/daily?date=2026-11-25' }), { anonymous: 401, customer: 403, other: 403, admin: 200 }, false],
+    ];
+    const cases = rows.flatMap(([method, resource, input, cell, needsOrder]) =>
+      (Object.keys(cell) as Caller[]).map((caller) => ({ method, resource, caller, status: cell[caller], input, needsOrder })),
+    );
+    it.each(cases)('$method $resource as $caller → $status', async ({ method, caller, status, input, needsOrder }) => {
+      const orderId = needsOrder ? await orderWaitingForBarista() : '';
+      const { path, body } = input(orderId);
+      const result = await call(base, path, { method, ...(tokens[caller] ? { token: tokens[caller] } : {}), ...(body !== undefined ? { body } : {}) });
+      expect(result.status).toBe(status);
+    }, 30_000);
+
+    it('answers what API Gateway answers for what the template does not define', async () => {
+      expect((await call(base, '/orders', { method: 'DELETE' })).status).toBe(403);
+      expect((await call(base, '/nowhere', { method: 'POST' })).body).toEqual({ message: 'Missing Authentication Token' });
+    });
+  });
+
+  describe('the order lifecycle', () => {
+    it('runs to completion: paid, made, ready, captured', async () => {
+      const id = await orderWaitingForBarista();
+      expect((await until(id, () => true)).paymentStatus).toBe('authorised');
+      for (const to of ['preparing', 'ready']) {
+        const advanced = await call(base, `/admin/orders/${id}/advance`, { method: 'POST', token: tokens.admin!, body: { to } });
+        expect(advanced.status).toBe(200);
+        expect(advanced.body.status).toBe(to);
+      }
+      const done = await until(id, (o) => o.paymentStatus === 'captured');
+      expect(done).toMatchObject({ status: 'ready', paymentStatus: 'captured' });
+      // The barista's token was used: advancing "ready" again is a conflict, collecting is fine.
+      expect((await call(base, `/admin/orders/${id}/advance`, { method: 'POST', token: tokens.admin!, body: { to: 'ready' } })).status).toBe(409);
+      expect((await call(base, `/admin/orders/${id}/advance`, { method: 'POST', token: tokens.admin!, body: { to: 'collected' } })).body.status).toBe('collected');
+    });
+
+    it('refunds an order the customer cancels while it waits for the barista', async () => {
+      const id = await orderWaitingForBarista();
+      expect((await call(base, `/orders/${id}/cancel`, { method: 'POST', token: tokens.customer! })).status).toBe(200);
+      expect(await until(id, (o) => o.paymentStatus === 'refunded')).toMatchObject({ status: 'cancelled', paymentStatus: 'refunded' });
+    });
+
+    it('fails an order whose payment is declined, and nothing is charged', async () => {
+      await call(base, '/_dev/payments', { method: 'POST', body: { mode: 'decline' } });
+      try {
+        const placed = await call(base, '/orders', { method: 'POST', token: tokens.customer!, body: twoDrinks() });
+        expect(await until(placed.body.id as string, (o) => o.status === 'failed')).toMatchObject({ status: 'failed', paymentStatus: 'declined' });
+      } finally {
+        await call(base, '/_dev/payments', { method: 'POST', body: { mode: 'approve' } });
+      }
+    });
+  });
+
+  it('stops on Ctrl-C with exit code 0 and keeps the data for the next start', async () => {
+    const before = (await call(base, '/orders', { token: tokens.customer! })).body.orders as { id: string }[];
+    expect(before.length).toBeGreaterThan(0);
+    expect(await dev.stop()).toBe(0);
+    dev = await spawnDev(['--no-watch'], { dataDir });
+    base = dev.result.urls.api;
+    const after = (await call(base, '/orders', { token: tokens.customer! })).body.orders as { id: string }[];
+    expect(after.map((o) => o.id).sort()).toEqual(before.map((o) => o.id).sort());
+    // The menu kept its changes (mocha was added, then retired) rather than being seeded again.
+    const menu = (await call(base, '/menu')).body.items as { id: string }[];
+    expect(menu.map((i) => i.id)).toContain('espresso');
+    expect(menu.map((i) => i.id)).not.toContain('mocha');
+    expect((await call(base, '/menu/espresso')).body.version).toBe(1);
+  }, 120_000);
+});
