@@ -10,7 +10,7 @@ import { workflowFromEnv } from '../shared/env/workflow';
 import { badRequest } from '../shared/errors';
 import * as z from 'zod/mini';
 import '../shared/schema';
-import { createApiHandler, json, parseBody, parseWith, writesPausedFrom, type ApiHandler, type Route } from '../shared/http';
+import { corsOriginsFrom, createApiHandler, json, parseBody, parseWith, writesPausedFrom, type ApiHandler, type Route } from '../shared/http';
 import { UUID, type OrderStatus } from '../shared/orders';
 import { advanceOrder, dailySales, orderQueue, QUEUE_STATUSES } from './domain';
 
@@ -23,7 +23,7 @@ const statusList = z.array(z.enum(statuses));
 const advanceBody = z.optional(z.strictObject({ to: z.optional(z.enum(['preparing', 'ready', 'collected'])) }));
 const salesQuery = z.object({ date: z.optional(z.iso.date({ error: 'must be a date YYYY-MM-DD' })) });
 
-export type AdminDeps = Pick<Deps, 'db' | 'reader' | 'workflow' | 'clock' | 'log' | 'control'>;
+export type AdminDeps = Pick<Deps, 'db' | 'reader' | 'workflow' | 'clock' | 'log' | 'control' | 'corsOrigins'>;
 
 export function createHandler(deps: AdminDeps): ApiHandler {
   const routes: Route[] = [
@@ -59,7 +59,7 @@ export function createHandler(deps: AdminDeps): ApiHandler {
       },
     },
   ];
-  return createApiHandler({ routes, log: deps.log, writesPaused: writesPausedFrom(deps.control) });
+  return createApiHandler({ routes, log: deps.log, writesPaused: writesPausedFrom(deps.control), corsOrigins: deps.corsOrigins ?? corsOriginsFrom() });
 }
 
 export const handler = lazyHandler(() => {

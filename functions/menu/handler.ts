@@ -8,7 +8,7 @@ import { databasesFromEnv } from '../shared/env/database';
 import { controlFromEnv, dynamoFromEnv, tablesFromEnv } from '../shared/env/dynamo';
 import * as z from 'zod/mini';
 import '../shared/schema';
-import { createApiHandler, json, noContent, parseBody, parseWith, writesPausedFrom, type ApiHandler, type Route } from '../shared/http';
+import { corsOriginsFrom, createApiHandler, json, noContent, parseBody, parseWith, writesPausedFrom, type ApiHandler, type Route } from '../shared/http';
 import { createMenuItem, getMenuItem, listMenu, retireMenuItem, updateMenuItem, type MenuReadModel } from './domain';
 import { dynamoMenuReadModel } from './read-model';
 
@@ -45,7 +45,7 @@ export const changesSchema = z
   })
   .check(z.refine((c) => Object.keys(c).some((k) => k !== 'version'), { message: 'nothing to change' }));
 
-export type MenuDeps = Pick<Deps, 'db' | 'reader' | 'clock' | 'log' | 'control' | 'dynamodb' | 'tables'> & {
+export type MenuDeps = Pick<Deps, 'db' | 'reader' | 'clock' | 'log' | 'control' | 'dynamodb' | 'tables' | 'corsOrigins'> & {
   /** Defaults to the DynamoDB read model in `tables.menu`. */
   readModel?: MenuReadModel;
 };
@@ -89,7 +89,7 @@ export function createHandler(deps: MenuDeps): ApiHandler {
       },
     },
   ];
-  return createApiHandler({ routes, log: deps.log, writesPaused: writesPausedFrom(deps.control) });
+  return createApiHandler({ routes, log: deps.log, writesPaused: writesPausedFrom(deps.control), corsOrigins: deps.corsOrigins ?? corsOriginsFrom() });
 }
 
 export const handler = lazyHandler(() => {

@@ -10,7 +10,7 @@ import { controlFromEnv, dynamoFromEnv } from '../shared/env/dynamo';
 import { workflowFromEnv } from '../shared/env/workflow';
 import * as z from 'zod/mini';
 import '../shared/schema';
-import { createApiHandler, json, parseBody, parseWith, writesPausedFrom, type ApiHandler, type Route } from '../shared/http';
+import { corsOriginsFrom, createApiHandler, json, parseBody, parseWith, writesPausedFrom, type ApiHandler, type Route } from '../shared/http';
 import { UUID } from '../shared/orders';
 import { cancelOrder, getOrder, listOrders, placeOrder } from './domain';
 
@@ -29,7 +29,7 @@ const orderId = z.string().check(z.regex(UUID, 'must be an order id (UUID)'));
 const idempotencyKey = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 letters, digits, dashes or underscores'));
 const listQuery = z.object({ limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50) });
 
-export type OrdersDeps = Pick<Deps, 'db' | 'reader' | 'workflow' | 'clock' | 'log' | 'control'> & { newId?: () => string };
+export type OrdersDeps = Pick<Deps, 'db' | 'reader' | 'workflow' | 'clock' | 'log' | 'control' | 'corsOrigins'> & { newId?: () => string };
 
 export function createHandler(deps: OrdersDeps): ApiHandler {
   const ports = () => ({ db: deps.db, workflow: deps.workflow, now: deps.clock.now(), newId: deps.newId });
@@ -73,7 +73,7 @@ export function createHandler(deps: OrdersDeps): ApiHandler {
       handle: async ({ params, identity }) => json(200, await cancelOrder(ports(), identity!, parseWith(orderId, params.orderId, 'orderId'))),
     },
   ];
-  return createApiHandler({ routes, log: deps.log, writesPaused: writesPausedFrom(deps.control) });
+  return createApiHandler({ routes, log: deps.log, writesPaused: writesPausedFrom(deps.control), corsOrigins: deps.corsOrigins ?? corsOriginsFrom() });
 }
 
 export const handler = lazyHandler(() => {

@@ -30,4 +30,6 @@ export interface Deps {
   region: string;
   /** primary or secondary: this region's role in the environment. */
   role: string;
+  /** Browser origins allowed to call the API (CORS); defaults to CORS_ORIGINS. */
+  corsOrigins?: string[];
 }

@@ -140,6 +140,27 @@ export interface RouterOptions {
   log: Log;
   /** Checked before any route with `writes: true`. */
   writesPaused?: () => Promise<{ paused: boolean; retryAfterSeconds: number }>;
+  /** Origins allowed to call the API from a browser (the storefront's), e.g. from CORS_ORIGINS. */
+  corsOrigins?: string[];
+}
+
+/** CORS_ORIGINS: comma-separated origins allowed to call the API from a browser. */
+export const corsOriginsFrom = (env: Record<string, string | undefined> = process.env) =>
+  (env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+
+function corsHeaders(event: ApiEvent, allowed: string[] | undefined): Record<string, string> {
+  const origin = Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === 'origin')?.[1];
+  if (!origin || !allowed?.includes(origin)) return {};
+  return {
+    'Access-Control-Allow-Origin': origin,
+    'Access-Control-Allow-Headers': 'Authorization, Content-Type, Idempotency-Key',
+    'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE, OPTIONS',
+    'Access-Control-Max-Age': '600',
+    Vary: 'Origin',
+  };
 }
 
 /** A Lambda handler serving `routes`: authorisation, maintenance, errors and one log line per request. */
@@ -153,6 +174,9 @@ export function createApiHandler(options: RouterOptions): ApiHandler {
     try {
       const found = findRoute(routes, event);
       route = found.route;
+      if (event.httpMethod.toUpperCase() === 'OPTIONS' && found.pathKnown) {
+        return { statusCode: 204, headers: { ...corsHeaders(event, options.corsOrigins), 'Cache-Control': 'no-store' }, body: '' };
+      }
       if (!route) throw found.pathKnown ? new HttpError(405, 'method_not_allowed', `${event.httpMethod} is not allowed here`) : new HttpError(404, 'not_found', 'no such route');
       const identity = identityFromClaims(event.requestContext?.authorizer?.claims);
       if (route.access !== 'public' && !identity) throw unauthorised();
@@ -177,7 +201,7 @@ export function createApiHandler(options: RouterOptions): ApiHandler {
       }
     }
     log.info('request', { method: event.httpMethod, resource: route?.resource ?? event.resource ?? event.path, status: result.statusCode, ms: Date.now() - started, requestId });
-    return result;
+    return { ...result, headers: { ...result.headers, ...corsHeaders(event, options.corsOrigins) } };
   };
 }
 

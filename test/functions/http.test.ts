@@ -74,6 +74,19 @@ describe('router', () => {
     expect(log.lines.filter((l) => l.message === 'request').map((l) => l.fields?.status)).toEqual([404, 405, 401, 403, 409, 503, 500]);
   });
 
+  it('answers the storefront origin with CORS headers, preflights included, and nobody else', async () => {
+    const handler = createApiHandler({ routes, log: new MemoryLog(), corsOrigins: ['https://cafe.example.com'] });
+    const preflight = await handler(apiEvent('OPTIONS', '/things', { headers: { Origin: 'https://cafe.example.com' } }));
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers).toMatchObject({ 'Access-Control-Allow-Origin': 'https://cafe.example.com', 'Access-Control-Allow-Headers': 'Authorization, Content-Type, Idempotency-Key' });
+    const read = await handler(apiEvent('GET', '/things/{id}', { params: { id: '1' }, headers: { origin: 'https://cafe.example.com' } }));
+    expect(read.headers['Access-Control-Allow-Origin']).toBe('https://cafe.example.com');
+    const refused = await handler(apiEvent('POST', '/things', { headers: { Origin: 'https://cafe.example.com' } }));
+    expect([refused.statusCode, refused.headers['Access-Control-Allow-Origin']]).toEqual([401, 'https://cafe.example.com']);
+    const stranger = await handler(apiEvent('GET', '/things/{id}', { params: { id: '1' }, headers: { Origin: 'https://evil.example' } }));
+    expect(stranger.headers['Access-Control-Allow-Origin']).toBeUndefined();
+  });
+
   it('answers 503, not 500, when the database is failing over', async () => {
     const handler = createApiHandler({
       log: new MemoryLog(),
