@@ -44,6 +44,14 @@ export const environmentSchema = z
     hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ'),
     alertEmail: z.email('must be an e-mail address'),
     monthlyBudget: z.number().positive('must be a positive amount in USD'),
+    /**
+     * Role CloudFormation assumes to change the stacks (the ci stack's CloudFormationRoleArn output). Unset,
+     * CloudFormation acts with the caller's own credentials, as on the first deploy by an administrator.
+     */
+    cloudFormationRole: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN (the ci stack output CloudFormationRoleArn)')
+      .optional(),
     sizes,
   })
   .strict()

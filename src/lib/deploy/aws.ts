@@ -34,6 +34,7 @@ export async function cloudFormationPort(clients: AwsClients, region: string): P
           Tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })),
           Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
           ...(input.type === 'CREATE' ? { OnStackFailure: 'DELETE' as const } : {}),
+          ...(input.roleArn ? { RoleARN: input.roleArn } : {}),
         }),
       );
     },

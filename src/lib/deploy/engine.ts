@@ -42,6 +42,8 @@ export interface DeployOptions {
   noExecute?: boolean;
   concurrency?: number;
   tags: Record<string, string>;
+  /** Service role CloudFormation assumes (cafe-ops.yml cloudFormationRole). */
+  roleArn?: string;
   /** Extra stateful types from the catalog. */
   statefulTypes?: Iterable<string>;
   /** Polling: first delay and cap, in ms. */
@@ -194,7 +196,9 @@ async function deployNode(
       return report(result, { ...extra, hooks });
     };
     try {
-      await cfn.createChangeSet({ stackName: node.stackName, changeSetName, type, ...templateSource, parameters, tags: options.tags });
+      await cfn.createChangeSet({
+        stackName: node.stackName, changeSetName, type, ...templateSource, parameters, tags: options.tags, ...(options.roleArn ? { roleArn: options.roleArn } : {}),
+      });
     } catch (error) {
       // Some implementations refuse an empty change set outright instead of failing it.
       if (isNoChangeReason(errorMessage(error))) return await noChanges();

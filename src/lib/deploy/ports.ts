@@ -38,6 +38,8 @@ export interface CreateChangeSetInput {
   templateUrl?: string;
   parameters: Record<string, string>;
   tags: Record<string, string>;
+  /** Service role CloudFormation assumes for the stack's resources. */
+  roleArn?: string;
 }
 
 export interface CloudFormationPort {

@@ -85,6 +85,7 @@ export async function runDeploy(request: DeployRequest, out: Output, clients: ()
       noExecute: request.noExecute,
       concurrency: request.concurrency,
       tags: { Project: request.env.project, Environment: request.env.name, CostCenter: request.env.costCenter },
+      ...(request.env.cloudFormationRole ? { roleArn: request.env.cloudFormationRole } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
     },
     {

@@ -20,6 +20,10 @@ describe('CloudFormation adapter', () => {
       Parameters: [{ ParameterKey: 'A', ParameterValue: '1' }], Tags: [{ Key: 'Project', Value: 'cafe' }],
       Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'], OnStackFailure: 'DELETE',
     });
+    // With cafe-ops.yml's cloudFormationRole, CloudFormation acts through that service role.
+    await port.createChangeSet({ stackName: 's', changeSetName: 'c2', type: 'UPDATE', templateBody: 'Resources: {}', parameters: {}, tags: {}, roleArn: 'arn:aws:iam::111111111111:role/cafe-staging-cloudformation' });
+    expect(cfn.commandCalls(CreateChangeSetCommand)[1]!.args[0].input).toMatchObject({ ChangeSetType: 'UPDATE', RoleARN: 'arn:aws:iam::111111111111:role/cafe-staging-cloudformation' });
+    expect(cfn.commandCalls(CreateChangeSetCommand)[1]!.args[0].input.OnStackFailure).toBeUndefined();
   });
 
   it('pages through a change set and keeps replacement flags', async () => {

@@ -47,6 +47,15 @@ describe('deploy engine', () => {
     expect(cfn.calls.filter((c) => c.startsWith('ExecuteChangeSet'))).toHaveLength(7);
   });
 
+  it('passes the configured CloudFormation service role on every change set', async () => {
+    const { cfn, run } = setup();
+    const roleArn = 'arn:aws:iam::111111111111:role/cafe-staging-cloudformation';
+    await run({ roleArn, noExecute: true });
+    const roles = [...cfn.changeSets.values()].map((c) => c.input.roleArn);
+    expect(roles.length).toBeGreaterThan(0);
+    expect(new Set(roles)).toEqual(new Set([roleArn]));
+  });
+
   it('updates a stack whose template changed and shows the change', async () => {
     const { run, output } = setup();
     await run();
