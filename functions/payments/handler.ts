@@ -2,7 +2,8 @@
  * Payments, invoked by the order lifecycle with { action: authorise | capture | refund, orderId,
  * idempotencyKey }. Idempotent with Powertools idempotency (DynamoDB persistence, key
  * `idempotencyKey`): one provider call per key whatever the retries or concurrency; a repeat gets
- * the stored result, a concurrent duplicate gets IdempotencyAlreadyInProgressError (retried).
+ * the stored result; a duplicate arriving while the first runs fails as PaymentProviderUnavailable,
+ * which the state machine retries with back-off (and then gets the stored result).
  */
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
@@ -68,6 +69,12 @@ export function createHandler(deps: PaymentsDeps) {
     try {
       return await run(parsed.data);
     } catch (error) {
+      if ((error as Error).name === 'IdempotencyAlreadyInProgressError') {
+        // The same payment is running in another invocation: the state machine retries this
+        // error with back-off, and the retry gets the stored result.
+        deps.log.info('payment in progress elsewhere', { action: parsed.data.action, orderId: parsed.data.orderId });
+        throw new WorkflowError('PaymentProviderUnavailable', 'this payment is already in progress; retry shortly');
+      }
       deps.log.warn('payment failed', { action: parsed.data.action, orderId: parsed.data.orderId, error: (error as Error).name, message: (error as Error).message });
       throw error;
     }
