@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'site/dist/', 'test-artifacts/', '**/*.d.ts'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'site/dist/', 'test-artifacts/', '.cafe-ops/', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
