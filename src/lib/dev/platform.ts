@@ -4,10 +4,11 @@
  * sandbox, the order-lifecycle state machine, the functions (rebuilt and reloaded on change), the
  * local token issuer and the API + storefront on one port; `stop()` ends it all and keeps the data.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors';
 import { loadCatalog } from '../stacks/catalog';
 import { loadTemplate } from '../templates/load';
@@ -91,7 +92,9 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     const model = await readModel(options);
     progress(`${model.routes.length} routes and ${model.functions.length} functions read from the app template`);
 
-    // Independent pieces start together.
+    // Independent pieces start together; the embedded database's first start (initdb) is the longest.
+    const pgliteP = options.databaseUrl ? undefined : openEmbeddedPostgres(join(dataDir, 'pg'), await initdbCacheFile(options.root));
+    pgliteP?.catch(() => undefined);
     const bundlesP = buildFunctionBundles(options, model, dataDir, progress);
     const siteP = buildSite({ root: resolve(options.root, 'site'), outdir: resolve(options.root, 'site', 'dist'), watch: options.watch, onRebuild: (r) => options.log(r.ok ? `site rebuilt (${r.ms} ms)` : `site build failed:\n${r.errors.join('\n')}`) });
     const dynamoP = options.dynamodbEndpoint
@@ -110,7 +113,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     const first = freshRequire(bundles.file('cafe')) as CafeBundle;
     const db: LocalDatabase = options.databaseUrl
       ? { kind: 'server', db: await first.connectPg({ connectionString: options.databaseUrl }) }
-      : { kind: 'embedded', db: await first.openPglite(join(dataDir, 'pg')) };
+      : { kind: 'embedded', db: first.pgliteDatabase(await pgliteP!) };
     stops.push(() => db.db.close());
     progress(`PostgreSQL ${db.kind === 'embedded' ? 'embedded (PGlite)' : 'server'} open (${since()})`);
 
@@ -213,6 +216,36 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
   }
 }
 
+/**
+ * PGlite in the data folder. A new folder starts from a copy of an empty, initialised cluster kept
+ * in `cacheDir` (made by the first initdb on this machine), which takes a fraction of initdb's time.
+ */
+export async function openEmbeddedPostgres(dir: string, cache: string): Promise<unknown> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  if (existsSync(join(dir, 'PG_VERSION'))) return PGlite.create(dir);
+  const snapshot = await readFile(cache).catch(() => undefined);
+  if (snapshot) return PGlite.create(dir, { loadDataDir: new Blob([snapshot]) });
+  const db = await PGlite.create(dir);
+  try {
+    const dump = await db.dumpDataDir('gzip');
+    await mkdir(dirname(cache), { recursive: true });
+    const partial = `${cache}.${process.pid}`;
+    await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+    await rename(partial, cache);
+  } catch {
+    // The cache only saves time; without it the next new folder runs initdb again.
+  }
+  return db;
+}
+
+/** Where the initialised-cluster snapshot of the installed PGlite version is kept. */
+async function initdbCacheFile(root: string): Promise<string> {
+  const modules = resolve(root, 'node_modules');
+  const pkg = await readFile(join(modules, '@electric-sql', 'pglite', 'package.json'), 'utf8').catch(() => '{}');
+  const version = (JSON.parse(pkg) as { version?: string }).version ?? 'unknown';
+  return join(modules, '.cache', 'cafe-ops', `pglite-${version}-initdb.tar.gz`);
+}
+
 async function readModel(options: DevOptions): Promise<AppModel> {
   const catalog = await loadCatalog(options.catalogFile ?? 'templates/stacks.yaml', options.root);
   const appStack = options.appStack ?? 'app';
@@ -238,7 +271,7 @@ async function buildFunctionBundles(options: DevOptions, model: AppModel, dataDi
   const shared = resolve(options.root, 'functions', 'shared');
   const lines = model.functions.map((fn, i) => `import * as f${i} from ${JSON.stringify(fn.entry.replace(/\.ts$/, ''))};`);
   lines.push(`export const functions = { ${model.functions.map((fn, i) => `${JSON.stringify(fn.name)}: f${i}`).join(', ')} };`);
-  lines.push(`export { openPglite } from ${JSON.stringify(join(shared, 'pglite'))};`);
+  lines.push(`export { pgliteDatabase } from ${JSON.stringify(join(shared, 'pglite'))};`);
   lines.push(`export { connectPg } from ${JSON.stringify(join(shared, 'sql'))};`);
   lines.push(`export { dynamoControl } from ${JSON.stringify(join(shared, 'control'))};`);
   lines.push(`export { httpPaymentProvider } from ${JSON.stringify(join(shared, 'payment-provider'))};`);

@@ -27,7 +27,7 @@ export interface PaymentSandbox {
 /** What the generated bundle exports (see platform.ts). */
 export interface CafeBundle {
   functions: Record<string, { createHandler?: (deps: never) => unknown }>;
-  openPglite(dataDir?: string): Promise<SqlDatabase>;
+  pgliteDatabase(pglite: unknown): SqlDatabase;
   connectPg(options: { connectionString: string }): Promise<SqlDatabase>;
   dynamoControl(dynamodb: unknown, table: string): unknown;
   httpPaymentProvider(options: { baseUrl: string; apiKey: (refresh: boolean) => Promise<string> }): unknown;
