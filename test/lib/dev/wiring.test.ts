@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { stepFunctionsWorkflow } from '../../../functions/shared/workflow';
+import { TaskTokenExpired } from '../../../functions/shared/ports';
+import type { Deps } from '../../../functions/shared/deps';
+import { LocalStepFunctions } from '../../../src/lib/dev/step-functions';
+import { consoleLog, localWorkflowClient, wireDeps, type CafeBundle, type PaymentSandbox, type SqlDatabase } from '../../../src/lib/dev/wiring';
+
+const definition = readFileSync(resolve(__dirname, '../../../templates/statemachines/order-lifecycle.asl.json'), 'utf8');
+
+describe('the local Step Functions client behind the functions\' own workflow adapter', () => {
+  function setup() {
+    const payloads: Record<string, unknown>[] = [];
+    const sfn = new LocalStepFunctions({
+      definition,
+      substitutions: { OrderWorkflowFunctionArn: 'order-workflow', PaymentsFunctionArn: 'payments' },
+      invoke: async (_fn, payload) => {
+        payloads.push(payload as Record<string, unknown>);
+        return {};
+      },
+      stateMachineArn: 'arn:aws:states:eu-west-1:000000000000:stateMachine:cafe-local-order-lifecycle',
+    });
+    // The adapter the functions use in AWS, given the local client in place of SFNClient.
+    const workflow = stepFunctionsWorkflow(localWorkflowClient(sfn) as unknown as SFNClient, 'arn:ignored');
+    return { sfn, workflow, payloads };
+  }
+
+  it('starts one execution per order (a second start of the same order is a no-op) and resumes it with the task token', async () => {
+    const { sfn, workflow, payloads } = setup();
+    await workflow.start('o-1');
+    await workflow.start('o-1');
+    expect(sfn.listExecutions()).toHaveLength(1);
+    for (let i = 0; i < 100 && !payloads.some((p) => p.action === 'awaitBarista'); i++) await new Promise((r) => setTimeout(r, 5));
+    const token = String(payloads.find((p) => p.action === 'awaitBarista')!.taskToken);
+    await workflow.sendTaskSuccess(token, { status: 'ready' });
+    const done = await sfn.waitFor(sfn.listExecutions()[0]!.executionArn);
+    expect(done.status).toBe('SUCCEEDED');
+    // A used token is what AWS calls TaskDoesNotExist: the adapter turns it into TaskTokenExpired.
+    await expect(workflow.sendTaskSuccess(token, {})).rejects.toBeInstanceOf(TaskTokenExpired);
+    await expect(workflow.sendTaskFailure('unknown', 'OrderCancelled', 'x')).rejects.toBeInstanceOf(TaskTokenExpired);
+  });
+
+  it('answers the SDK command shapes and refuses the ones it does not run', async () => {
+    const { sfn } = setup();
+    const client = localWorkflowClient(sfn);
+    const started = (await client.send(new StartExecutionCommand({ stateMachineArn: 'x', name: 'o-2', input: '{"orderId":"o-2"}' }))) as { executionArn: string };
+    expect(started.executionArn).toMatch(/:execution:cafe-local-order-lifecycle:o-2$/);
+    await expect(client.send(new StartExecutionCommand({ stateMachineArn: 'x', name: 'o-2', input: '{}' }))).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
+    await expect(client.send(new SendTaskSuccessCommand({ taskToken: 'nope', output: '{}' }))).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
+    await expect(client.send(new SendTaskFailureCommand({ taskToken: 'nope' }))).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
+    await expect(client.send({ input: {}, constructor: { name: 'StopExecutionCommand' } })).rejects.toThrow('StopExecutionCommand is not available locally');
+    await sfn.stop();
+  });
+});
+
+describe('wireDeps', () => {
+  it('builds every dependency the functions declare in Deps, pointed at the local services', () => {
+    const calls: string[] = [];
+    const bundle = {
+      dynamoControl: (_client: unknown, table: string) => ({ table }),
+      stepFunctionsWorkflow: (_sfn: unknown, arn: string) => ({ arn }),
+      httpPaymentProvider: (options: { baseUrl: string }) => ({ baseUrl: options.baseUrl }),
+      systemClock: { now: () => new Date(0) },
+    } as unknown as CafeBundle;
+    const db = {} as SqlDatabase;
+    const sandbox = { url: 'http://127.0.0.1:9', apiKey: 'k' } as PaymentSandbox;
+    const deps = wireDeps({
+      bundle, fn: 'orders', db, dynamodbEndpoint: 'http://127.0.0.1:8', sandbox, region: 'eu-west-1', log: (l) => calls.push(l),
+      tables: { menu: 'm', carts: 'c', idempotency: 'i', control: 'ctl' }, sfnClient: { send: async () => ({}) }, stateMachineArn: 'arn:sm',
+    });
+    // Type-level: what wireDeps returns has every key the functions' Deps has.
+    const keys: Record<keyof Deps, true> = { db: true, reader: true, dynamodb: true, tables: true, control: true, workflow: true, payments: true, clock: true, log: true, region: true, role: true };
+    expect(Object.keys(deps).sort()).toEqual(Object.keys(keys).sort());
+    expect(deps).toMatchObject({ db, reader: db, control: { table: 'ctl' }, workflow: { arn: 'arn:sm' }, payments: { baseUrl: 'http://127.0.0.1:9' }, region: 'eu-west-1', role: 'primary' });
+    deps.log.info('hello', { orderId: 'o-1' });
+    deps.log.warn('careful');
+    expect(calls).toEqual(['[orders] hello {"orderId":"o-1"}', '[orders] warn: careful']);
+    deps.dynamodb.destroy();
+  });
+
+  it('logs one line per entry, without empty field sets', () => {
+    const lines: string[] = [];
+    consoleLog('menu', (l) => lines.push(l)).error('failed', {});
+    expect(lines).toEqual(['[menu] error: failed']);
+  });
+});
