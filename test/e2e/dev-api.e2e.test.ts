@@ -127,7 +127,9 @@ describe('cafe-ops dev: the local API', () => {
     });
   });
 
-  it('stops on Ctrl-C with exit code 0 and keeps the data for the next start', async () => {
+  it('stops on Ctrl-C with exit code 0 and keeps the data for the next start, orders in progress included', async () => {
+    const waiting = await orderWaitingForBarista();
+    expect((await call(base, `/admin/orders/${waiting}/advance`, { method: 'POST', token: tokens.admin!, body: { to: 'preparing' } })).status).toBe(200);
     const before = (await call(base, '/orders', { token: tokens.customer! })).body.orders as { id: string }[];
     expect(before.length).toBeGreaterThan(0);
     expect(await dev.stop()).toBe(0);
@@ -140,5 +142,8 @@ describe('cafe-ops dev: the local API', () => {
     expect(menu.map((i) => i.id)).toContain('espresso');
     expect(menu.map((i) => i.id)).not.toContain('mocha');
     expect((await call(base, '/menu/espresso')).body.version).toBe(1);
+    // The order the barista was making resumes its lifecycle: ready captures the payment.
+    expect((await call(base, `/admin/orders/${waiting}/advance`, { method: 'POST', token: tokens.admin!, body: { to: 'ready' } })).status).toBe(200);
+    expect(await until(waiting, (o) => o.paymentStatus === 'captured')).toMatchObject({ status: 'ready', paymentStatus: 'captured' });
   }, 120_000);
 });

@@ -119,7 +119,13 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
 
     const sandbox: PaymentSandbox = await first.startPaymentSandbox({});
     sandbox.mode = options.payments ?? 'approve';
-    stops.push(() => sandbox.close());
+    // The sandbox keeps its authorisations in memory: carry them over restarts, as a real provider would.
+    const paymentsFile = join(dataDir, 'payment-sandbox.json');
+    for (const [id, auth] of JSON.parse(await readFile(paymentsFile, 'utf8').catch(() => '[]')) as [string, unknown][]) sandbox.authorisations.set(id, auth);
+    stops.push(async () => {
+      await sandbox.close();
+      await writeFile(paymentsFile, JSON.stringify([...sandbox.authorisations]));
+    });
 
     // The state machine invokes functions and the functions start executions: the runtime is bound below.
     const functions: { runtime?: FunctionRuntime } = {};
@@ -130,10 +136,14 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
       substitutions: model.stateMachine?.substitutions ?? {},
       invoke: (fn, payload) => functions.runtime!.invoke(fn, payload),
       stateMachineArn,
+      stateFile: join(dataDir, 'executions.json'),
       ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
       log: options.log,
     });
-    stops.push(() => stateMachine.stop());
+    stops.push(async () => {
+      await stateMachine.stop();
+      await stateMachine.flush();
+    });
     const sfnClient = localWorkflowClient(stateMachine);
 
     const tables = tableNames(model);
@@ -162,6 +172,9 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
       const result = (await runtime.invoke('migrate', { seedDemoMenu: true })) as { applied?: unknown[]; seeded?: number };
       progress(`migrations: ${result.applied?.length ?? 0} applied, ${result.seeded ?? 0} menu items seeded (${since()})`);
     }
+
+    const resumed = await stateMachine.resumeParked();
+    if (resumed.length) progress(`${resumed.length} order${resumed.length === 1 ? '' : 's'} still waiting for the barista, resumed`);
 
     const server: Server = createServer(
       createApiListener({

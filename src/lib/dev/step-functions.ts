@@ -5,6 +5,7 @@
  * SendTaskFailure arrives with their token — as the barista's "advance" does in AWS.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
 
@@ -35,10 +36,34 @@ export interface LocalStepFunctionsOptions {
   stateMachineArn: string;
   /** Milliseconds to wait before each retry, instead of the ASL's IntervalSeconds (tests). */
   retryDelayMs?: number;
+  /**
+   * File that keeps executions parked on a task token, so a restart resumes them with the same
+   * token (the one the order holds) instead of losing them.
+   */
+  stateFile?: string;
   log?: (line: string) => void;
 }
 
-type Definition = { States: Record<string, { Type: string; Resource?: string; Retry?: unknown[] }> } & Record<string, unknown>;
+/** An execution waiting on a task token, as kept across restarts. */
+export interface ParkedExecution {
+  executionArn: string;
+  name: string;
+  startDate: string;
+  stateName: string;
+  /** The state's input (what the execution carried when it entered the waiting state). */
+  input: unknown;
+  taskToken: string;
+}
+
+interface RunStart {
+  startAt: string;
+  input: unknown;
+  taskToken: string;
+  /** The waiting state's function already ran before the restart: only wait for the token. */
+  resumed: boolean;
+}
+
+type Definition = { StartAt: string; States: Record<string, { Type: string; Resource?: string; Retry?: unknown[] }> } & Record<string, unknown>;
 
 const FUNCTION_PREFIX = 'arn:aws:lambda:local:000000000000:function:';
 
@@ -48,6 +73,8 @@ export class LocalStepFunctions {
   private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
   private readonly definition: Definition;
   private stopping = false;
+  private readonly parked = new Map<string, ParkedExecution>();
+  private persisting: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
     let text = options.definition;
@@ -121,10 +148,46 @@ export class LocalStepFunctions {
     return waiter;
   }
 
-  private async run(record: ExecutionRecord): Promise<void> {
+  /** Resumes the executions a previous run left waiting on a task token (see stateFile). */
+  async resumeParked(): Promise<ExecutionRecord[]> {
+    if (!this.options.stateFile) return [];
+    let saved: ParkedExecution[];
+    try {
+      saved = JSON.parse(await readFile(this.options.stateFile, 'utf8')) as ParkedExecution[];
+    } catch {
+      return [];
+    }
+    const resumed: ExecutionRecord[] = [];
+    for (const p of saved) {
+      if (this.executions.has(p.executionArn) || !this.definition.States[p.stateName]) continue;
+      const record: ExecutionRecord = { executionArn: p.executionArn, name: p.name, status: 'RUNNING', input: p.input, startDate: p.startDate, states: [] };
+      this.executions.set(p.executionArn, record);
+      this.parked.set(p.taskToken, p);
+      const done = this.run(record, { startAt: p.stateName, input: p.input, taskToken: p.taskToken, resumed: true });
+      this.running.set(p.executionArn, { abort: () => undefined, done });
+      resumed.push(record);
+    }
+    return resumed;
+  }
+
+  private persist(): void {
+    const file = this.options.stateFile;
+    if (!file) return;
+    const snapshot = JSON.stringify([...this.parked.values()], null, 2);
+    this.persisting = this.persisting.then(() => writeFile(file, snapshot)).catch((error: Error) => this.options.log?.(`could not save waiting executions: ${error.message}`));
+  }
+
+  /** Waits until the parked executions are written. */
+  async flush(): Promise<void> {
+    await this.persisting;
+  }
+
+  private async run(record: ExecutionRecord, start?: RunStart): Promise<void> {
     ensurePromiseWithResolvers();
     const { StateMachine } = await import('aws-local-stepfunctions');
-    const taskToken = randomBytes(48).toString('base64url');
+    const taskToken = start?.taskToken ?? randomBytes(48).toString('base64url');
+    let resumeWait = start?.resumed ?? false;
+    let current: { name: string; input: unknown } = { name: start?.startAt ?? String(this.definition.StartAt), input: start?.input ?? record.input };
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     const retryIntervalOverrides: Record<string, number> = {};
     for (const [stateName, state] of Object.entries(this.definition.States)) {
@@ -142,17 +205,34 @@ export class LocalStepFunctions {
           return { ExecutedVersion: '$LATEST', Payload: (result ?? null) as never, StatusCode: 200 };
         }
         const parked = new Promise<unknown>((resolve, reject) => this.waiting.set(taskToken, { resolve, reject, executionArn: record.executionArn }));
+        parked.catch(() => undefined);
         try {
-          await this.options.invoke(fn, Payload ?? {});
+          if (!resumeWait) await this.options.invoke(fn, Payload ?? {});
+          resumeWait = false;
         } catch (error) {
           this.waiting.delete(taskToken);
           throw error;
         }
-        return (await parked) as never;
+        // The event log has reported this state's entry by now (the function call above took a turn of I/O at least).
+        await new Promise((r) => setImmediate(r));
+        const stateInput = current.name === stateName ? current.input : undefined;
+        this.parked.set(taskToken, { executionArn: record.executionArn, name: record.name, startDate: record.startDate, stateName, input: stateInput, taskToken });
+        this.persist();
+        try {
+          return (await parked) as never;
+        } finally {
+          // Kept on Ctrl-C, so the next start resumes the wait; gone once the token is used or times out.
+          if (!this.stopping) {
+            this.parked.delete(taskToken);
+            this.persist();
+          }
+        }
       };
     }
-    const machine = new StateMachine(this.definition as never, { validationOptions: { checkArn: false } });
-    const execution = machine.run(record.input as never, {
+    const definition = start ? { ...this.definition, StartAt: start.startAt } : this.definition;
+    // A resumed run starts mid-way, so the states before it are unreachable: it was validated when first run.
+    const machine = new StateMachine(definition as never, { validationOptions: start ? { noValidate: true } : { checkArn: false } });
+    const execution = machine.run((start?.input ?? record.input) as never, {
       overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides },
       context: { Task: { Token: taskToken }, Execution: { Id: record.executionArn, Name: record.name } },
       noThrowOnAbort: true,
@@ -160,8 +240,11 @@ export class LocalStepFunctions {
     const entry = this.running.get(record.executionArn);
     if (entry) entry.abort = () => execution.abort();
     const seen = (async () => {
-      for await (const event of execution.eventLogs as AsyncIterable<{ type: string; state?: { name: string } }>) {
-        if (event.type === 'StateEntered' && event.state) record.states.push(event.state.name);
+      for await (const event of execution.eventLogs as AsyncIterable<{ type: string; state?: { name: string; input: unknown } }>) {
+        if (event.type === 'StateEntered' && event.state) {
+          record.states.push(event.state.name);
+          current = { name: event.state.name, input: event.state.input };
+        }
       }
     })().catch(() => undefined);
     try {

@@ -21,6 +21,8 @@ export interface PaymentSandbox {
   apiKey: string;
   mode: 'approve' | 'decline' | 'down' | 'slow';
   calls: { path: string; status: number }[];
+  /** Authorisations by id (kept across restarts by the local café). */
+  authorisations: Map<string, unknown>;
   close(): Promise<void>;
 }
 
@@ -95,6 +97,8 @@ export function wireDeps(inputs: WireInputs) {
     log: consoleLog(inputs.fn, inputs.log),
     region: inputs.region,
     role: 'primary',
+    // The storefront is served from the same origin as the local API: no cross-origin callers.
+    corsOrigins: [] as string[],
   };
 }
 

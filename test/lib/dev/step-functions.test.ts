@@ -103,3 +103,36 @@ describe('LocalStepFunctions running the order-lifecycle ASL', () => {
     expect(sfn.pendingTokens()).toEqual([]);
   });
 });
+
+describe('LocalStepFunctions across a restart', () => {
+  it('keeps executions waiting on a task token and resumes them with the same token, without running the waiting step again', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const stateFile = join(mkdtempSync(join(tmpdir(), 'cafe-sfn-')), 'executions.json');
+    const first = fakeFunctions();
+    const before = new LocalStepFunctions({ definition, substitutions, invoke: first.invoke, stateMachineArn: arn, stateFile });
+    const { executionArn } = await before.startExecution({ input: { orderId: 'o-9' }, name: 'o-9' });
+    await until(() => first.tokens.length === 1);
+    await new Promise((r) => setTimeout(r, 20));
+    await before.stop();
+    await before.flush();
+
+    const second = fakeFunctions();
+    const after = new LocalStepFunctions({ definition, substitutions, invoke: second.invoke, stateMachineArn: arn, stateFile });
+    const resumed = await after.resumeParked();
+    expect(resumed.map((r) => r.executionArn)).toEqual([executionArn]);
+    await until(() => after.pendingTokens().length === 1);
+    expect(after.pendingTokens()[0]!.taskToken).toBe(first.tokens[0]);
+    expect(second.calls).toEqual([]); // awaitBarista is not called again
+
+    await after.sendTaskSuccess({ taskToken: first.tokens[0]!, output: '{"status":"ready"}' });
+    const done = await after.waitFor(executionArn);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(second.calls.map((c) => `${String(c.payload.action)}:${String(c.payload.orderId)}`)).toEqual(['capture:o-9', 'complete:o-9']);
+    await after.flush();
+    // Nothing is left waiting for the next start.
+    const third = new LocalStepFunctions({ definition, substitutions, invoke: second.invoke, stateMachineArn: arn, stateFile });
+    expect(await third.resumeParked()).toEqual([]);
+  });
+});

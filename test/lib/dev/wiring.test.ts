@@ -70,7 +70,7 @@ describe('wireDeps', () => {
       tables: { menu: 'm', carts: 'c', idempotency: 'i', control: 'ctl' }, sfnClient: { send: async () => ({}) }, stateMachineArn: 'arn:sm',
     });
     // Type-level: what wireDeps returns has every key the functions' Deps has.
-    const keys: Record<keyof Deps, true> = { db: true, reader: true, dynamodb: true, tables: true, control: true, workflow: true, payments: true, clock: true, log: true, region: true, role: true };
+    const keys: Record<keyof Deps, true> = { db: true, reader: true, dynamodb: true, tables: true, control: true, workflow: true, payments: true, clock: true, log: true, region: true, role: true, corsOrigins: true };
     expect(Object.keys(deps).sort()).toEqual(Object.keys(keys).sort());
     expect(deps).toMatchObject({ db, reader: db, control: { table: 'ctl' }, workflow: { arn: 'arn:sm' }, payments: { baseUrl: 'http://127.0.0.1:9' }, region: 'eu-west-1', role: 'primary' });
     deps.log.info('hello', { orderId: 'o-1' });
