@@ -31,6 +31,7 @@ export class ApiError extends Error {
 
 const SESSION_KEY = 'cafe.session';
 const VERIFIER_KEY = 'cafe.pkce';
+const RETURN_KEY = 'cafe.return';
 
 export async function loadConfig(): Promise<SiteConfig> {
   const response = await fetch('config.json', { cache: 'no-store' });
@@ -93,8 +94,9 @@ export async function signInLocally(config: SiteConfig, user: string, admin: boo
 const base64url = (bytes: ArrayBuffer | Uint8Array) =>
   btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 
+/** The app client allows one callback, the site's root; each page remembers itself to come back to. */
 function redirectUri(auth: Extract<AuthConfig, { kind: 'cognito' }>): string {
-  return auth.redirectUri ?? `${location.origin}${location.pathname}`;
+  return auth.redirectUri ?? `${location.origin}/`;
 }
 
 /** Cognito: go to the hosted UI (authorization code + PKCE). */
@@ -103,6 +105,7 @@ export async function signInWithCognito(config: SiteConfig): Promise<void> {
   const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
   const challenge = base64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
   sessionStorage.setItem(VERIFIER_KEY, verifier);
+  sessionStorage.setItem(RETURN_KEY, location.pathname);
   const params = new URLSearchParams({
     response_type: 'code',
     client_id: config.auth.clientId,
@@ -129,7 +132,11 @@ export async function completeCognitoSignIn(config: SiteConfig): Promise<Session
   });
   const body = (await response.json()) as { id_token?: string };
   if (!response.ok || !body.id_token) throw new ApiError(response.status, 'sign-in failed');
-  return store(sessionFromToken(body.id_token));
+  const session = store(sessionFromToken(body.id_token));
+  const back = sessionStorage.getItem(RETURN_KEY);
+  sessionStorage.removeItem(RETURN_KEY);
+  if (back && back !== location.pathname && back.startsWith('/')) location.assign(back);
+  return session;
 }
 
 /** A JSON call to the API; the ID token goes in Authorization as the Cognito authorizer expects it. */

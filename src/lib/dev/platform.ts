@@ -19,6 +19,7 @@ import { ensureTables, startDynalite } from './dynamodb';
 import { localParameterValues } from './local-values';
 import { createRuntime, freshRequire, type FunctionRuntime, type HandlerSet, type LambdaHandler } from './runtime';
 import { buildSite, type SiteBuild } from './site-build';
+import { localSiteConfig } from './site-config';
 import { LocalStepFunctions } from './step-functions';
 import { LocalTokenIssuer } from './tokens';
 import { LOCAL_ACCOUNT } from './events';
@@ -186,7 +187,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
           sandbox.mode = mode;
           options.log(`payment sandbox: ${mode}`);
         },
-        siteConfig: () => ({ apiUrl: '', auth: { kind: 'local', tokenUrl: '/_dev/token' }, environment: 'local' }),
+        siteConfig: () => ({ ...localSiteConfig() }),
         log: options.log,
       }),
     );
