@@ -1,0 +1,45 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { LocalTokenIssuer } from '../../../src/lib/dev/tokens';
+import { ROOT, cleanEnvironment } from './spawn-dev';
+
+const run = promisify(execFile);
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--require', require.resolve('tsx/cjs'), join(ROOT, 'bin/dev.js'), ...args], { cwd: ROOT, env: cleanEnvironment(), timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('cafe-ops dev token (command)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cafe-token-'));
+
+  it('prints a token the local café accepts (same data folder), and its claims under --json', async () => {
+    const [plain, json] = await Promise.all([
+      cli(['dev', 'token', '--user', 'alice', '--data-dir', dataDir]),
+      cli(['dev', 'token', '--user', 'bob', '--admin', '--data-dir', dataDir, '--json']),
+    ]);
+    expect(plain.code).toBe(0);
+    const issuer = await LocalTokenIssuer.fromKeyFile(join(dataDir, 'token.key'));
+    const verified = issuer.verify(plain.stdout.trim());
+    expect(verified.ok && verified.claims['cognito:username']).toBe('alice');
+    expect(json.code).toBe(0);
+    const doc = JSON.parse(json.stdout) as { token: string; claims: Record<string, unknown> };
+    expect(doc.claims).toMatchObject({ 'cognito:username': 'bob', 'cognito:groups': ['admin'], email: 'bob@example.com' });
+    expect(issuer.verify(doc.token).ok).toBe(true);
+  }, 60_000);
+
+  it('refuses a bad user name with one line and exit code 2', async () => {
+    const result = await cli(['dev', 'token', '--user', 'a b', '--data-dir', dataDir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Error: --user: user name "a b" must be 1-64 letters/)]);
+    expect(result.stdout).toBe('');
+  }, 60_000);
+});
