@@ -130,7 +130,7 @@ async function placeOrder(event: Event): Promise<void> {
     renderCart();
     showOrder(order);
     watch(order.id);
-    $('order-status').focus?.();
+    $('order-status').focus();
   } catch (error) {
     notice(error instanceof ApiError && error.status === 401 ? 'Your session has ended: sign in again.' : `The order was not placed: ${(error as Error).message}`);
   } finally {

@@ -47,6 +47,9 @@ export async function runDev(options: RunDevOptions, out: Output, onReady: (resu
     throw asUserError(error, options);
   }
   const result = describeDev(server);
+  if (!['127.0.0.1', 'localhost', '::1'].includes(options.host ?? '127.0.0.1')) {
+    out.warn(`listening on ${options.host}: anyone who reaches this port can sign in as any user, admin included (POST /_dev/token)`);
+  }
   out.info(`Café running at ${result.urls.site}  (barista: ${result.urls.barista})`);
   out.info(`API ${result.urls.api}: ${result.routes} routes from templates/app.yaml; data in ${result.dataDir}; ready in ${result.startupMs} ms`);
   out.info('Press Ctrl-C to stop (the data is kept; --fresh starts empty).');
