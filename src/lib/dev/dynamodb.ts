@@ -18,6 +18,17 @@ export interface LocalDynamo {
 /** Credentials for a local endpoint: never the user's AWS credentials. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
+/**
+ * A DynamoDB client for the local endpoint (dynalite, or --dynamodb-endpoint), signing with fixed
+ * local credentials so no AWS credentials are looked up. The one place the local café makes an SDK
+ * client: AwsClients (src/lib/aws) has no way yet to pass static credentials.
+ */
+export function localDynamoClient(endpoint: string, region: string): import('@aws-sdk/client-dynamodb').DynamoDBClient {
+  // Required on demand so `cafe-ops --help` loads no SDK.
+  const { DynamoDBClient } = require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
+  return new DynamoDBClient({ endpoint, region, credentials: LOCAL_CREDENTIALS, maxAttempts: 2 });
+}
+
 export async function startDynalite(path: string | undefined): Promise<{ endpoint: string; stop(): Promise<void> }> {
   if (path) await checkStoreIsFree(path);
   // dynalite ships no type declarations; loaded on demand so `--help` stays light.
@@ -40,8 +51,8 @@ export async function startDynalite(path: string | undefined): Promise<{ endpoin
 
 /** Creates each table that does not exist yet (PAY_PER_REQUEST, key schema and indexes as in the template). */
 export async function ensureTables(endpoint: string, region: string, tables: TableDefinition[]): Promise<string[]> {
-  const { DynamoDBClient, CreateTableCommand, ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
-  const client = new DynamoDBClient({ endpoint, region, credentials: LOCAL_CREDENTIALS, maxAttempts: 2 });
+  const { CreateTableCommand, ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
+  const client = localDynamoClient(endpoint, region);
   try {
     const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
     const created: string[] = [];

@@ -15,7 +15,7 @@ import { loadTemplate } from '../templates/load';
 import { buildAppModel, type AppModel } from './app-model';
 import { createApiListener } from './api-server';
 import { buildBundles, type BundleSet } from './bundles';
-import { ensureTables, startDynalite } from './dynamodb';
+import { ensureTables, localDynamoClient, startDynalite } from './dynamodb';
 import { localParameterValues } from './local-values';
 import { createRuntime, freshRequire, type FunctionRuntime, type HandlerSet, type LambdaHandler } from './runtime';
 import { buildSite, type SiteBuild } from './site-build';
@@ -111,6 +111,8 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     const created = await ensureTables(dynamo.endpoint, LOCAL_REGION, model.tables);
     progress(`DynamoDB at ${dynamo.endpoint}${created.length ? `, tables created: ${created.join(', ')}` : ''} (${since()})`);
 
+    const dynamodb = localDynamoClient(dynamo.endpoint, LOCAL_REGION);
+    stops.push(async () => dynamodb.destroy());
     const first = freshRequire(bundles.file('cafe')) as CafeBundle;
     const db: LocalDatabase = options.databaseUrl
       ? { kind: 'server', db: await first.connectPg({ connectionString: options.databaseUrl }) }
@@ -160,7 +162,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
         for (const fn of model.functions) {
           const module = bundle.functions[fn.name];
           if (!module?.createHandler) throw new Error(`functions/${fn.name}/handler.ts exports no createHandler(deps)`);
-          const deps = wireDeps({ bundle, fn: fn.name, db: db.db, dynamodbEndpoint: dynamo.endpoint, tables, sfnClient, stateMachineArn, sandbox, region: LOCAL_REGION, log: options.log });
+          const deps = wireDeps({ bundle, fn: fn.name, db: db.db, dynamodb, tables, sfnClient, stateMachineArn, sandbox, region: LOCAL_REGION, log: options.log });
           handlers[fn.name] = module.createHandler(deps as never) as LambdaHandler;
         }
         return handlers;

@@ -6,7 +6,6 @@
  * the functions; test/lib/dev/wiring.test.ts checks they still agree.
  */
 import type { LocalStepFunctions } from './step-functions';
-import { LOCAL_CREDENTIALS } from './dynamodb';
 
 export interface SqlDatabase {
   query(text: string, params?: readonly unknown[]): Promise<{ rows: unknown[]; rowCount: number }>;
@@ -71,7 +70,8 @@ export interface WireInputs {
   bundle: CafeBundle;
   fn: string;
   db: SqlDatabase;
-  dynamodbEndpoint: string;
+  /** One DynamoDB client for every function (they would each have their own in Lambda; locally they share a process). */
+  dynamodb: import('@aws-sdk/client-dynamodb').DynamoDBClient;
   tables: { menu: string; carts: string; idempotency: string; control: string };
   sfnClient: SfnSender;
   stateMachineArn: string;
@@ -82,9 +82,7 @@ export interface WireInputs {
 
 /** The Deps of one function (functions/shared/deps.ts), built from local services. */
 export function wireDeps(inputs: WireInputs) {
-  // The SDK client is required here (not imported at the top) so `cafe-ops --help` loads no SDK.
-  const { DynamoDBClient } = require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
-  const dynamodb = new DynamoDBClient({ endpoint: inputs.dynamodbEndpoint, region: inputs.region, credentials: LOCAL_CREDENTIALS, maxAttempts: 2 });
+  const { dynamodb } = inputs;
   return {
     db: inputs.db,
     reader: inputs.db,

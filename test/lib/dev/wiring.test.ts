@@ -5,6 +5,7 @@ import { stepFunctionsWorkflow } from '../../../functions/shared/workflow';
 import { TaskTokenExpired } from '../../../functions/shared/ports';
 import type { Deps } from '../../../functions/shared/deps';
 import { LocalStepFunctions } from '../../../src/lib/dev/step-functions';
+import { localDynamoClient } from '../../../src/lib/dev/dynamodb';
 import { consoleLog, localWorkflowClient, wireDeps, type CafeBundle, type PaymentSandbox, type SqlDatabase } from '../../../src/lib/dev/wiring';
 
 const definition = readFileSync(resolve(__dirname, '../../../templates/statemachines/order-lifecycle.asl.json'), 'utf8');
@@ -66,7 +67,7 @@ describe('wireDeps', () => {
     const db = {} as SqlDatabase;
     const sandbox = { url: 'http://127.0.0.1:9', apiKey: 'k' } as PaymentSandbox;
     const deps = wireDeps({
-      bundle, fn: 'orders', db, dynamodbEndpoint: 'http://127.0.0.1:8', sandbox, region: 'eu-west-1', log: (l) => calls.push(l),
+      bundle, fn: 'orders', db, dynamodb: localDynamoClient('http://127.0.0.1:8', 'eu-west-1'), sandbox, region: 'eu-west-1', log: (l) => calls.push(l),
       tables: { menu: 'm', carts: 'c', idempotency: 'i', control: 'ctl' }, sfnClient: { send: async () => ({}) }, stateMachineArn: 'arn:sm',
     });
     // Type-level: what wireDeps returns has every key the functions' Deps has.
