@@ -29,6 +29,11 @@ export async function localParameterValues(catalog: Catalog, stack: string, cont
     domain: 'localhost',
   };
   const pseudo = { 'AWS::Region': context.region, 'AWS::AccountId': context.account, 'AWS::Partition': 'aws', 'AWS::StackName': `${context.project}-${context.environment}-${stack}` };
+  const templates = new Map<string, ReturnType<typeof loadTemplate>>();
+  const template = (file: string) => {
+    if (!templates.has(file)) templates.set(file, loadTemplate(resolve(catalog.root, file)));
+    return templates.get(file)!;
+  };
   const valuesOf = async (name: string, seen: string[]): Promise<LocalValues> => {
     const spec = catalog.stacks[name];
     if (!spec || seen.includes(name)) return { ...pseudo };
@@ -44,8 +49,8 @@ export async function localParameterValues(catalog: Catalog, stack: string, cont
         const [producer, output] = source.output.split('.') as [string, string];
         const producerSpec = catalog.stacks[producer];
         if (!producerSpec) continue;
-        const template = (await loadTemplate(resolve(catalog.root, producerSpec.template))).template;
-        const value = evaluate(template.Outputs?.[output]?.Value, await valuesOf(producer, [...seen, name]));
+        const outputs = (await template(producerSpec.template)).template.Outputs;
+        const value = evaluate(outputs?.[output]?.Value, await valuesOf(producer, [...seen, name]));
         if (value !== undefined) values[param] = value;
       }
     }
