@@ -31,11 +31,11 @@ export function cleanEnvironment(): NodeJS.ProcessEnv {
 }
 
 /** Starts `cafe-ops dev --json` from the sources in a fresh data folder; resolves once it printed its URLs. */
-export async function spawnDev(extraArgs: string[] = [], options: { dataDir?: string; timeoutMs?: number } = {}): Promise<SpawnedDev> {
+export async function spawnDev(extraArgs: string[] = [], options: { dataDir?: string; timeoutMs?: number; cwd?: string } = {}): Promise<SpawnedDev> {
   const port = await freePort();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cafe-dev-'));
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'bin/dev.js', 'dev', '--json', '--port', String(port), '--data-dir', dataDir, ...extraArgs], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), join(ROOT, 'bin/dev.js'), 'dev', '--json', '--port', String(port), '--data-dir', dataDir, ...extraArgs], {
+    cwd: options.cwd ?? ROOT,
     env: cleanEnvironment(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
