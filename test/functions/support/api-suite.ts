@@ -219,6 +219,30 @@ export function defineApiSuite(open: () => Promise<SuiteDatabase>) {
       expect(api.deps.workflowFake.started).toEqual([]);
     });
 
+    const otherRoutes: { name: string; fn: 'menu' | 'admin'; method: string; resource: string; params?: Record<string, string>; body?: unknown; rawBody?: string; query?: Record<string, string>; status: number }[] = [
+      { name: 'menu item with a client-chosen version', fn: 'menu', method: 'POST', resource: '/menu', body: { id: 'mocha', name: 'Mocha', category: 'coffee', priceCents: 450, version: 9 }, status: 400 },
+      { name: 'menu item id with SQL', fn: 'menu', method: 'PUT', resource: '/menu/{itemId}', params: { itemId: "espresso' OR '1'='1" }, body: { priceCents: 1 }, status: 400 },
+      { name: 'menu price as a string', fn: 'menu', method: 'PUT', resource: '/menu/{itemId}', params: { itemId: 'espresso' }, body: { priceCents: '1' }, status: 400 },
+      { name: 'menu change with nothing to change', fn: 'menu', method: 'PUT', resource: '/menu/{itemId}', params: { itemId: 'espresso' }, body: { version: 1 }, status: 400 },
+      { name: 'menu name of 10 000 characters', fn: 'menu', method: 'POST', resource: '/menu', body: { id: 'long', name: 'x'.repeat(10_000), category: 'coffee', priceCents: 100 }, status: 400 },
+      { name: 'menu negative stock', fn: 'menu', method: 'PUT', resource: '/menu/{itemId}', params: { itemId: 'croissant' }, body: { stock: -1 }, status: 400 },
+      { name: 'menu body that is JSON null', fn: 'menu', method: 'POST', resource: '/menu', rawBody: 'null', status: 400 },
+      { name: 'advance to a made-up status', fn: 'admin', method: 'POST', resource: '/admin/orders/{orderId}/advance', params: { orderId: '00000000-0000-4000-8000-000000000000' }, body: { to: 'eaten' }, status: 400 },
+      { name: 'advance an unknown order', fn: 'admin', method: 'POST', resource: '/admin/orders/{orderId}/advance', params: { orderId: '00000000-0000-4000-8000-000000000000' }, status: 404 },
+      { name: 'queue with an unknown status', fn: 'admin', method: 'GET', resource: '/admin/orders', query: { status: 'accepted,lost' }, status: 400 },
+      { name: 'queue with a limit of a million', fn: 'admin', method: 'GET', resource: '/admin/orders', query: { limit: '1000000' }, status: 400 },
+      { name: 'sales for a non-date', fn: 'admin', method: 'GET', resource: '/admin/sales/daily', query: { date: "2026-11-25'; --" }, status: 400 },
+    ];
+    it.each(otherRoutes)('admin: $name → $status, nothing written', async ({ fn, method, resource, params, body, rawBody, query, status }) => {
+      const result = await api[fn](apiEvent(method, resource, { claims: BARISTA, params, body, rawBody, query }));
+      expect(result.statusCode).toBe(status);
+      expect(bodyOf<{ error: { code: string } }>(result).error.code).toBeDefined();
+      expect(await count(database.db, 'SELECT count(*)::int AS n FROM menu_items WHERE version > 1 OR retired_at IS NOT NULL')).toBe(0);
+      expect(await count(database.db, 'SELECT count(*)::int AS n FROM menu_items')).toBe(7);
+      expect(await stockOf(database.db, 'croissant')).toBe(24);
+      expect(api.deps.readModel.puts).toBe(0);
+    });
+
     it.each([
       { name: 'not a UUID', id: 'not-a-uuid', status: 400 },
       { name: 'SQL', id: "1' OR '1'='1", status: 400 },
