@@ -87,6 +87,37 @@ describeWithTool(TOOLS.chromium, 'storefront in Chromium against cafe-ops dev')(
     await ready.waitFor({ timeout: 15_000 });
     expect(await ready.textContent()).toContain('Ready');
     await customer.screenshot({ path: join(ARTIFACTS, 'storefront-ready.png'), fullPage: true });
+
+    // A reload keeps the customer signed in and following the order.
+    await customer.reload();
+    await customer.locator('[data-status="ready"]').waitFor({ timeout: 10_000 });
+    expect(await customer.locator('#order-status code').textContent()).toBe(shortId);
+  }, 120_000);
+
+  it('gives every control an accessible name, and the sign-in is reachable with the keyboard', async () => {
+    for (const url of [dev.result.urls.site, dev.result.urls.barista]) {
+      const page = await browser.newPage();
+      await page.goto(url);
+      await page.locator('#account form, #account button').first().waitFor();
+      if (url === dev.result.urls.site) await page.getByRole('button', { name: 'Add Espresso to your order' }).waitFor();
+      const unnamed = await page.evaluate(() =>
+        [...document.querySelectorAll('button, input, select, a[href]')]
+          .filter((el) => {
+            const labelled = (el as HTMLInputElement).labels?.length || el.getAttribute('aria-label') || el.textContent?.trim();
+            return !labelled;
+          })
+          .map((el) => el.outerHTML),
+      );
+      expect(unnamed).toEqual([]);
+      // Tab order reaches the sign-in field and its button.
+      const reached: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        await page.keyboard.press('Tab');
+        reached.push(await page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent?.trim() || ''));
+      }
+      expect(reached).toEqual(expect.arrayContaining(['user', 'sign-in']));
+      await page.close();
+    }
   }, 120_000);
 
   it('a declined payment shows a clear message and leaves no paid order', async () => {

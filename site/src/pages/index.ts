@@ -94,15 +94,21 @@ function showOrder(order: Order): void {
   );
 }
 
+const CURRENT_ORDER = 'cafe.order';
+
+/** Follows an order until it ends; remembered for this tab, so a reload keeps following it. */
 function watch(orderId: string): void {
   window.clearInterval(watching);
+  sessionStorage.setItem(CURRENT_ORDER, orderId);
   const poll = async () => {
     try {
       const order = await api<Order>(config, `/orders/${orderId}`);
       showOrder(order);
       if (['collected', 'cancelled', 'failed'].includes(order.status)) window.clearInterval(watching);
     } catch (error) {
-      notice((error as Error).message);
+      window.clearInterval(watching);
+      if (error instanceof ApiError && (error.status === 401 || error.status === 404)) sessionStorage.removeItem(CURRENT_ORDER);
+      else notice((error as Error).message);
     }
   };
   void poll();
@@ -140,7 +146,21 @@ async function placeOrder(event: Event): Promise<void> {
 
 async function main(): Promise<void> {
   config = await loadConfig();
-  await mountAccount($('account'), { config, admin: false, onChange: () => notice(undefined), onError: notice });
+  await mountAccount($('account'), {
+    config,
+    admin: false,
+    onChange: (session) => {
+      notice(undefined);
+      if (!session) {
+        window.clearInterval(watching);
+        sessionStorage.removeItem(CURRENT_ORDER);
+        $('order-section').hidden = true;
+      }
+    },
+    onError: notice,
+  });
+  const current = sessionStorage.getItem(CURRENT_ORDER);
+  if (current && currentSession()) watch(current);
   $('checkout').addEventListener('submit', (e) => void placeOrder(e));
   renderCart();
   try {
