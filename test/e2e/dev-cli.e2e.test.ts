@@ -1,5 +1,5 @@
 /** `cafe-ops dev` refusing to start: one clear line and a hint, never a stack trace. */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,31 @@ async function dev(args: string[], env: NodeJS.ProcessEnv = cleanEnvironment()) 
 }
 
 const errorLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('Error:') || l.startsWith('  hint:'));
+
+describe('cafe-ops dev for people', () => {
+  it('lists the routes, says where the café is, and stops on Ctrl-C', async () => {
+    const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), join(ROOT, 'bin/dev.js'), 'dev', '--no-watch', '--port', '0', '--data-dir', mkdtempSync(join(tmpdir(), 'cafe-human-'))], {
+      cwd: ROOT,
+      env: cleanEnvironment(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('Press Ctrl-C')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`exited ${code}`)));
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stdout).toMatch(/^method\s+path\s+sign-in\s+function$/m);
+    expect(stdout).toMatch(/^POST\s+\/orders\s+ID token\s+orders$/m);
+    expect(stdout).toMatch(/^GET\s+\/menu\s+menu$/m);
+    expect(stdout).toMatch(/^Café running at http:\/\/localhost:\d+\/ {2}\(barista: http:\/\/localhost:\d+\/barista\.html\)$/m);
+  }, 120_000);
+});
 
 describe('cafe-ops dev: start-up errors', () => {
   it('names a port already in use', async () => {

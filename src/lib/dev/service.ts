@@ -50,6 +50,10 @@ export async function runDev(options: RunDevOptions, out: Output, onReady: (resu
   if (!['127.0.0.1', 'localhost', '::1'].includes(options.host ?? '127.0.0.1')) {
     out.warn(`listening on ${options.host}: anyone who reaches this port can sign in as any user, admin included (POST /_dev/token)`);
   }
+  out.table(
+    ['method', 'path', 'sign-in', 'function'],
+    server.routes.map((r) => [r.method, r.resource, r.authorization === 'NONE' ? '' : r.authorization === 'COGNITO_USER_POOLS' ? 'ID token' : r.authorization, r.function]),
+  );
   out.info(`Café running at ${result.urls.site}  (barista: ${result.urls.barista})`);
   out.info(`API ${result.urls.api}: ${result.routes} routes from templates/app.yaml; data in ${result.dataDir}; ready in ${result.startupMs} ms`);
   out.info('Press Ctrl-C to stop (the data is kept; --fresh starts empty).');
