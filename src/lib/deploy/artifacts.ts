@@ -31,8 +31,8 @@ export async function bundleFunction(entry: string): Promise<Buffer> {
     write: false,
     legalComments: 'none',
     logLevel: 'silent',
-    // pg's optional native binding is never used in Lambda.
-    external: ['pg-native'],
+    // pg's optional native binding is never used in Lambda, and the Node.js 22 runtime ships the AWS SDK v3.
+    external: ['pg-native', '@aws-sdk/*'],
   });
   return Buffer.from(result.outputFiles[0]!.contents);
 }

@@ -5,7 +5,7 @@ import { inflateRawSync } from 'node:zlib';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AwsClients } from '../../../src/lib/aws/clients';
-import { buildArtifact, s3ArtifactPort } from '../../../src/lib/deploy/artifacts';
+import { buildArtifact, bundleFunction, s3ArtifactPort } from '../../../src/lib/deploy/artifacts';
 import { deterministicZip } from '../../../src/lib/deploy/zip';
 import { parseCatalog } from '../../../src/lib/stacks/catalog';
 
@@ -58,6 +58,14 @@ describe('artifacts', () => {
     writeFileSync(join(root, 'functions/hello/greet.ts'), 'export const greet = (name: string) => `hi ${name}`;\n');
     expect((await buildArtifact(catalog, 'hello-fn')).key).not.toBe(first.key);
     expect((await buildArtifact(catalog, 'def')).key).toMatch(/^files\/def\/[a-f0-9]{64}-def\.json$/);
+  });
+
+  it('leaves the AWS SDK to the Lambda runtime and pg-native out of the bundles', async () => {
+    const code = (await bundleFunction(join(__dirname, '../../../functions/health/handler.ts'))).toString();
+    expect(code).toMatch(/require\("@aws-sdk\/client-dynamodb"\)/);
+    // No client code of the SDK inside: its protocol and endpoint rules stay in the runtime's copy.
+    expect(code).not.toContain('awsJson1_0');
+    expect(code).not.toContain('dynamodb.{Region}');
   });
 
   it('uploads only what the bucket does not have yet', async () => {
