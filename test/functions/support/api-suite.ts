@@ -47,10 +47,11 @@ const twoDrinks = { items: [{ itemId: 'flat-white', quantity: 2 }, { itemId: 'cr
 export function defineApiSuite(open: () => Promise<SuiteDatabase>) {
   let database: SuiteDatabase;
   let api: Api;
+  // Starting an embedded database and migrating it can take seconds on a loaded machine.
   beforeAll(async () => {
     database = await open();
     await prepare(database.db);
-  });
+  }, 60_000);
   afterAll(async () => database?.close());
   beforeEach(async () => {
     await reset(database.db);
