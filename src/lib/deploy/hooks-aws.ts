@@ -4,10 +4,13 @@
  * SHA-256, so a deploy uploads only changed files, deletes removed ones, and invalidates only the
  * paths that changed (or everything, past a handful).
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { extname, join, relative, sep } from 'node:path';
+import { buildSite } from '../dev/site-build';
 import type { AwsClients } from '../aws/clients';
 import { sha256 } from './artifacts';
+import { siteConfigFromValues, type SiteConfig } from '../dev/site-config';
 import type { HookPort, SitePublishResult } from './hooks';
 
 export const SITE_MANIFEST_KEY = '.cafe-ops/site-manifest.json';
@@ -33,7 +36,7 @@ export interface SiteFile {
 }
 
 /** Files of a built site directory, with `config.json` (the deployed API and sign-in settings) added. */
-export async function siteFiles(dir: string, config: Record<string, string>): Promise<SiteFile[]> {
+export async function siteFiles(dir: string, config: SiteConfig): Promise<SiteFile[]> {
   const files: SiteFile[] = [];
   const walk = async (path: string): Promise<void> => {
     for (const entry of await readdir(path, { withFileTypes: true })) {
@@ -46,6 +49,14 @@ export async function siteFiles(dir: string, config: Record<string, string>): Pr
   const withoutConfig = files.filter((f) => f.key !== 'config.json');
   withoutConfig.push({ key: 'config.json', body: Buffer.from(`${JSON.stringify(config, null, 2)}\n`) });
   return withoutConfig.sort((a, b) => a.key.localeCompare(b.key));
+}
+
+/** Builds the storefront (the same esbuild build `cafe-ops dev` serves) into a temporary folder. */
+export async function buildStorefront(siteRoot: string): Promise<string> {
+  const outdir = await mkdtemp(join(tmpdir(), 'cafe-site-'));
+  const site = await buildSite({ root: siteRoot, outdir });
+  await site.dispose();
+  return outdir;
 }
 
 /** Pages and config are revalidated on every visit; other assets are cached for an hour. */
@@ -82,7 +93,7 @@ export function awsHookPort(clients: AwsClients, buildSite: () => Promise<string
     publishSite: async ({ region, bucket, distributionId, config }): Promise<SitePublishResult> => {
       const s3sdk = await import('@aws-sdk/client-s3');
       const s3 = await clients.s3(region);
-      const files = await siteFiles(await buildSite(), config);
+      const files = await siteFiles(await buildSite(), siteConfigFromValues(config));
       let previous: Record<string, string> = {};
       try {
         const object = await s3.send(new s3sdk.GetObjectCommand({ Bucket: bucket, Key: SITE_MANIFEST_KEY }));

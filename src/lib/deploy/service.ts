@@ -1,6 +1,5 @@
 /** `cafe-ops deploy`: plan offline, then (unless --dry-run) deploy through CloudFormation. */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { AwsClients } from '../aws/clients';
 import { checkAccount } from '../aws/identity';
 import type { ResolvedEnvironment } from '../config/load';
@@ -11,7 +10,7 @@ import { UserError } from '../errors';
 import { lintCatalog } from '../lint/lint';
 import { cloudFormationPort } from './aws';
 import { s3ArtifactPort } from './artifacts';
-import { awsHookPort } from './hooks-aws';
+import { awsHookPort, buildStorefront } from './hooks-aws';
 import { deployPlan, type DeployReport } from './engine';
 import { buildPlan, type DeployPlan } from './plan';
 import { planToJson, renderPlan } from './render';
@@ -39,13 +38,6 @@ export type DeployResult =
 export async function checkTemplates(plan: DeployPlan): Promise<void> {
   const files = new Set(plan.waves.flat().map((n) => n.template));
   await Promise.all([...files].map((file) => loadTemplate(file)));
-}
-
-/** The storefront's build output, published by the edge stack's site hook. */
-async function builtSite(catalog: Catalog): Promise<string> {
-  const dir = resolve(catalog.root, '..', 'site', 'dist');
-  if (!existsSync(join(dir, 'index.html'))) throw new UserError(`the storefront is not built: ${dir} has no index.html`, 'run `npm run build:site` first');
-  return dir;
 }
 
 /** Schema and wiring checks of `cafe-ops lint` (without cfn-lint, for speed); errors stop the deploy. */
@@ -90,7 +82,7 @@ export async function runDeploy(request: DeployRequest, out: Output, clients: ()
     },
     {
       cloudFormation: (region) => resolved.get(region)!,
-      hooks: awsHookPort(aws, () => builtSite(catalog)),
+      hooks: awsHookPort(aws, () => buildStorefront(resolve(catalog.root, '..', 'site'))),
       artifacts: s3ArtifactPort(catalog, aws, (key, region, uploaded) => out.progress(`${uploaded ? 'uploaded' : 'unchanged'} ${key} (${region})`)),
       clock: systemClock,
       out,

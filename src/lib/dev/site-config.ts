@@ -24,6 +24,15 @@ export interface DeployedOutputs {
   userPoolClientId: string;
 }
 
+const DEPLOYED_KEYS = ['environment', 'identityRegion', 'apiUrl', 'siteUrl', 'userPoolDomain', 'userPoolClientId'] as const;
+
+/** The deployed config from the values the catalog's site hook gathers (see templates/stacks.yaml, edge). */
+export function siteConfigFromValues(values: Record<string, string>): SiteConfig {
+  const missing = DEPLOYED_KEYS.filter((key) => !values[key]);
+  if (missing.length > 0) throw new Error(`the site hook's config lacks ${missing.join(', ')} (templates/stacks.yaml, edge.after)`);
+  return deployedSiteConfig(values as unknown as DeployedOutputs);
+}
+
 export function deployedSiteConfig(outputs: DeployedOutputs): SiteConfig {
   const domain = outputs.userPoolDomain.includes('.') ? outputs.userPoolDomain : `${outputs.userPoolDomain}.auth.${outputs.identityRegion}.amazoncognito.com`;
   return {

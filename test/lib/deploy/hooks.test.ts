@@ -9,6 +9,7 @@ import { AwsClients } from '../../../src/lib/aws/clients';
 import { deployPlan } from '../../../src/lib/deploy/engine';
 import type { HookPort } from '../../../src/lib/deploy/hooks';
 import { awsHookPort, SITE_MANIFEST_KEY } from '../../../src/lib/deploy/hooks-aws';
+import { siteConfigFromValues } from '../../../src/lib/dev/site-config';
 import { buildPlan } from '../../../src/lib/deploy/plan';
 import { parseCatalog } from '../../../src/lib/stacks/catalog';
 import { buildGraph } from '../../../src/lib/stacks/graph';
@@ -89,6 +90,17 @@ describe('hook port over the SDK', () => {
   afterAll(() => [lambda, s3, cloudFront].forEach((m) => m.restore()));
 
   const clients = () => new AwsClients({});
+  const OUTPUTS = {
+    environment: 'production', identityRegion: 'eu-west-1', apiUrl: 'https://api.cafe.example.com', siteUrl: 'https://cafe.example.com/',
+    userPoolDomain: 'cafe-production', userPoolClientId: 'client-1',
+  };
+
+  it('refuses to publish without the values config.json needs', async () => {
+    await expect(awsHookPort(clients(), async () => '/nowhere').publishSite({ region: 'us-east-1', bucket: 'site', distributionId: 'E1', config: { apiUrl: 'x' } })).rejects.toThrow(
+      "the site hook's config lacks environment, identityRegion, siteUrl, userPoolDomain, userPoolClientId",
+    );
+    expect(s3.calls()).toHaveLength(0);
+  });
   // The part of the SDK's stream mixin the adapter uses.
   const body = (text: string) => ({ transformToString: async () => text });
 
@@ -115,7 +127,7 @@ describe('hook port over the SDK', () => {
     s3.on(DeleteObjectsCommand).resolves({});
     cloudFront.on(CreateInvalidationCommand).resolves({ Invalidation: { Id: 'INV1', Status: 'InProgress', CreateTime: new Date(), InvalidationBatch: undefined as never } });
 
-    const result = await awsHookPort(clients(), async () => dir).publishSite({ region: 'us-east-1', bucket: 'site', distributionId: 'E1', config: { apiUrl: 'https://api.example' } });
+    const result = await awsHookPort(clients(), async () => dir).publishSite({ region: 'us-east-1', bucket: 'site', distributionId: 'E1', config: OUTPUTS });
 
     expect(result).toEqual({ uploaded: ['config.json', 'index.html'], unchanged: 1, deleted: ['old.html'], invalidationId: 'INV1' });
     const puts = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
@@ -124,7 +136,12 @@ describe('hook port over the SDK', () => {
       ['index.html', 'text/html; charset=utf-8', 'no-cache'],
       [SITE_MANIFEST_KEY, 'application/json', 'no-cache'],
     ]);
-    expect(JSON.parse(String(puts[0]!.Body))).toEqual({ apiUrl: 'https://api.example' });
+    // config.json is the storefront's: the API through its failover name, sign-in through Cognito's hosted UI.
+    expect(JSON.parse(String(puts[0]!.Body))).toEqual({
+      apiUrl: 'https://api.cafe.example.com',
+      environment: 'production',
+      auth: { kind: 'cognito', domain: 'cafe-production.auth.eu-west-1.amazoncognito.com', clientId: 'client-1', redirectUri: 'https://cafe.example.com/' },
+    });
     expect(s3.commandCalls(DeleteObjectsCommand)[0]!.args[0].input.Delete!.Objects).toEqual([{ Key: 'old.html' }]);
     expect(cloudFront.commandCalls(CreateInvalidationCommand)[0]!.args[0].input.InvalidationBatch!.Paths).toEqual({ Quantity: 4, Items: ['/config.json', '/index.html', '/old.html', '/'] });
   });
@@ -134,9 +151,10 @@ describe('hook port over the SDK', () => {
     writeFileSync(join(dir, 'index.html'), 'same');
     const { createHash } = await import('node:crypto');
     const sha = (t: string) => createHash('sha256').update(t).digest('hex');
-    s3.on(GetObjectCommand).resolves({ Body: body(JSON.stringify({ 'index.html': sha('same'), 'config.json': sha('{\n  "a": "1"\n}\n') })) } as never);
+    const config = `${JSON.stringify(siteConfigFromValues(OUTPUTS), null, 2)}\n`;
+    s3.on(GetObjectCommand).resolves({ Body: body(JSON.stringify({ 'index.html': sha('same'), 'config.json': sha(config) })) } as never);
     s3.on(PutObjectCommand).resolves({});
-    const result = await awsHookPort(clients(), async () => dir).publishSite({ region: 'us-east-1', bucket: 'site', distributionId: 'E1', config: { a: '1' } });
+    const result = await awsHookPort(clients(), async () => dir).publishSite({ region: 'us-east-1', bucket: 'site', distributionId: 'E1', config: OUTPUTS });
     expect(result).toEqual({ uploaded: [], unchanged: 2, deleted: [] });
     expect(cloudFront.commandCalls(CreateInvalidationCommand)).toHaveLength(0);
   });
