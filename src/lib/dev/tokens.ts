@@ -6,7 +6,7 @@
  * requestContext.authorizer.claims.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export const LOCAL_ISSUER = 'http://localhost/cafe-ops-dev';
@@ -63,7 +63,17 @@ export class LocalTokenIssuer {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       key = randomBytes(32);
       await mkdir(dirname(file), { recursive: true });
-      await writeFile(file, key.toString('base64'), { mode: 0o600 });
+      // Create-if-absent in one step (write aside, then link): two processes starting at once agree on one key.
+      const aside = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+      await writeFile(aside, key.toString('base64'), { mode: 0o600 });
+      try {
+        await link(aside, file);
+      } catch (linkError) {
+        if ((linkError as NodeJS.ErrnoException).code !== 'EEXIST') throw linkError;
+        key = Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
+      } finally {
+        await unlink(aside);
+      }
     }
     return new LocalTokenIssuer(key, now);
   }

@@ -19,17 +19,26 @@ describe('the local app model read from templates/app.yaml and the catalog', () 
     const { model } = await realModel();
     expect(model.routes.map((r) => `${r.method} ${r.resource} ${r.authorization} ${r.function}`)).toEqual([
       'GET /admin/orders COGNITO_USER_POOLS admin',
+      // Browsers' CORS preflights reach the functions, which answer them.
+      'OPTIONS /admin/orders NONE admin',
+      'OPTIONS /admin/orders/{orderId}/advance NONE admin',
       'POST /admin/orders/{orderId}/advance COGNITO_USER_POOLS admin',
       'GET /admin/sales/daily COGNITO_USER_POOLS admin',
+      'OPTIONS /admin/sales/daily NONE admin',
       'GET /health NONE health',
       'GET /menu NONE menu',
+      'OPTIONS /menu NONE menu',
       'POST /menu COGNITO_USER_POOLS menu',
       'DELETE /menu/{itemId} COGNITO_USER_POOLS menu',
       'GET /menu/{itemId} NONE menu',
+      'OPTIONS /menu/{itemId} NONE menu',
       'PUT /menu/{itemId} COGNITO_USER_POOLS menu',
       'GET /orders COGNITO_USER_POOLS orders',
+      'OPTIONS /orders NONE orders',
       'POST /orders COGNITO_USER_POOLS orders',
       'GET /orders/{orderId} COGNITO_USER_POOLS orders',
+      'OPTIONS /orders/{orderId} NONE orders',
+      'OPTIONS /orders/{orderId}/cancel NONE orders',
       'POST /orders/{orderId}/cancel COGNITO_USER_POOLS orders',
     ]);
   });

@@ -66,3 +66,12 @@ describe('toAuthorizerClaims', () => {
     expect(out).toMatchObject({ sub: localSub('bob'), 'cognito:groups': 'admin', email_verified: 'true', exp: 'Wed, 25 Nov 2026 11:00:00 UTC' });
   });
 });
+
+describe('the local token key file', () => {
+  it('is created once when many issuers start at the same time', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cafe-key-')), 'dev', 'token.key');
+    const issuers = await Promise.all(Array.from({ length: 8 }, () => LocalTokenIssuer.fromKeyFile(file)));
+    const token = issuers[0]!.issue({ user: 'alice' }).token;
+    for (const issuer of issuers) expect(issuer.verify(token).ok).toBe(true);
+  });
+});
