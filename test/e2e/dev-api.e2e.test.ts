@@ -57,7 +57,8 @@ describe('cafe-ops dev: the local API', () => {
   }, 30_000);
 
   it('prints where it runs, embedded, with every route of the template', () => {
-    expect(dev.result).toMatchObject({ database: 'embedded', routes: 13, dataDir, port: expect.any(Number) });
+    // 13 methods and 8 CORS preflights.
+    expect(dev.result).toMatchObject({ database: 'embedded', routes: 21, dataDir, port: expect.any(Number) });
     expect(dev.result.urls.site).toBe(`http://localhost:${dev.result.port}/`);
     expect(dev.result.dynamodb).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
