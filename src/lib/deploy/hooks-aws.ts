@@ -6,8 +6,8 @@
  */
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join, relative, sep } from 'node:path';
-import { buildSite } from '../dev/site-build';
+import { join, relative, sep } from 'node:path';
+import { buildSite, contentType } from '../dev/site-build';
 import type { AwsClients } from '../aws/clients';
 import { sha256 } from './artifacts';
 import { siteConfigFromValues, type SiteConfig } from '../dev/site-config';
@@ -17,18 +17,6 @@ export const SITE_MANIFEST_KEY = '.cafe-ops/site-manifest.json';
 /** Beyond this many changed paths one wildcard invalidation is cheaper than listing them. */
 const MAX_INVALIDATION_PATHS = 10;
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.webmanifest': 'application/manifest+json',
-  '.txt': 'text/plain; charset=utf-8',
-  '.map': 'application/json',
-};
 
 export interface SiteFile {
   key: string;
@@ -64,9 +52,6 @@ export function cacheControl(key: string): string {
   return key.endsWith('.html') || key === 'config.json' ? 'no-cache' : 'public, max-age=3600';
 }
 
-export function contentType(key: string): string {
-  return CONTENT_TYPES[extname(key)] ?? 'application/octet-stream';
-}
 
 export function awsHookPort(clients: AwsClients, buildSite: () => Promise<string>): HookPort {
   return {

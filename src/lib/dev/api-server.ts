@@ -6,8 +6,9 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { join, normalize, sep } from 'node:path';
 import type { Route } from './app-model';
+import { contentType } from './site-build';
 import { isProxyResult, matchRoute, toProxyEvent, type ProxyEvent, type ProxyResult } from './events';
 import { toAuthorizerClaims, type LocalTokenIssuer } from './tokens';
 
@@ -28,17 +29,6 @@ export interface ApiDeps {
   maxBodyBytes?: number;
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.map': 'application/json',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 export function createApiListener(deps: ApiDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
@@ -175,7 +165,7 @@ async function serveStatic(root: string, pathname: string, method: string, res: 
     if (!info.isFile()) return false;
     const data = await readFile(file);
     res.writeHead(200, {
-      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-type': contentType(file),
       'content-length': data.length,
       'cache-control': 'no-cache',
       'x-content-type-options': 'nosniff',

@@ -5,8 +5,26 @@
  */
 import { copyFile, mkdir, readdir, stat } from 'node:fs/promises';
 import { watch as watchFiles, type FSWatcher } from 'node:fs';
-import { join, relative } from 'node:path';
+import { extname, join, relative } from 'node:path';
 import type { BuildResult, Plugin } from 'esbuild';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.webmanifest': 'application/manifest+json',
+  '.map': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** The Content-Type a storefront file is served with, locally and from S3. */
+export function contentType(path: string): string {
+  return CONTENT_TYPES[extname(path)] ?? 'application/octet-stream';
+}
 
 export interface SiteFile {
   path: string;
