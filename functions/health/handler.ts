@@ -2,16 +2,25 @@
  * GET /health, for the Route 53 health checks: this region's database writer answers and the
  * control table is readable, each within a short deadline. 200 when both hold, else 503.
  * Reports the region, its role and whether writes are paused.
+ *
+ * Invoked directly (not through API Gateway), it serves the failover drill's Aurora canaries:
+ *   { action: 'canary-write', id }   inserts the row through the writer (global writer endpoint) → { id, region, writtenAt }
+ *   { action: 'canary-read', ids }   reads them from this region's reader → { region, found: [{ id, region, writtenAt }], missing }
+ * A direct invocation never throws: a bad payload or a failure answers { error: { code, message, retryable } }.
  */
+import * as z from 'zod/mini';
+import '../shared/schema';
 import type { Deps } from '../shared/deps';
 import { baseFromEnv, lazyHandler } from '../shared/env/base';
 import { databasesFromEnv } from '../shared/env/database';
 import { controlFromEnv, dynamoFromEnv } from '../shared/env/dynamo';
-import { json, type ApiHandler } from '../shared/http';
+import { json, zodIssues, type ApiEvent, type ApiResult, type LambdaContext } from '../shared/http';
 
 export const CHECK_TIMEOUT_MS = 1500;
+/** A canary call answers within this (the function's timeout is 10 s). */
+export const CANARY_TIMEOUT_MS = 5000;
 
-export type HealthDeps = Pick<Deps, 'db' | 'control' | 'region' | 'role' | 'log'>;
+export type HealthDeps = Pick<Deps, 'db' | 'reader' | 'control' | 'region' | 'role' | 'log'>;
 
 interface Check {
   ok: boolean;
@@ -19,23 +28,58 @@ interface Check {
   error?: string;
 }
 
+function withDeadline<T>(probe: () => Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([probe(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
+}
+
 async function timed<T>(probe: () => Promise<T>): Promise<Check & { value?: T }> {
   const started = Date.now();
-  let timer: NodeJS.Timeout | undefined;
   try {
-    const value = await Promise.race([
-      probe(),
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS))),
-    ]);
+    const value = await withDeadline(probe, CHECK_TIMEOUT_MS);
     return { ok: true, ms: Date.now() - started, value };
   } catch (error) {
     return { ok: false, ms: Date.now() - started, error: (error as Error).message.slice(0, 200) };
-  } finally {
-    clearTimeout(timer);
   }
 }
 
-export function createHandler(deps: HealthDeps): ApiHandler {
+const canaryId = z.string().check(z.regex(/^[A-Za-z0-9#:._-]{1,128}$/, 'must be 1-128 letters, digits or # : . _ -'));
+export const canaryRequestSchema = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('canary-write'), id: canaryId }),
+  z.strictObject({ action: z.literal('canary-read'), ids: z.array(canaryId).check(z.minLength(1), z.maxLength(20)) }),
+]);
+export type CanaryRequest = z.infer<typeof canaryRequestSchema>;
+
+export interface CanaryRow {
+  id: string;
+  region: string;
+  /** ISO 8601, the database's clock (written_at). */
+  writtenAt: string;
+}
+export interface CanaryFailure {
+  error: { code: 'invalid_request' | 'unavailable' | 'failed'; message: string; retryable: boolean };
+}
+export type CanaryWriteResult = CanaryRow | CanaryFailure;
+export type CanaryReadResult = { region: string; found: CanaryRow[]; missing: string[] } | CanaryFailure;
+
+/** The function's handler: API Gateway events get /health; direct invocations the canary actions. */
+export interface HealthHandler {
+  (event: ApiEvent, context?: LambdaContext): Promise<ApiResult>;
+  (event: unknown, context?: LambdaContext): Promise<ApiResult | CanaryWriteResult | CanaryReadResult>;
+}
+
+const isApiEvent = (event: unknown): event is ApiEvent => typeof event === 'object' && event !== null && typeof (event as { httpMethod?: unknown }).httpMethod === 'string';
+
+/** Connection loss, a read-only writer (mid-switch), a deadline: worth trying again shortly. */
+function isTransient(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown };
+  if (typeof e?.code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '25006', '08000', '08001', '08006', '40001', '40P01'].includes(e.code)) return true;
+  return typeof e?.message === 'string' && /timeout exceeded when trying to connect|Connection terminated|no answer within/i.test(e.message);
+}
+
+const toRow = (row: { id: string; region: string; written_at: Date | string }): CanaryRow => ({ id: row.id, region: row.region, writtenAt: new Date(row.written_at).toISOString() });
+
+function healthCheck(deps: HealthDeps): () => Promise<ApiResult> {
   return async () => {
     const [database, control] = await Promise.all([
       timed(async () => (await deps.db.query<{ recovery: boolean }>('SELECT pg_is_in_recovery() AS recovery')).rows[0]?.recovery === false),
@@ -57,7 +101,63 @@ export function createHandler(deps: HealthDeps): ApiHandler {
   };
 }
 
+function canaries(deps: HealthDeps) {
+  return async (event: unknown, context?: LambdaContext): Promise<CanaryWriteResult | CanaryReadResult> => {
+    const parsed = canaryRequestSchema.safeParse(event);
+    if (!parsed.success) {
+      const first = zodIssues(parsed.error)[0]!;
+      const issue = { field: first.field === 'body' ? 'payload' : first.field, reason: first.reason };
+      const message = issue.field === 'action' || issue.field === 'payload' ? `expected an API Gateway event or { action: 'canary-write', id } / { action: 'canary-read', ids }: ${issue.field}: ${issue.reason}` : `${issue.field}: ${issue.reason}`;
+      deps.log.warn('canary request refused', { field: issue.field, reason: issue.reason, requestId: context?.awsRequestId });
+      return { error: { code: 'invalid_request', message, retryable: false } };
+    }
+    const request = parsed.data;
+    const started = Date.now();
+    try {
+      if (request.action === 'canary-write') {
+        // A retried write keeps the first row: the canary is written once, whatever the retries.
+        const { rows } = await withDeadline(
+          () =>
+            deps.db.query<{ id: string; region: string; written_at: Date }>(
+              `INSERT INTO drill_canary (id, region) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id RETURNING id, region, written_at`,
+              [request.id, deps.region],
+            ),
+          CANARY_TIMEOUT_MS,
+        );
+        const row = toRow(rows[0]!);
+        deps.log.info('canary written', { id: row.id, region: row.region, ms: Date.now() - started, requestId: context?.awsRequestId });
+        return row;
+      }
+      const { rows } = await withDeadline(
+        () => deps.reader.query<{ id: string; region: string; written_at: Date }>(`SELECT id, region, written_at FROM drill_canary WHERE id = ANY($1::text[]) ORDER BY written_at`, [request.ids]),
+        CANARY_TIMEOUT_MS,
+      );
+      const found = rows.map(toRow);
+      const missing = request.ids.filter((id) => !found.some((f) => f.id === id));
+      deps.log.info('canaries read', { found: found.length, missing: missing.length, ms: Date.now() - started, requestId: context?.awsRequestId });
+      return { region: deps.region, found, missing };
+    } catch (error) {
+      const transient = isTransient(error);
+      const e = error as { name?: string; code?: string; message?: string };
+      deps.log.error('canary failed', { action: request.action, error: { name: e?.name, code: e?.code, message: e?.message }, requestId: context?.awsRequestId });
+      return {
+        error: {
+          code: transient ? 'unavailable' : 'failed',
+          message: `${request.action} in ${deps.region} failed: ${String(e?.message ?? error).slice(0, 300)}`,
+          retryable: transient,
+        },
+      };
+    }
+  };
+}
+
+export function createHandler(deps: HealthDeps): HealthHandler {
+  const health = healthCheck(deps);
+  const canary = canaries(deps);
+  return (async (event: unknown, context?: LambdaContext) => (isApiEvent(event) ? health() : canary(event, context))) as HealthHandler;
+}
+
 export const handler = lazyHandler(() => {
   const env = process.env;
   return createHandler({ ...baseFromEnv(env), ...databasesFromEnv(env), control: controlFromEnv(env, dynamoFromEnv(env)) });
-});
+}) as HealthHandler;

@@ -73,4 +73,17 @@ export const MIGRATIONS: Migration[] = [
       )`,
     ],
   },
+  {
+    id: 2,
+    name: 'drill canaries',
+    statements: [
+      // Rows written by failover drills through the health function (global writer) and looked for
+      // in the new primary's reader: whether they arrived measures the data lost by a switch.
+      `CREATE TABLE drill_canary (
+        id text PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 128),
+        written_at timestamptz NOT NULL DEFAULT now(),
+        region text NOT NULL
+      )`,
+    ],
+  },
 ];

@@ -8,6 +8,7 @@ import { handler as health } from '../../functions/health/handler';
 import { handler as menu } from '../../functions/menu/handler';
 import { handler as migrate } from '../../functions/migrate/handler';
 import { dynamoMenuReadModel } from '../../functions/menu/read-model';
+import { MIGRATIONS } from '../../functions/migrate/migrations';
 import { startPostgres, type Postgres } from '../support/postgres';
 import { describeWithTool, TOOLS } from '../support/tools';
 import { apiEvent, bodyOf, BARISTA, startDynalite } from './support/harness';
@@ -42,11 +43,15 @@ describeWithTool(TOOLS.postgres, 'handlers from the environment')('handlers buil
   });
 
   it('migrate, health and menu answer from their environment alone', async () => {
-    expect(await migrate({ seedDemoMenu: true })).toMatchObject({ current: 1, seeded: 7 });
+    expect(await migrate({ seedDemoMenu: true })).toMatchObject({ current: MIGRATIONS.length, seeded: 7 });
 
     const healthy = await health(apiEvent('GET', '/health'));
     expect(healthy.statusCode).toBe(200);
     expect(bodyOf(healthy)).toMatchObject({ region: 'eu-west-1', role: 'secondary', writesPaused: false, checks: { database: { ok: true, writable: true }, dynamodb: { ok: true } } });
+
+    // The failover drill's Aurora canary, invoked directly.
+    expect(await health({ action: 'canary-write', id: 'canary#env#1' })).toMatchObject({ id: 'canary#env#1', region: 'eu-west-1' });
+    expect(await health({ action: 'canary-read', ids: ['canary#env#1'] })).toMatchObject({ found: [{ id: 'canary#env#1' }], missing: [] });
 
     const list = await menu(apiEvent('GET', '/menu'));
     expect(bodyOf<{ items: unknown[] }>(list).items).toHaveLength(7);

@@ -26,7 +26,7 @@ describeWithTool(TOOLS.postgres, 'migrations on PostgreSQL 15')('migrations on a
     expect(await migrate({})).toEqual({ applied: MIGRATIONS.map((m) => ({ id: m.id, name: m.name })), current: MIGRATIONS.length });
     expect(await migrate({ seedDemoMenu: true })).toEqual({ applied: [], current: MIGRATIONS.length, seeded: 7 });
     const { rows } = await db.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`);
-    expect(rows.map((r) => r.table_name)).toEqual(['customers', 'menu_items', 'order_items', 'orders', 'payments', 'schema_migrations']);
+    expect(rows.map((r) => r.table_name)).toEqual(['customers', 'drill_canary', 'menu_items', 'order_items', 'orders', 'payments', 'schema_migrations']);
   });
 
   it('two runs at once apply each migration exactly once', async () => {

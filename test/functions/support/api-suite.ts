@@ -355,6 +355,15 @@ export function defineApiSuite(open: () => Promise<SuiteDatabase>) {
       expect(result.statusCode).toBe(503);
       expect(bodyOf(result)).toMatchObject({ status: 'unhealthy', checks: { dynamodb: { ok: false } } });
     });
+
+    it('writes a drill canary once and reads it back with the ids it lacks (direct invocation)', async () => {
+      const health = healthHandler(api.deps);
+      const id = `canary#suite-${Date.now()}#1`;
+      const written = await health({ action: 'canary-write', id });
+      expect(written).toEqual({ id, region: 'eu-west-1', writtenAt: expect.stringMatching(/Z$/) });
+      expect(await health({ action: 'canary-write', id })).toEqual(written);
+      expect(await health({ action: 'canary-read', ids: [id, `${id}0`] })).toEqual({ region: 'eu-west-1', found: [written], missing: [`${id}0`] });
+    });
   });
 
   return { database: () => database, api: () => api };
