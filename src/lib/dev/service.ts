@@ -2,19 +2,11 @@
 import { join, resolve } from 'node:path';
 import { UserError, errorMessage } from '../errors';
 import type { Output } from '../ui/output';
-import { startDev, type DevOptions, type DevServer, type DevUrls } from './platform';
+import { startDev, type DevOptions, type DevServer } from './platform';
 import { LocalTokenIssuer, type IdTokenClaims } from './tokens';
 
-export interface DevResult {
-  urls: DevUrls;
-  port: number;
-  dataDir: string;
-  database: 'embedded' | 'server';
-  dynamodb: string;
-  paymentSandbox: string;
-  routes: number;
-  startupMs: number;
-}
+/** The `--json` result: where the café runs, and how many routes it serves. */
+export type DevResult = Pick<DevServer, 'urls' | 'port' | 'dataDir' | 'database' | 'dynamodb' | 'paymentSandbox' | 'startupMs'> & { routes: number };
 
 export type RunDevOptions = Omit<DevOptions, 'log' | 'progress'> & {
   /** Resolves when the café should stop; defaults to the first SIGINT or SIGTERM. */
