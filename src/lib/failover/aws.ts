@@ -1,7 +1,7 @@
 /** The failover drill's ports implemented with the AWS SDK v3 (clients from AwsClients). */
 import type { AwsClients } from '../aws/clients';
 import { requestIdOf } from '../aws/errors';
-import type { AwsCall, DatabasePort, DnsPort, GlobalClusterState, MetricsPort, SecretsPort, StacksPort, TablesPort } from './ports';
+import { CanaryError, type AuroraCanaryRow, type AwsCall, type CanaryPort, type DatabasePort, type DnsPort, type GlobalClusterState, type MetricsPort, type SecretsPort, type StacksPort, type TablesPort } from './ports';
 
 /** The item of the control table the API reads before every write (see functions/shared/control.ts). */
 export const MAINTENANCE_KEY = 'maintenance';
@@ -234,6 +234,63 @@ export function secretsPort(clients: AwsClients): SecretsPort {
         if (named(error, 'NotFoundException')) return false;
         throw error;
       }
+    },
+  };
+}
+
+/**
+ * The Aurora canaries over Lambda Invoke (RequestResponse) of the health function, which answers
+ * `{ id, region, writtenAt }`, `{ region, found, missing }` or `{ error: { code, message, retryable } }`
+ * (functions/health/handler.ts). A crash or timeout of the function (FunctionError) is an error too.
+ */
+export function canaryPort(clients: AwsClients): CanaryPort {
+  const invoke = async (region: string, functionName: string, payload: object): Promise<{ body: Record<string, unknown>; requestId?: string }> => {
+    const { InvokeCommand } = await import('@aws-sdk/client-lambda');
+    const response = await (await clients.lambda(region)).send(
+      new InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: new TextEncoder().encode(JSON.stringify(payload)) }),
+    );
+    const requestId = requestIdOf(response);
+    const where = `${functionName} in ${region}`;
+    const request = requestId ? ` (request ${requestId})` : '';
+    const text = response.Payload ? new TextDecoder().decode(response.Payload) : '';
+    let body: Record<string, unknown> | undefined;
+    try {
+      const parsed: unknown = text ? JSON.parse(text) : undefined;
+      if (parsed && typeof parsed === 'object') body = parsed as Record<string, unknown>;
+    } catch {
+      body = undefined;
+    }
+    if (response.FunctionError) {
+      // The runtime's error document: { errorType, errorMessage, trace }. Only the first line of the message is kept.
+      const message = typeof body?.errorMessage === 'string' ? body.errorMessage.split('\n')[0]!.slice(0, 300) : 'no error message';
+      const type = typeof body?.errorType === 'string' ? `${body.errorType}: ` : '';
+      throw new CanaryError(`${where} failed (${response.FunctionError}): ${type}${message}${request}`, /timed out/i.test(message), requestId);
+    }
+    if (!body) throw new CanaryError(`${where} answered something other than a JSON object${request}`, false, requestId);
+    const error = body.error as { message?: unknown; retryable?: unknown } | undefined;
+    if (error && typeof error === 'object') {
+      throw new CanaryError(`${where}: ${typeof error.message === 'string' ? error.message : 'failed'}${request}`, error.retryable === true, requestId);
+    }
+    return { body, ...(requestId ? { requestId } : {}) };
+  };
+  const row = (value: unknown, where: string): AuroraCanaryRow => {
+    const r = value as Partial<AuroraCanaryRow> | undefined;
+    if (typeof r?.id !== 'string' || typeof r.region !== 'string' || typeof r.writtenAt !== 'string') throw new CanaryError(`${where} answered a canary without id, region and writtenAt`, false);
+    return { id: r.id, region: r.region, writtenAt: r.writtenAt };
+  };
+  return {
+    write: async (region, functionName, id) => {
+      const { body, requestId } = await invoke(region, functionName, { action: 'canary-write', id });
+      return { ...row(body, `${functionName} in ${region}`), ...(requestId ? { requestId } : {}) };
+    },
+    read: async (region, functionName, ids) => {
+      const { body, requestId } = await invoke(region, functionName, { action: 'canary-read', ids });
+      if (!Array.isArray(body.found) || !Array.isArray(body.missing)) throw new CanaryError(`${functionName} in ${region} answered a canary read without found and missing`, false, requestId);
+      return {
+        found: body.found.map((f) => row(f, `${functionName} in ${region}`)),
+        missing: body.missing.filter((m): m is string => typeof m === 'string'),
+        ...(requestId ? { requestId } : {}),
+      };
     },
   };
 }

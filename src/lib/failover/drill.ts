@@ -11,7 +11,7 @@ import { isFinished, STEP_IDS, type Journal, type JournalStore, type StepId } fr
 import type { FailoverPorts } from './ports';
 import { runPreflight, type Mode, type PreflightCheck } from './preflight';
 import { buildReport, renderMarkdown, renderSvg, renderTimelineChart, seconds, type DrillReport } from './report';
-import { readTopology, type RegionTopology, type Side, type Topology, type TopologyEnvironment } from './topology';
+import { healthFunctionName, readTopology, type RegionTopology, type Side, type Topology, type TopologyEnvironment } from './topology';
 
 export interface DrillRequest {
   env: TopologyEnvironment;
@@ -127,6 +127,8 @@ async function resumeDrill(request: DrillRequest, { ports, store, out }: DrillDe
   out.info(`Resuming drill ${journal.drillId} (${journal.mode}, ${journal.sourceRegion} → ${journal.targetRegion}) at ${next}: ${STEP_TITLES[next]}`);
   if (!(await out.confirm(`Resume the failover of ${journal.environment} at ${next}?`, { assumeYes: request.yes }))) throw new UserError('resume cancelled: nothing changed', undefined, 1);
   journal.resumedAt.push(ports.clock.now());
+  // A journal from before the drill wrote Aurora canaries does not name the health function.
+  journal.topology.healthFunction ??= healthFunctionName(request.env.project, request.env.name);
   return finish('resume', await runSteps({ journal, ports, store, out, settings: request.settings, ...(request.signal ? { signal: request.signal } : {}) }), store, out);
 }
 
@@ -199,7 +201,7 @@ function renderSummary(report: DrillReport, files: string[], out: Output): void 
   out.info('');
   if (report.state === 'completed') {
     out.info(`Failover of ${report.environment} to ${report.to.region} completed.`);
-    out.info(`RTO ${seconds(report.rto.ms)} (detection ${seconds(report.rto.detectionMs)}, recovery ${seconds(report.rto.recoveryMs)}); RPO ${seconds(report.rpo.ms)}${report.rpo.canaryLowerBound ? ' at least' : ''}`);
+    out.info(`RTO ${seconds(report.rto.ms)} (detection ${seconds(report.rto.detectionMs)}, recovery ${seconds(report.rto.recoveryMs)}); RPO ${seconds(report.rpo.ms)}${report.rpo.lowerBound ? ' at least' : ''}`);
   } else if (report.stop) {
     out.warn(`drill ${report.state} at ${report.stop.step}: ${report.stop.reason}`);
     out.info(report.stop.rollback);
@@ -211,12 +213,14 @@ function renderSummary(report: DrillReport, files: string[], out: Output): void 
 /** What each step will do, with the real names, for the plan shown before confirmation. */
 export function planSteps(topology: Topology, mode: Mode, source: RegionTopology, target: RegionTopology, settings: DrillSettings): PlanStep[] {
   const control = topology.controlTable ?? '<control table>';
+  const fn = topology.healthFunction ?? '<health function>';
   const primaryCheck = topology.primary.healthCheckId ?? '<primary health check>';
   const toSecondary = target.role === 'secondary';
   const does: Record<StepId, string> = {
-    canary: `put canary 1 in ${control} (${source.region})`,
+    canary: `put canary 1 in ${control} and in Aurora through ${fn} (${source.region})`,
     'pause-writes': mode === 'planned' ? `set the maintenance flag in ${control} (${source.region}), wait until both regions see it` : `set the maintenance flag in ${target.region} (and ${source.region} if it answers)`,
     'switch-database':
+      `put canary 2 in ${control} and Aurora (${source.region}); ` +
       (mode === 'planned' ? 'SwitchoverGlobalCluster' : 'FailoverGlobalCluster --allow-data-loss') +
       ` ${topology.globalClusterId ?? '<global cluster>'} → ${target.clusterArn ?? '<target cluster>'}; poll until ${target.region} is the only writer (timeout ${seconds(settings.switchTimeoutMs)})`,
     'move-traffic': toSecondary
@@ -225,7 +229,7 @@ export function planSteps(topology: Topology, mode: Mode, source: RegionTopology
     'wait-ttl': `wait ${seconds(settings.ttlMs)} for resolvers to drop the old answer`,
     verify: `GET https://${topology.apiDomain}/health answers from ${target.region}, ${target.healthUrl ?? '<target /health>'} answers, GET /menu`,
     'resume-writes': `clear the maintenance flag, wait until it is seen cleared`,
-    'check-canary': `write canary 3 in ${target.region} and read it back; look for the ${source.region} canaries (RPO)`,
+    'check-canary': `write canary 3 in ${target.region} (Aurora through ${fn}, and ${control}) and read it back; look for the ${source.region} canaries in both (RPO)`,
   };
   return STEP_IDS.map((step) => ({ step, title: STEP_TITLES[step], does: does[step] }));
 }

@@ -9,8 +9,8 @@
 import { requestIdOf } from '../aws/errors';
 import { errorMessage } from '../errors';
 import type { Output } from '../ui/output';
-import { STEP_IDS, type Journal, type JournalStore, type StepId, type StepRecord } from './journal';
-import type { AwsCall, Canary, FailoverPorts, GlobalClusterState } from './ports';
+import { STEP_IDS, type AuroraCanaryRecord, type Journal, type JournalStore, type StepId, type StepRecord } from './journal';
+import { CanaryError, type AwsCall, type Canary, type FailoverPorts, type GlobalClusterState } from './ports';
 import type { RegionTopology } from './topology';
 
 export interface DrillSettings {
@@ -21,6 +21,8 @@ export interface DrillSettings {
   trafficTimeoutMs: number;
   verifyTimeoutMs: number;
   flagTimeoutMs: number;
+  /** How long the write in the new primary may keep failing with a retryable error (a writer still settling), and its read-back lag. */
+  canaryTimeoutMs: number;
   httpTimeoutMs: number;
   /** Polling starts fast and backs off to maxMs. */
   poll: { initialMs: number; maxMs: number };
@@ -33,6 +35,7 @@ export const DEFAULT_SETTINGS: DrillSettings = {
   trafficTimeoutMs: 5 * 60_000,
   verifyTimeoutMs: 5 * 60_000,
   flagTimeoutMs: 60_000,
+  canaryTimeoutMs: 60_000,
   httpTimeoutMs: 5_000,
   poll: { initialMs: 250, maxMs: 2_000 },
 };
@@ -48,7 +51,7 @@ export class Interrupted extends Error {
 }
 
 export const STEP_TITLES: Record<StepId, string> = {
-  canary: 'write a canary in the current primary',
+  canary: 'write canaries in the current primary',
   'pause-writes': 'pause writes (maintenance flag)',
   'switch-database': 'switch the database writer',
   'move-traffic': 'move traffic (Route 53)',
@@ -178,6 +181,41 @@ async function writeCanary(engine: Engine, ctx: StepContext, region: RegionTopol
   return canary;
 }
 
+const canaryId = (journal: Journal, seq: number) => `canary#${journal.drillId}#${seq}`;
+
+function healthFunction(journal: Journal): string {
+  if (!journal.topology.healthFunction) throw new Error('the journal does not name the health function that writes the Aurora canaries');
+  return journal.topology.healthFunction;
+}
+
+/** A row in Aurora's drill_canary table, written through the health function of `region` (global writer endpoint). */
+async function writeAuroraCanary(engine: Engine, ctx: StepContext, region: RegionTopology, seq: number): Promise<AuroraCanaryRecord> {
+  const { journal, ports } = engine;
+  const id = canaryId(journal, seq);
+  const writtenAt = ports.clock.now();
+  const row = ctx.call(await ports.canary.write(region.region, healthFunction(journal), id));
+  const record: AuroraCanaryRecord = { id, seq, region: region.region, writtenAt, dbWrittenAt: row.writtenAt, ...(row.requestId ? { requestId: row.requestId } : {}) };
+  journal.auroraCanaries = [...(journal.auroraCanaries ?? []).filter((c) => c.seq !== seq), record];
+  return record;
+}
+
+/** Polls `check` like pollUntil, also through retryable canary errors (a writer still settling after the switch). */
+async function pollCanary<T>(engine: Engine, what: string, check: () => Promise<T | undefined>): Promise<T> {
+  let last: CanaryError | undefined;
+  return pollUntil(engine, what, engine.settings.canaryTimeoutMs, async () => {
+    try {
+      return await check();
+    } catch (error) {
+      if (!(error instanceof CanaryError) || !error.retryable) throw error;
+      last = error;
+      return undefined;
+    }
+  }).catch((error: unknown) => {
+    if (error instanceof StepTimeout && last) throw new StepTimeout(`${error.message} (last: ${last.message})`);
+    throw error;
+  });
+}
+
 /** In unplanned mode the source region may be gone: what fails there is a deviation, not a stop. */
 async function inSource<T>(engine: Engine, ctx: StepContext, what: string, action: () => Promise<T>): Promise<T | undefined> {
   if (engine.journal.mode === 'planned') return action();
@@ -197,7 +235,9 @@ const STEPS: Record<StepId, Step> = {
   canary: async (engine, ctx) => {
     const { source } = sides(engine.journal);
     const canary = await inSource(engine, ctx, 'canary write', () => writeCanary(engine, ctx, source, 1));
-    return canary ? `canary 1 written in ${source.region}` : 'no canary written (source unreachable)';
+    const aurora = await inSource(engine, ctx, 'Aurora canary write', () => writeAuroraCanary(engine, ctx, source, 1));
+    const where = [canary && 'control table', aurora && 'Aurora'].filter(Boolean).join(' and ');
+    return where ? `canary 1 written in ${source.region} (${where})` : 'no canary written (source unreachable)';
   },
 
   'pause-writes': async (engine, ctx) => {
@@ -241,8 +281,10 @@ const STEPS: Record<StepId, Step> = {
       } catch (error) {
         ctx.deviate(`could not read the replication lag before the switch: ${errorMessage(error)}`);
       }
-      // The last write the source takes before the switch: whether it arrives measures the RPO.
+      // The last writes the source takes before the switch: whether they arrive measures the RPO.
       await inSource(engine, ctx, 'canary write', () => writeCanary(engine, ctx, source, 2));
+      await inSource(engine, ctx, 'Aurora canary write', () => writeAuroraCanary(engine, ctx, source, 2));
+      journal.switchRequestedAt = ports.clock.now();
       if (journal.mode === 'planned') {
         ctx.call(await ports.database.switchover(target.region, globalId, targetArn));
         action = `SwitchoverGlobalCluster to ${target.region}`;
@@ -365,17 +407,33 @@ const STEPS: Record<StepId, Step> = {
     const { journal, ports } = engine;
     const { source, target } = sides(journal);
     const table = journal.topology.controlTable!;
+    const fn = healthFunction(journal);
+    // The real writes in the new primary, now that writes have resumed: a row in Aurora through the
+    // region's health function (the global writer endpoint, as the API writes) and canary 3 in the control table.
+    const aurora = await pollCanary(engine, `Aurora canary 3 written through ${fn} in ${target.region}`, () => writeAuroraCanary(engine, ctx, target, 3));
     const written = await writeCanary(engine, ctx, target, 3);
-    // The write succeeded when the call returned; it counts once it also reads back.
+    // The writes succeeded when the calls returned; they count once they also read back.
     const succeededAt = ports.clock.now();
     const readBack = await ports.tables.getCanary(target.region, table, written.id);
     if (!readBack) throw new Error(`canary 3 written in ${target.region} cannot be read back`);
+    // The region's reader may trail its writer by a few milliseconds.
+    await pollCanary(engine, `Aurora canary 3 readable from the ${target.region} reader`, async () => {
+      const read = await ports.canary.read(target.region, fn, [aurora.id]);
+      return read.found.some((f) => f.id === aurora.id) ? ctx.call(read) : undefined;
+    });
     journal.firstWriteAt ??= succeededAt;
     const fromSource = journal.canaries.filter((c) => c.region === source.region).sort((a, b) => a.seq - b.seq);
     const found = await Promise.all(fromSource.map(async (c) => ({ seq: c.seq, present: Boolean(await ports.tables.getCanary(target.region, table, c.id)) })));
     journal.canaryCheck = { present: found.filter((f) => f.present).map((f) => f.seq), missing: found.filter((f) => !f.present).map((f) => f.seq) };
-    if (fromSource.length === 0) return `canary 3 written in ${target.region}; no canary from ${source.region} to look for`;
-    return `canary 3 written in ${target.region}; from ${source.region}: ${journal.canaryCheck.present.length} of ${fromSource.length} canaries arrived`;
+    const auroraFromSource = (journal.auroraCanaries ?? []).filter((c) => c.region === source.region).sort((a, b) => a.seq - b.seq);
+    const auroraFound = auroraFromSource.length
+      ? ctx.call(await pollCanary(engine, `Aurora canaries read from the ${target.region} reader`, () => ports.canary.read(target.region, fn, auroraFromSource.map((c) => c.id)))).found
+      : [];
+    const arrived = (c: { id: string }) => auroraFound.some((f) => f.id === c.id);
+    journal.auroraCanaryCheck = { present: auroraFromSource.filter(arrived).map((c) => c.seq), missing: auroraFromSource.filter((c) => !arrived(c)).map((c) => c.seq) };
+    const wrote = `canary 3 written in ${target.region} (Aurora through ${fn}, and the control table)`;
+    if (fromSource.length === 0 && auroraFromSource.length === 0) return `${wrote}; no canary from ${source.region} to look for`;
+    return `${wrote}; from ${source.region}: ${journal.canaryCheck.present.length} of ${fromSource.length} control-table canaries and ${journal.auroraCanaryCheck.present.length} of ${auroraFromSource.length} Aurora canaries arrived`;
   },
 };
 

@@ -24,6 +24,19 @@ export interface StepRecord {
   error?: string;
 }
 
+/** A row written to Aurora's drill_canary table through a region's health function. */
+export interface AuroraCanaryRecord {
+  id: string;
+  seq: number;
+  /** The region whose health function wrote it (through the global writer endpoint). */
+  region: string;
+  /** Drill clock, right before the write was asked for: comparable with the other times of the journal. */
+  writtenAt: number;
+  /** written_at on the database's clock, as the function reported it. */
+  dbWrittenAt?: string;
+  requestId?: string;
+}
+
 export interface Journal {
   version: 1;
   drillId: string;
@@ -53,6 +66,12 @@ export interface Journal {
   /** First successful write in the new primary (end of the RTO). */
   firstWriteAt?: number;
   canaryCheck?: { present: number[]; missing: number[] };
+  /** Canaries written to Aurora (absent from journals written before the drill had them). */
+  auroraCanaries?: AuroraCanaryRecord[];
+  /** Which Aurora canaries of the old primary the new primary's reader holds. */
+  auroraCanaryCheck?: { present: number[]; missing: number[] };
+  /** When the drill asked AWS for the database switch (drill clock). */
+  switchRequestedAt?: number;
   deviations: string[];
   stop?: { step: StepId; reason: string; rollback: string };
   abort?: { at: number; actions: string[]; advice?: string };

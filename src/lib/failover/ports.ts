@@ -101,6 +101,42 @@ export interface TablesPort {
   getCanary(region: string, table: string, id: string): Promise<Canary | undefined>;
 }
 
+/** A row of the drill_canary table in Aurora, as the health function reports it. */
+export interface AuroraCanaryRow {
+  id: string;
+  /** The region whose health function wrote it. */
+  region: string;
+  /** ISO 8601, on the database's clock (written_at). */
+  writtenAt: string;
+}
+
+/**
+ * The Aurora canaries, through the health function of a region (Lambda Invoke): it writes through
+ * the Aurora global writer endpoint and reads from its own region's reader. The CLI cannot reach
+ * the database, which sits in isolated subnets.
+ */
+export interface CanaryPort {
+  /** Inserts the canary (once: a retry returns the first row). */
+  write(region: string, functionName: string, id: string): Promise<AuroraCanaryRow & AwsCall>;
+  /** Which of `ids` the region's reader holds. */
+  read(region: string, functionName: string, ids: string[]): Promise<{ found: AuroraCanaryRow[]; missing: string[] } & AwsCall>;
+}
+
+/** The health function answered a canary call with an error (or crashed); `retryable` when trying again may help. */
+export class CanaryError extends Error {
+  override readonly name = 'CanaryError';
+  /** Where the request id of the failed invocation travels, as on AWS SDK errors. */
+  readonly $metadata: { requestId?: string };
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    requestId?: string,
+  ) {
+    super(message);
+    this.$metadata = requestId ? { requestId } : {};
+  }
+}
+
 export interface HttpResponse {
   status: number;
   body: string;
@@ -132,6 +168,7 @@ export interface FailoverPorts {
   metrics: MetricsPort;
   dns: DnsPort;
   tables: TablesPort;
+  canary: CanaryPort;
   http: HttpPort;
   secrets: SecretsPort;
   clock: Clock;

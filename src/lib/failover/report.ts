@@ -43,12 +43,20 @@ export interface DrillReport {
     method: string;
   };
   rpo: {
+    /** The largest of the figures below. */
     ms?: number;
-    /** From the canaries: the newest write made in the old primary that the new one lacks. */
+    /** true when that largest figure is a lower bound (no canary of its kind arrived). */
+    lowerBound?: boolean;
+    /** From the control-table canaries (DynamoDB): the last one written in the old primary → the newest that arrived. */
     canaryMs?: number;
-    /** true when no canary arrived: the canary figure is then a lower bound. */
+    /** true when no control-table canary arrived: canaryMs is then a lower bound. */
     canaryLowerBound?: boolean;
     canaries: { written: number[]; arrived: number[]; missing: number[] };
+    /** From the Aurora canaries (rows written through the health function): the newest that arrived → the switch. */
+    auroraCanaryMs?: number;
+    /** true when no Aurora canary arrived: auroraCanaryMs is then a lower bound. */
+    auroraCanaryLowerBound?: boolean;
+    auroraCanaries: { written: number[]; arrived: number[]; missing: number[] };
     /** Aurora's own measurement: 0 for a switchover, AuroraGlobalDBRPOLag before a failover. */
     auroraMs?: number;
     method: string;
@@ -98,8 +106,27 @@ export function buildReport(journal: Journal): DrillReport {
       canaryLowerBound = true;
     }
   }
+  // Aurora canaries: writes after the newest canary that arrived, up to the switch, may be lost.
+  const auroraSource = (journal.auroraCanaries ?? []).filter((c) => c.region === journal.sourceRegion).sort((a, b) => a.seq - b.seq);
+  const auroraPresent = journal.auroraCanaryCheck?.present ?? [];
+  const auroraMissing = journal.auroraCanaryCheck?.missing ?? [];
+  let auroraCanaryMs: number | undefined;
+  let auroraCanaryLowerBound = false;
+  if (journal.auroraCanaryCheck && auroraSource.length) {
+    const last = auroraSource[auroraSource.length - 1]!;
+    const switchAt = Math.max(journal.switchRequestedAt ?? last.writtenAt, last.writtenAt);
+    const newest = [...auroraSource].reverse().find((c) => auroraPresent.includes(c.seq));
+    if (newest === last) auroraCanaryMs = 0;
+    else if (newest) auroraCanaryMs = switchAt - newest.writtenAt;
+    else {
+      auroraCanaryMs = switchAt - auroraSource[0]!.writtenAt;
+      auroraCanaryLowerBound = true;
+    }
+  }
   const auroraMs = journal.mode === 'planned' ? (journal.steps.some((s) => s.id === 'switch-database' && s.status === 'done') ? 0 : undefined) : (journal.lagBeforeSwitch?.rpoLagMs ?? journal.lagBeforeSwitch?.replicationLagMs);
-  const figures = [canaryMs, auroraMs].filter((v): v is number => v !== undefined);
+  const figures = [canaryMs, auroraCanaryMs, auroraMs].filter((v): v is number => v !== undefined);
+  const rpoMs = figures.length ? Math.max(...figures) : undefined;
+  const lowerBound = rpoMs !== undefined && ((canaryLowerBound && canaryMs === rpoMs) || (auroraCanaryLowerBound && auroraCanaryMs === rpoMs));
   const ok = journal.state === 'completed';
   return {
     drillId: journal.drillId,
@@ -119,19 +146,27 @@ export function buildReport(journal: Journal): DrillReport {
       promptMs,
       method:
         'Measured on the drill clock: detection = preflight (drill start → state established and plan ready); recovery = plan confirmed → ' +
-        'the first write in the new primary that succeeded and read back (canary 3, after writes resumed). Time at the confirmation prompt is left out; ' +
+        'the first writes in the new primary that succeeded and read back (canary 3 after writes resumed: a row in Aurora through the health function and the global writer endpoint, ' +
+        'and an item in the control table). Time at the confirmation prompt is left out; ' +
         'time between a stop and --resume is included.',
     },
     rpo: {
-      ...(figures.length ? { ms: Math.max(...figures) } : {}),
+      ...(rpoMs !== undefined ? { ms: rpoMs } : {}),
+      ...(lowerBound ? { lowerBound } : {}),
       ...(canaryMs !== undefined ? { canaryMs } : {}),
       ...(canaryLowerBound ? { canaryLowerBound } : {}),
       canaries: { written: source.map((c) => c.seq), arrived: present, missing },
+      ...(auroraCanaryMs !== undefined ? { auroraCanaryMs } : {}),
+      ...(auroraCanaryLowerBound ? { auroraCanaryLowerBound } : {}),
+      auroraCanaries: { written: auroraSource.map((c) => c.seq), arrived: auroraPresent, missing: auroraMissing },
       ...(auroraMs !== undefined ? { auroraMs } : {}),
       method:
-        'Canaries: records written in the old primary (at the start, and right before the database switch) through the control table, looked for in the new primary ' +
-        'after the switch; RPO = time between the last canary written and the newest one that arrived (0 when the last arrived). Aurora: a switchover completes only ' +
-        'once the secondary has caught up (0); for a failover, AuroraGlobalDBRPOLag read from CloudWatch right before FailoverGlobalCluster. The RPO is the larger of the two.',
+        'Canaries 1 (at the start) and 2 (right before the database switch) are written in the old primary twice: as items of the control table (DynamoDB global table) ' +
+        'and as rows of Aurora (drill_canary, through the health function and the global writer endpoint). After the switch the new primary looks for them ' +
+        '(strongly consistent reads; its own Aurora reader). Control table: time between the last canary written and the newest one that arrived. ' +
+        'Aurora: time between the newest canary that arrived and the switch request, since writes after it may be lost. Either is 0 when the last canary arrived, ' +
+        'and a lower bound ("at least") when none did. Aurora\'s own figure: a switchover completes only once the secondary has caught up (0); for a failover, ' +
+        'AuroraGlobalDBRPOLag read from CloudWatch right before FailoverGlobalCluster. The RPO is the largest of the three; times are on the drill clock.',
     },
     ...(journal.lagBeforeSwitch
       ? { lagBeforeSwitch: { ...(journal.lagBeforeSwitch.replicationLagMs !== undefined ? { replicationLagMs: journal.lagBeforeSwitch.replicationLagMs } : {}), ...(journal.lagBeforeSwitch.rpoLagMs !== undefined ? { rpoLagMs: journal.lagBeforeSwitch.rpoLagMs } : {}) } }
@@ -170,7 +205,16 @@ export function renderMarkdown(report: DrillReport): string {
   lines.push('', '## Results', '');
   lines.push(row(['measure', 'value', 'how it was measured']), row(['---', '---', '---']));
   lines.push(row(['RTO', seconds(report.rto.ms), `detection ${seconds(report.rto.detectionMs)} + recovery ${seconds(report.rto.recoveryMs)} (prompt ${seconds(report.rto.promptMs)} not counted). ${report.rto.method}`]));
-  lines.push(row(['RPO', `${seconds(report.rpo.ms)}${report.rpo.canaryLowerBound ? ' (at least)' : ''}`, `canaries ${seconds(report.rpo.canaryMs)} (written ${report.rpo.canaries.written.join(', ') || 'none'}, arrived ${report.rpo.canaries.arrived.join(', ') || 'none'}); Aurora ${seconds(report.rpo.auroraMs)}. ${report.rpo.method}`]));
+  const aurora = report.rpo.auroraCanaries;
+  lines.push(
+    row([
+      'RPO',
+      `${seconds(report.rpo.ms)}${report.rpo.lowerBound ? ' (at least)' : ''}`,
+      `control-table canaries ${seconds(report.rpo.canaryMs)}${report.rpo.canaryLowerBound ? ' (at least)' : ''} (written ${report.rpo.canaries.written.join(', ') || 'none'}, arrived ${report.rpo.canaries.arrived.join(', ') || 'none'}); ` +
+        `Aurora canaries ${seconds(report.rpo.auroraCanaryMs)}${report.rpo.auroraCanaryLowerBound ? ' (at least)' : ''} (written ${aurora.written.join(', ') || 'none'}, arrived ${aurora.arrived.join(', ') || 'none'}); ` +
+        `Aurora's own figure ${seconds(report.rpo.auroraMs)}. ${report.rpo.method}`,
+    ]),
+  );
   if (report.lagBeforeSwitch) lines.push(row(['lag before the switch', `${seconds(report.lagBeforeSwitch.replicationLagMs)} replication, ${seconds(report.lagBeforeSwitch.rpoLagMs)} RPO lag`, 'CloudWatch AuroraGlobalDBReplicationLag / AuroraGlobalDBRPOLag, last minute, maximum']));
   if (report.writesPausedMs !== undefined) lines.push(row(['writes paused', seconds(report.writesPausedMs), 'maintenance flag set → cleared, both seen in the regions']));
   lines.push('', '## Preflight', '', row(['check', 'result', 'detail', 'time']), row(['---', '---', '---', '---']));

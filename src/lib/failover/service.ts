@@ -4,7 +4,7 @@ import { checkAccount } from '../aws/identity';
 import type { ResolvedEnvironment } from '../config/load';
 import { UserError } from '../errors';
 import type { Output } from '../ui/output';
-import { databasePort, dnsPort, metricsPort, secretsPort, stacksPort, tablesPort } from './aws';
+import { canaryPort, databasePort, dnsPort, metricsPort, secretsPort, stacksPort, tablesPort } from './aws';
 import { runDrill, type DrillRequest, type DrillResult } from './drill';
 import { DEFAULT_SETTINGS, type DrillSettings } from './engine';
 import { fetchHttpPort } from './http';
@@ -23,6 +23,7 @@ export function awsFailoverPorts(clients: AwsClients): FailoverPorts {
     metrics: metricsPort(clients),
     dns: dnsPort(clients),
     tables: tablesPort(clients),
+    canary: canaryPort(clients),
     http: fetchHttpPort(),
     secrets: secretsPort(clients),
     clock: systemClock,

@@ -39,6 +39,8 @@ export interface Topology {
   tables: string[];
   /** The failover name of the API, e.g. api.cafe.example.com. */
   apiDomain: string;
+  /** The health function, deployed under this name in both regions; it writes and reads the Aurora canaries. */
+  healthFunction?: string;
   primary: RegionTopology;
   secondary: RegionTopology;
   stacks: StackCheck[];
@@ -71,6 +73,9 @@ const STACKS: { stack: string; roles: (Side | 'edge')[] }[] = [
   { stack: 'app', roles: ['primary', 'secondary'] },
   { stack: 'edge', roles: ['edge'] },
 ];
+
+/** The health function of a region (templates/app.yaml names it `${Project}-${Environment}-health`). */
+export const healthFunctionName = (project: string, environment: string) => `${project}-${environment}-health`;
 
 export async function readTopology(env: TopologyEnvironment, stacks: StacksPort): Promise<Topology> {
   const regionOf = (role: Side | 'edge') => (role === 'primary' ? env.primaryRegion : role === 'secondary' ? env.secondaryRegion : EDGE_REGION);
@@ -124,6 +129,7 @@ export async function readTopology(env: TopologyEnvironment, stacks: StacksPort)
     ...(controlTable ? { controlTable } : {}),
     tables,
     apiDomain: output('edge', 'edge', 'ApiDomainName', false) ?? `api.${env.domain}`,
+    healthFunction: healthFunctionName(env.project, env.name),
     primary,
     secondary,
     stacks: read.map((r) => r.check),

@@ -4,11 +4,17 @@ import { DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, R
 import { DescribeKeyCommand, KMSClient, NotFoundException } from '@aws-sdk/client-kms';
 import { DescribeGlobalClustersCommand, FailoverGlobalClusterCommand, GlobalClusterNotFoundFault, RDSClient, SwitchoverGlobalClusterCommand } from '@aws-sdk/client-rds';
 import { GetHealthCheckCommand, GetHealthCheckStatusCommand, NoSuchHealthCheck, Route53Client, UpdateHealthCheckCommand } from '@aws-sdk/client-route-53';
+import { InvokeCommand, LambdaClient, ResourceNotFoundException as FunctionNotFound } from '@aws-sdk/client-lambda';
 import { DescribeSecretCommand, ResourceNotFoundException as SecretNotFound, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
+import { createHandler as healthHandler } from '../../../functions/health/handler';
 import { dynamoControl } from '../../../functions/shared/control';
+import { silentLog } from '../../../functions/shared/ports';
+import type { Database } from '../../../functions/shared/sql';
 import { AwsClients } from '../../../src/lib/aws/clients';
-import { databasePort, dnsPort, metricsPort, secretsPort, stacksPort, tablesPort } from '../../../src/lib/failover/aws';
+import { canaryPort, databasePort, dnsPort, metricsPort, secretsPort, stacksPort, tablesPort } from '../../../src/lib/failover/aws';
+import { CanaryError } from '../../../src/lib/failover/ports';
+import { healthFunctionName } from '../../../src/lib/failover/topology';
 
 const meta = (requestId: string) => ({ $metadata: { httpStatusCode: 200, requestId, attempts: 1, totalRetryDelay: 0 } });
 const PRIMARY = 'arn:aws:rds:eu-west-1:222222222222:cluster:cafe-production-primary';
@@ -38,9 +44,10 @@ describe('failover adapters (AWS SDK shapes)', () => {
   const sm = mockClient(SecretsManagerClient);
   const kms = mockClient(KMSClient);
   const cfn = mockClient(CloudFormationClient);
+  const lambda = mockClient(LambdaClient);
   const clients = new AwsClients();
-  afterEach(() => [rds, cw, r53, ddb, sm, kms, cfn].forEach((m) => m.reset()));
-  afterAll(() => [rds, cw, r53, ddb, sm, kms, cfn].forEach((m) => m.restore()));
+  afterEach(() => [rds, cw, r53, ddb, sm, kms, cfn, lambda].forEach((m) => m.reset()));
+  afterAll(() => [rds, cw, r53, ddb, sm, kms, cfn, lambda].forEach((m) => m.restore()));
 
   it('reads the global cluster: members, writer, sync status, a switch under way, the request id', async () => {
     rds.on(DescribeGlobalClustersCommand).resolvesOnce({ GlobalClusters: [globalCluster()], ...meta('rds-1') }).resolvesOnce({
@@ -170,6 +177,88 @@ describe('failover adapters (AWS SDK shapes)', () => {
     ddb.on(GetItemCommand, { Key: { pk: { S: 'canary#d1#2' } } }).resolves({});
     expect(await tablesPort(clients).getCanary('eu-central-1', 'cafe-production-control', 'canary#d1#1')).toEqual(canary);
     expect(await tablesPort(clients).getCanary('eu-central-1', 'cafe-production-control', 'canary#d1#2')).toBeUndefined();
+  });
+
+  describe('Aurora canaries through the health function (Lambda Invoke)', () => {
+    const FUNCTION = healthFunctionName('cafe', 'production');
+    // What the SDK hands back: the bytes of the function's JSON answer (a Uint8Array with transformToString).
+    const payload = (value: unknown) => Object.assign(new TextEncoder().encode(JSON.stringify(value)), { transformToString: () => JSON.stringify(value) });
+    const sent = (i = 0) => {
+      const input = lambda.commandCalls(InvokeCommand)[i]!.args[0].input;
+      return { ...input, Payload: JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array)) as unknown };
+    };
+
+    it('invokes the health function synchronously with the canary action and reads its answer', async () => {
+      expect(FUNCTION).toBe('cafe-production-health');
+      lambda.on(InvokeCommand).resolvesOnce({ StatusCode: 200, ExecutedVersion: '$LATEST', Payload: payload({ id: 'canary#d1#1', region: 'eu-west-1', writtenAt: '2026-11-25T09:00:00.123Z' }), ...meta('lambda-w') })
+        .resolvesOnce({ StatusCode: 200, Payload: payload({ region: 'eu-central-1', found: [{ id: 'canary#d1#1', region: 'eu-west-1', writtenAt: '2026-11-25T09:00:00.123Z' }], missing: ['canary#d1#2'] }), ...meta('lambda-r') });
+      const port = canaryPort(clients);
+      expect(await port.write('eu-west-1', FUNCTION, 'canary#d1#1')).toEqual({ id: 'canary#d1#1', region: 'eu-west-1', writtenAt: '2026-11-25T09:00:00.123Z', requestId: 'lambda-w' });
+      expect(sent(0)).toEqual({ FunctionName: 'cafe-production-health', InvocationType: 'RequestResponse', Payload: { action: 'canary-write', id: 'canary#d1#1' } });
+      expect(await port.read('eu-central-1', FUNCTION, ['canary#d1#1', 'canary#d1#2'])).toEqual({
+        found: [{ id: 'canary#d1#1', region: 'eu-west-1', writtenAt: '2026-11-25T09:00:00.123Z' }],
+        missing: ['canary#d1#2'],
+        requestId: 'lambda-r',
+      });
+      expect(sent(1).Payload).toEqual({ action: 'canary-read', ids: ['canary#d1#1', 'canary#d1#2'] });
+      expect(await lambda.call(0).thisValue.config.region()).toBe('eu-west-1');
+      expect(await lambda.call(1).thisValue.config.region()).toBe('eu-central-1');
+    });
+
+    it('a crash of the function (FunctionError) is a one-line error naming the function, region and request id', async () => {
+      lambda.on(InvokeCommand).resolves({
+        StatusCode: 200,
+        FunctionError: 'Unhandled',
+        Payload: payload({ errorType: 'Error', errorMessage: 'environment variable DB_SECRET_ARN is not set\nmore', trace: ['Error: environment variable DB_SECRET_ARN is not set', '    at required (/var/task/index.js:1:1)'] }),
+        ...meta('lambda-crash'),
+      });
+      const error = await canaryPort(clients).write('eu-west-1', FUNCTION, 'canary#d1#1').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CanaryError);
+      expect(error).toMatchObject({
+        message: 'cafe-production-health in eu-west-1 failed (Unhandled): Error: environment variable DB_SECRET_ARN is not set (request lambda-crash)',
+        retryable: false,
+        $metadata: { requestId: 'lambda-crash' },
+      });
+      lambda.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: payload({ errorType: 'Sandbox.Timedout', errorMessage: 'RequestId: 9f2c Error: Task timed out after 10.00 seconds' }), ...meta('lambda-slow') });
+      await expect(canaryPort(clients).read('eu-central-1', FUNCTION, ['canary#d1#1'])).rejects.toMatchObject({ retryable: true, message: expect.stringContaining('Task timed out after 10.00 seconds (request lambda-slow)') });
+    });
+
+    it("the function's own error answer keeps its message and whether to retry", async () => {
+      lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payload({ error: { code: 'unavailable', message: 'canary-write in eu-central-1 failed: Connection terminated unexpectedly', retryable: true } }), ...meta('lambda-e') });
+      await expect(canaryPort(clients).write('eu-central-1', FUNCTION, 'canary#d1#3')).rejects.toMatchObject({
+        name: 'CanaryError',
+        message: 'cafe-production-health in eu-central-1: canary-write in eu-central-1 failed: Connection terminated unexpectedly (request lambda-e)',
+        retryable: true,
+      });
+      lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payload({ status: 'ok' }), ...meta('lambda-old') });
+      await expect(canaryPort(clients).write('eu-central-1', FUNCTION, 'canary#d1#3')).rejects.toThrow('cafe-production-health in eu-central-1 answered a canary without id, region and writtenAt');
+      lambda.on(InvokeCommand).rejects(new FunctionNotFound({ message: 'Function not found: arn:aws:lambda:eu-central-1:222222222222:function:cafe-production-health', $metadata: { requestId: 'lambda-404' } }));
+      await expect(canaryPort(clients).read('eu-central-1', FUNCTION, ['x'])).rejects.toMatchObject({ name: 'ResourceNotFoundException', $metadata: { requestId: 'lambda-404' } });
+    });
+
+    it('speaks the health function\'s own language: its answers, handed back by Invoke, read as canaries', async () => {
+      const rows = new Map<string, { id: string; region: string; written_at: Date }>();
+      const db: Database = {
+        query: async <T>(text: string, params?: readonly unknown[]) => {
+          if (text.startsWith('INSERT')) {
+            const [id, region] = params as [string, string];
+            if (!rows.has(id)) rows.set(id, { id, region, written_at: new Date('2026-11-25T09:00:01.500Z') });
+            return { rows: [rows.get(id)] as T[], rowCount: 1 };
+          }
+          const ids = (params as [string[]])[0];
+          const found = ids.flatMap((id) => (rows.has(id) ? [rows.get(id)!] : []));
+          return { rows: found as T[], rowCount: found.length };
+        },
+        transaction: async () => Promise.reject(new Error('unused')),
+        close: async () => undefined,
+      };
+      const health = healthHandler({ db, reader: db, control: { maintenance: async () => ({ writesPaused: false, retryAfterSeconds: 0 }) }, region: 'eu-west-1', role: 'primary', log: silentLog });
+      lambda.on(InvokeCommand).callsFake(async (input: { Payload: Uint8Array }) => ({ StatusCode: 200, Payload: payload(await health(JSON.parse(new TextDecoder().decode(input.Payload)))), ...meta('lambda-real') }));
+      const port = canaryPort(clients);
+      expect(await port.write('eu-west-1', FUNCTION, 'canary#d2#1')).toEqual({ id: 'canary#d2#1', region: 'eu-west-1', writtenAt: '2026-11-25T09:00:01.500Z', requestId: 'lambda-real' });
+      expect(await port.read('eu-west-1', FUNCTION, ['canary#d2#1', 'canary#d2#2'])).toMatchObject({ found: [{ id: 'canary#d2#1' }], missing: ['canary#d2#2'] });
+      await expect(port.read('eu-west-1', FUNCTION, [])).rejects.toMatchObject({ retryable: false, message: expect.stringMatching(/^cafe-production-health in eu-west-1: ids: /) });
+    });
   });
 
   it('checks secrets and keys in the target region', async () => {

@@ -3,9 +3,10 @@ import { runDrill, type DrillRequest, type DrillResult } from '../../../src/lib/
 import { memoryJournalStore, STEP_IDS, type Journal, type StepId } from '../../../src/lib/failover/journal';
 import type { DrillReport } from '../../../src/lib/failover/report';
 import { createMemoryOutput } from '../../../src/lib/ui/output';
-import { ARN, CHECK, CONTROL, ENV, FakeWorld } from './fakes';
+import { CanaryError } from '../../../src/lib/failover/ports';
+import { ARN, CHECK, CONTROL, ENV, FakeWorld, HEALTH_FUNCTION } from './fakes';
 
-const MUTATIONS = /PutItem|Switchover|Failover|UpdateHealthCheck/;
+const MUTATIONS = /PutItem|Switchover|Failover|UpdateHealthCheck|lambda\.Invoke/;
 
 function harness(world = new FakeWorld(), options: { interactive?: boolean; answers?: boolean[] } = {}) {
   const journals = memoryJournalStore();
@@ -46,6 +47,27 @@ describe('failover drill on fakes', () => {
     expect(result.rto.ms).toBe(result.rto.detectionMs + result.rto.recoveryMs!);
     expect(result.rto.ms).toBeGreaterThan(105_000);
     expect(result.rpo).toMatchObject({ ms: 0, canaryMs: 0, auroraMs: 0, canaries: { written: [1, 2], arrived: [1, 2], missing: [] } });
+    expect(result.rpo).toMatchObject({ auroraCanaryMs: 0, auroraCanaries: { written: [1, 2], arrived: [1, 2], missing: [] } });
+    // Aurora canaries 1 and 2 went through the primary's health function to the primary cluster before the switch;
+    // canary 3 through the secondary's, to the secondary cluster, after writes resumed there.
+    const drill = result.drillId;
+    expect(world.auroraRows.map((r) => [r.row.id, r.row.region, r.cluster])).toEqual([
+      [`canary#${drill}#1`, 'eu-west-1', 'primary'],
+      [`canary#${drill}#2`, 'eu-west-1', 'primary'],
+      [`canary#${drill}#3`, 'eu-central-1', 'secondary'],
+    ]);
+    expect(world.calls.lastIndexOf('lambda.Invoke eu-west-1')).toBeLessThan(switchAt);
+    const resumedAt = world.calls.lastIndexOf('dynamodb.PutItem eu-central-1', world.calls.indexOf('lambda.Invoke eu-central-1'));
+    expect(world.calls.indexOf('lambda.Invoke eu-central-1')).toBeGreaterThan(resumedAt);
+    const resume = result.timeline.find((t) => t.step === 'resume-writes')!;
+    expect(Date.parse(result.startedAt) + result.rto.ms! + result.rto.promptMs).toBeGreaterThanOrEqual(Date.parse(resume.endedAt!));
+    expect(result.timeline.find((t) => t.step === 'check-canary')!.detail).toBe(
+      'canary 3 written in eu-central-1 (Aurora through cafe-production-health, and the control table); from eu-west-1: 2 of 2 control-table canaries and 2 of 2 Aurora canaries arrived',
+    );
+    const journal = (await journals.store.load('production'))!;
+    expect(journal.auroraCanaries!.map((c) => c.requestId)).toEqual([expect.stringMatching(/^req-/), expect.stringMatching(/^req-/), expect.stringMatching(/^req-/)]);
+    expect(result.timeline.find((t) => t.step === 'check-canary')!.requestIds).toContain(journal.auroraCanaries![2]!.requestId);
+    expect(journal.switchRequestedAt).toBeGreaterThanOrEqual(journal.auroraCanaries![1]!.writtenAt);
     expect(result.writesPausedMs).toBeGreaterThan(0);
     expect(journals.reports[0]!.markdown).toMatch(/\| RTO \| \d+\.\d s \|/);
     expect(journals.reports[0]!.markdown).toContain('```mermaid\ngantt');
@@ -63,6 +85,12 @@ describe('failover drill on fakes', () => {
     expect(world.checks.get(CHECK.primary)).toMatchObject({ inverted: false, disabled: false });
     expect(world.publicRegion()).toBe('eu-west-1');
     expect(back.rpo.ms).toBe(0);
+    expect(back.rpo).toMatchObject({ auroraCanaryMs: 0, auroraCanaries: { written: [1, 2], arrived: [1, 2], missing: [] } });
+    expect(world.auroraRows.filter((r) => r.row.id.startsWith(`canary#${back.drillId}#`)).map((r) => [r.row.region, r.cluster])).toEqual([
+      ['eu-central-1', 'secondary'],
+      ['eu-central-1', 'secondary'],
+      ['eu-west-1', 'primary'],
+    ]);
     expect(back.timeline.find((t) => t.step === 'move-traffic')!.durationMs).toBeGreaterThanOrEqual(30_000);
   });
 
@@ -85,6 +113,8 @@ describe('failover drill on fakes', () => {
     if (result.action !== 'dry-run') throw new Error('not a dry run');
     expect(result.plan.map((p) => p.step)).toEqual([...STEP_IDS]);
     expect(result.plan.find((p) => p.step === 'switch-database')!.does).toContain(`SwitchoverGlobalCluster cafe-production-global → ${ARN.secondary}`);
+    expect(result.plan.find((p) => p.step === 'canary')!.does).toBe('put canary 1 in cafe-production-control and in Aurora through cafe-production-health (eu-west-1)');
+    expect(result.plan.find((p) => p.step === 'check-canary')!.does).toContain('write canary 3 in eu-central-1 (Aurora through cafe-production-health');
     expect(result.preflight.map((c) => c.status)).toEqual(result.preflight.map(() => 'pass'));
     expect(world.calls.filter((c) => MUTATIONS.test(c))).toEqual([]);
     expect(journals.saved).toHaveLength(0);
@@ -161,6 +191,8 @@ describe('failover drill on fakes', () => {
     expect(await flag(world, 'eu-central-1')).toBe(false);
     expect(world.calls.filter((c) => c.startsWith('rds.Switchover'))).toHaveLength(1);
     expect(resumed.rpo.ms).toBe(0);
+    expect(resumed.rpo.auroraCanaries).toEqual({ written: [1, 2], arrived: [1, 2], missing: [] });
+    expect(world.auroraRows.map((r) => r.row.id.split('#').pop())).toEqual(['1', '2', '3']);
     expect(resumed.rto.ms).toBeGreaterThan(0);
   });
 
@@ -251,8 +283,13 @@ describe('failover drill on fakes', () => {
     expect(result.preflight.find((c) => c.id === 'stacks')!.status).toBe('warn');
     expect(world.writer).toBe('secondary');
     expect(world.publicRegion()).toBe('eu-central-1');
-    expect(result.rpo).toMatchObject({ ms: 1_800, auroraMs: 1_800, canaries: { written: [] } });
+    expect(result.rpo).toMatchObject({ ms: 1_800, auroraMs: 1_800, canaries: { written: [] }, auroraCanaries: { written: [], arrived: [], missing: [] } });
+    expect(result.rpo.auroraCanaryMs).toBeUndefined();
     expect(result.deviations.some((d) => d.startsWith('canary: canary write in eu-west-1 failed'))).toBe(true);
+    expect(result.deviations.some((d) => d.startsWith('canary: Aurora canary write in eu-west-1 failed'))).toBe(true);
+    expect(result.deviations.some((d) => d.startsWith('switch-database: Aurora canary write in eu-west-1 failed'))).toBe(true);
+    // The write in the new primary still happened, through its own health function.
+    expect(world.auroraRows.map((r) => [r.row.region, r.cluster])).toEqual([['eu-central-1', 'secondary']]);
   });
 
   it('unplanned: an old writer still listed in a lost region is a deviation; in planned mode it stops before DNS', async () => {
@@ -286,6 +323,180 @@ describe('failover drill on fakes', () => {
     expect(result.stop!.reason).toMatch(/did not answer from eu-central-1 within 30 s \(last: connect ECONNREFUSED\)/);
     expect(result.stop!.rollback).toContain('The database writer is now in eu-central-1');
     expect(await flag(world, 'eu-central-1')).toBe(true);
+  });
+});
+
+describe('Aurora canaries', () => {
+  const rowsOf = (world: FakeWorld, drillId: string) => world.auroraRows.filter((r) => r.row.id.startsWith(`canary#${drillId}#`));
+
+  it('unplanned, with the last canary lost in replication: the Aurora RPO runs from the newest canary found to the switch', async () => {
+    // Replication trails by 2 s; the calls of pause-writes put more than that between canary 1 and the failover.
+    const world = new FakeWorld({ callMs: 300, auroraLagMs: 2_000, tableLagMs: 100 });
+    world.rpoLagMs = 2_000;
+    world.replicationLagMs = 1_900;
+    const { run, journals } = harness(world);
+    const result = report(await run({ mode: 'unplanned', allowDataLoss: true }));
+    expect(result.state).toBe('completed');
+    expect(result.rpo.auroraCanaries).toEqual({ written: [1, 2], arrived: [1], missing: [2] });
+    const journal = (await journals.store.load('production'))!;
+    const [first] = journal.auroraCanaries!;
+    expect(result.rpo.auroraCanaryMs).toBe(journal.switchRequestedAt! - first!.writtenAt);
+    expect(result.rpo.auroraCanaryMs).toBeGreaterThan(2_000);
+    expect(result.rpo.ms).toBe(result.rpo.auroraCanaryMs);
+    expect(result.rpo.lowerBound).toBeUndefined();
+    // The control table's canaries replicate faster and all arrived: each store is measured on its own.
+    expect(result.rpo.canaries.missing).toEqual([]);
+    expect(journals.reports.at(-1)!.markdown).toMatch(/Aurora canaries \d+\.\d s \(written 1, 2, arrived 1\)/);
+    // The lost row stays in the old primary's cluster; the new primary never sees it.
+    expect(world.auroraVisible('eu-central-1').map((r) => r.id)).toEqual([`canary#${result.drillId}#1`, `canary#${result.drillId}#3`]);
+  });
+
+  it('unplanned, with no canary arriving: the Aurora RPO is a lower bound, reported as "at least"', async () => {
+    const world = new FakeWorld({ callMs: 300, auroraLagMs: 60_000, tableLagMs: 100 });
+    world.rpoLagMs = 500;
+    const { run, out } = harness(world);
+    const result = report(await run({ mode: 'unplanned', allowDataLoss: true }));
+    expect(result.rpo).toMatchObject({ auroraCanaries: { written: [1, 2], arrived: [], missing: [1, 2] }, auroraCanaryLowerBound: true, lowerBound: true });
+    expect(result.rpo.ms).toBe(result.rpo.auroraCanaryMs);
+    expect(result.rpo.ms).toBeGreaterThan(500);
+    expect(out.text()).toMatch(/RPO \d+\.\d s at least/);
+  });
+
+  it('retries the write in the new primary while its writer settles, then counts the RTO from it', async () => {
+    const world = new FakeWorld();
+    let settledAt: number | undefined;
+    world.failOn = (op, region) => {
+      if (op !== 'lambda.Invoke' || region !== 'eu-central-1' || world.writer !== 'secondary') return undefined;
+      settledAt ??= world.clock.now() + 5_000;
+      return world.clock.now() < settledAt ? new CanaryError(`${HEALTH_FUNCTION} in eu-central-1: canary-write in eu-central-1 failed: Connection terminated unexpectedly`, true, 'req-retry') : undefined;
+    };
+    const { run } = harness(world);
+    const result = report(await run());
+    expect(result.state).toBe('completed');
+    const step = result.timeline.find((t) => t.step === 'check-canary')!;
+    expect(step.durationMs).toBeGreaterThanOrEqual(5_000);
+    expect(Date.parse(result.startedAt) + result.rto.ms! + result.rto.promptMs).toBeGreaterThanOrEqual(settledAt!);
+    expect(rowsOf(world, result.drillId).filter((r) => r.cluster === 'secondary')).toHaveLength(1);
+  });
+
+  it('stops at check-canary when the write keeps failing, naming the last error; --resume finishes once it works', async () => {
+    const world = new FakeWorld();
+    world.failOn = (op, region) =>
+      op === 'lambda.Invoke' && region === 'eu-central-1' && world.writer === 'secondary' ? new CanaryError(`${HEALTH_FUNCTION} in eu-central-1: canary-write in eu-central-1 failed: timeout exceeded when trying to connect (request req-x)`, true, 'req-x') : undefined;
+    const { run } = harness(world);
+    const stopped = report(await run({ settings: { canaryTimeoutMs: 20_000 } }));
+    expect(stopped.stop).toMatchObject({ step: 'check-canary' });
+    expect(stopped.stop!.reason).toBe(`Aurora canary 3 written through ${HEALTH_FUNCTION} in eu-central-1: not done after 20 s (last: ${HEALTH_FUNCTION} in eu-central-1: canary-write in eu-central-1 failed: timeout exceeded when trying to connect (request req-x))`);
+    expect(stopped.stop!.rollback).toContain('The database writer is now in eu-central-1');
+    expect(stopped.rto.ms).toBeUndefined();
+    world.failOn = () => undefined;
+    const resumed = report(await run({ action: 'resume' }));
+    expect(resumed.state).toBe('completed');
+    expect(resumed.rpo).toMatchObject({ ms: 0, auroraCanaryMs: 0 });
+    expect(rowsOf(world, resumed.drillId).map((r) => r.cluster)).toEqual(['primary', 'primary', 'secondary']);
+  });
+
+  it('a function that refuses (no drill_canary table) stops the drill before any change, with the request id; nothing is retried', async () => {
+    const world = new FakeWorld();
+    world.failOn = (op) => (op === 'lambda.Invoke' ? new CanaryError(`${HEALTH_FUNCTION} in eu-west-1: canary-write in eu-west-1 failed: relation "drill_canary" does not exist (request req-nt)`, false, 'req-nt') : undefined);
+    const { run } = harness(world);
+    const stopped = report(await run());
+    expect(stopped.stop).toMatchObject({ step: 'canary', reason: expect.stringContaining('relation "drill_canary" does not exist') });
+    expect(stopped.timeline[0]!.requestIds).toContain('req-nt');
+    expect(stopped.stop!.rollback).toContain('DNS was not moved');
+    expect(world.calls.filter((c) => c.startsWith('lambda.Invoke'))).toHaveLength(1);
+    expect(world.calls.some((c) => /Switchover|UpdateHealthCheck/.test(c))).toBe(false);
+  });
+
+  it('reads canary 3 back from the new primary\'s reader, waiting while the reader trails its writer', async () => {
+    const trailing = new FakeWorld({ readerLagMs: 1_000 });
+    const result = report(await harness(trailing).run());
+    expect(result.state).toBe('completed');
+    expect(result.timeline.find((t) => t.step === 'check-canary')!.durationMs).toBeGreaterThanOrEqual(1_000);
+    const never = new FakeWorld({ readerLagMs: Infinity });
+    const stopped = report(await harness(never).run({ settings: { canaryTimeoutMs: 10_000 } }));
+    expect(stopped.stop).toMatchObject({ step: 'check-canary', reason: 'Aurora canary 3 readable from the eu-central-1 reader: not done after 10 s' });
+    expect(stopped.rto.ms).toBeUndefined();
+  });
+
+  it('in the new primary, a refusal that waiting cannot fix stops check-canary at once', async () => {
+    const world = new FakeWorld();
+    world.failOn = (op, region) =>
+      op === 'lambda.Invoke' && region === 'eu-central-1' ? new CanaryError(`${HEALTH_FUNCTION} in eu-central-1: canary-write in eu-central-1 failed: relation "drill_canary" does not exist`, false, 'req-nt') : undefined;
+    const stopped = report(await harness(world).run());
+    expect(stopped.stop).toMatchObject({ step: 'check-canary', reason: expect.stringContaining('relation "drill_canary" does not exist') });
+    expect(world.calls.filter((c) => c === 'lambda.Invoke eu-central-1')).toHaveLength(1);
+    expect(stopped.timeline.find((t) => t.step === 'check-canary')!.durationMs).toBe(0);
+  });
+
+  const answerLost = (world: FakeWorld, region: string, seq: number) => {
+    const ports = world.ports.bind(world);
+    let lost = false;
+    world.ports = () => {
+      const p = ports();
+      return {
+        ...p,
+        canary: {
+          ...p.canary,
+          write: async (r, fn, id) => {
+            const row = await p.canary.write(r, fn, id);
+            if (!lost && r === region && id.endsWith(`#${seq}`)) {
+              lost = true;
+              throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+            }
+            return row;
+          },
+        },
+      };
+    };
+  };
+
+  it.each([
+    ['canary', 'eu-west-1', 1],
+    ['check-canary', 'eu-central-1', 3],
+  ] as const)('resumes %s when the row was written but the answer was lost: the write is not repeated, the RPO stays 0', async (step, region, seq) => {
+    const world = new FakeWorld();
+    answerLost(world, region, seq);
+    const { run } = harness(world);
+    const stopped = report(await run());
+    expect(stopped.stop).toMatchObject({ step, reason: 'socket hang up' });
+    const resumed = report(await run({ action: 'resume' }));
+    expect(resumed.state).toBe('completed');
+    expect(rowsOf(world, resumed.drillId).map((r) => r.row.id.split('#').pop())).toEqual(['1', '2', '3']);
+    expect(resumed.rpo).toMatchObject({ ms: 0, auroraCanaryMs: 0, auroraCanaries: { arrived: [1, 2] } });
+  });
+
+  it('resumes a crash in the middle of check-canary (after the writes, before the journal was saved)', async () => {
+    const { world, run, journals } = harness();
+    const first = report(await run());
+    expect(first.state).toBe('completed');
+    const image = journals.saved.find((j) => j.steps.some((s) => s.id === 'check-canary' && s.status === 'running'))!;
+    journals.put(image);
+    const resumed = report(await run({ action: 'resume' }));
+    expect(resumed.state).toBe('completed');
+    expect(rowsOf(world, resumed.drillId)).toHaveLength(3);
+    expect(resumed.rpo).toMatchObject({ ms: 0, auroraCanaries: { written: [1, 2], arrived: [1, 2] } });
+  });
+
+  it('resumes a journal written before the drill had Aurora canaries, naming the health function from the environment', async () => {
+    const { world, run, journals } = harness();
+    const stopper = new AbortController();
+    const save = journals.store.save;
+    journals.store.save = async (j) => {
+      await save(j);
+      if (j.steps.some((s) => s.id === 'verify' && s.status === 'done')) stopper.abort();
+    };
+    await run({ signal: stopper.signal });
+    journals.store.save = save;
+    const old = (await journals.store.load('production'))!;
+    delete old.topology.healthFunction;
+    delete old.auroraCanaries;
+    delete old.switchRequestedAt;
+    journals.put(old);
+    const resumed = report(await run({ action: 'resume' }));
+    expect(resumed.state).toBe('completed');
+    expect(resumed.rpo.auroraCanaries).toEqual({ written: [], arrived: [], missing: [] });
+    expect(world.auroraRows.at(-1)).toMatchObject({ row: { id: `canary#${resumed.drillId}#3`, region: 'eu-central-1' }, cluster: 'secondary' });
   });
 });
 

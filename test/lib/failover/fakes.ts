@@ -1,11 +1,12 @@
 /**
  * An in-memory café in two regions for the failover drill: stacks with outputs, an Aurora global
- * cluster whose switchover/failover takes time, CloudWatch lag, Route 53 health checks deciding where
+ * cluster whose switchover/failover takes time and whose rows replicate with a delay, the health
+ * function writing and reading Aurora canaries, CloudWatch lag, Route 53 health checks deciding where
  * api.<domain> points, DynamoDB global tables replicating with a delay, /health endpoints, secrets
  * and keys. Everything runs on a fake clock; each AWS call can take a latency and fail on demand.
  */
-import type {
-  AwsCall, Canary, Clock, FailoverPorts, GlobalClusterState, HealthCheckConfig, HttpResponse, StackState,
+import {
+  CanaryError, type AuroraCanaryRow, type AwsCall, type Canary, type Clock, type FailoverPorts, type GlobalClusterState, type HealthCheckConfig, type HttpResponse, type StackState,
 } from '../../../src/lib/failover/ports';
 import type { TopologyEnvironment } from '../../../src/lib/failover/topology';
 
@@ -46,6 +47,7 @@ export const GLOBAL = 'cafe-production-global';
 export const CHECK = { primary: 'hc-primary-1111', secondary: 'hc-secondary-2222' };
 const TABLES = ['menu', 'carts', 'idempotency', 'control'].map((t) => `cafe-production-${t}`);
 export const CONTROL = 'cafe-production-control';
+export const HEALTH_FUNCTION = 'cafe-production-health';
 
 function secretArn(region: string, name: string) {
   return `arn:aws:secretsmanager:${region}:222222222222:secret:${name}`;
@@ -95,6 +97,10 @@ export interface WorldOptions {
   failoverMs?: number;
   /** DynamoDB global table replication delay. */
   tableLagMs?: number;
+  /** Aurora global database: a row written to the writer's cluster reaches the other cluster after this long. */
+  auroraLagMs?: number;
+  /** Aurora: a cluster's reader sees its writer's rows after this long. */
+  readerLagMs?: number;
   /** Route 53: from a health check change to the new DNS answer. */
   dnsPropagationMs?: number;
   /** Route 53: checkers see an endpoint change after this long. */
@@ -134,6 +140,8 @@ export class FakeWorld {
   secrets = new Set<string>([ENV.primaryRegion, ENV.secondaryRegion].flatMap((r) => [secretArn(r, 'db-AbC123'), secretArn(r, 'pay-XyZ789')]));
   disabledKeys = new Set<string>();
   writes: Write[] = [];
+  /** Rows of drill_canary, with the cluster (side) they were written to. */
+  auroraRows: { row: AuroraCanaryRow; cluster: 'primary' | 'secondary'; at: number }[] = [];
   /** Writes from this region made after a data-loss failover began never replicate. */
   cut?: { region: string; at: number };
   /** The DNS answer for api.<domain> and since when. */
@@ -144,7 +152,7 @@ export class FakeWorld {
 
   constructor(options: WorldOptions = {}) {
     this.clock = options.clock ?? new FakeClock();
-    this.opts = { clock: this.clock, callMs: 0, switchMs: 45_000, failoverMs: 30_000, tableLagMs: 800, dnsPropagationMs: 20_000, checkerDelayMs: 30_000, ...options };
+    this.opts = { clock: this.clock, callMs: 0, switchMs: 45_000, failoverMs: 30_000, tableLagMs: 800, auroraLagMs: 150, readerLagMs: 0, dnsPropagationMs: 20_000, checkerDelayMs: 30_000, ...options };
   }
 
   private async call<T>(operation: string, region: string, body: () => T): Promise<T> {
@@ -199,6 +207,27 @@ export class FakeWorld {
     return [...this.dnsAnswer].reverse().find((a) => a.since <= now)!.region;
   }
 
+  private sideOf(region: string): 'primary' | 'secondary' {
+    return region === ENV.primaryRegion ? 'primary' : 'secondary';
+  }
+
+  /** The drill_canary rows the reader of `region`'s cluster holds now. */
+  auroraVisible(region: string): AuroraCanaryRow[] {
+    this.settle();
+    const now = this.clock.now();
+    const cluster = this.sideOf(region);
+    const lost = this.auroraCut;
+    return this.auroraRows
+      .filter((r) => {
+        if (r.cluster === cluster) return r.at + this.opts.readerLagMs <= now;
+        if (lost && r.cluster === lost.cluster && r.at + this.opts.auroraLagMs > lost.at) return false;
+        return r.at + this.opts.auroraLagMs <= now;
+      })
+      .map((r) => r.row);
+  }
+  /** Rows of this cluster written after a data-loss failover began (less the lag) never replicate. */
+  private auroraCut?: { cluster: 'primary' | 'secondary'; at: number };
+
   private read(region: string, key: string): unknown {
     const now = this.clock.now();
     const visible = this.writes.filter((w) => {
@@ -250,6 +279,7 @@ export class FakeWorld {
             this.settle();
             const now = this.clock.now();
             this.cut = { region: this.regionOf(this.writer), at: now };
+            this.auroraCut = { cluster: this.writer, at: now };
             this.failoverState = { status: 'failing-over', from: ARN[this.writer], to: target, dataLossAllowed: true, until: now + this.opts.failoverMs };
             this.globalStatus = 'failing-over';
             this.busy.push([now, Math.min(now + this.opts.failoverMs, now + 86_400_000)]);
@@ -314,6 +344,28 @@ export class FakeWorld {
             return { requestId: this.requestId() };
           }),
         getCanary: (region, table, id) => call('dynamodb.GetItem', region, () => this.read(region, `${table}/${id}`) as Canary | undefined),
+      },
+      canary: {
+        // The health function of `region` writes through the global writer endpoint: only the writer's
+        // own region reaches it (the VPCs are not connected), and not while a switch is under way.
+        write: (region, fn, id) =>
+          call('lambda.Invoke', region, () => {
+            this.settle();
+            if (fn !== HEALTH_FUNCTION) throw Object.assign(new Error(`Function not found: ${fn}`), { name: 'ResourceNotFoundException' });
+            if (this.failoverState) throw new CanaryError(`${fn} in ${region}: canary-write in ${region} failed: cannot execute INSERT in a read-only transaction`, true, this.requestId());
+            if (this.regionOf(this.writer) !== region) throw new CanaryError(`${fn} in ${region}: canary-write in ${region} failed: timeout exceeded when trying to connect`, true, this.requestId());
+            const existing = this.auroraRows.find((r) => r.row.id === id);
+            const row = existing?.row ?? { id, region, writtenAt: new Date(this.clock.now()).toISOString() };
+            if (!existing) this.auroraRows.push({ row, cluster: this.writer, at: this.clock.now() });
+            return { ...row, requestId: this.requestId() };
+          }),
+        read: (region, fn, ids) =>
+          call('lambda.Invoke', region, () => {
+            if (fn !== HEALTH_FUNCTION) throw Object.assign(new Error(`Function not found: ${fn}`), { name: 'ResourceNotFoundException' });
+            const visible = this.auroraVisible(region);
+            const found = ids.flatMap((id) => visible.filter((r) => r.id === id));
+            return { found, missing: ids.filter((id) => !found.some((f) => f.id === id)), requestId: this.requestId() };
+          }),
       },
       http: {
         get: (url) =>

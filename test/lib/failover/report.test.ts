@@ -61,6 +61,53 @@ describe('failover report', () => {
     expect(renderMarkdown(report)).toMatch(/\| RPO \| 5\.0 s \(at least\) \|/);
   });
 
+  describe('Aurora canaries', () => {
+    const t0 = Date.UTC(2026, 10, 25, 9, 0, 0);
+    const aurora = (present: number[], missing: number[], more: Partial<Journal> = {}) =>
+      journal({
+        auroraCanaries: [
+          { id: 'canary#d#1', seq: 1, region: 'eu-west-1', writtenAt: t0 + 62_060, dbWrittenAt: '2026-11-25T09:01:02.061Z', requestId: 'l1' },
+          { id: 'canary#d#2', seq: 2, region: 'eu-west-1', writtenAt: t0 + 67_060, dbWrittenAt: '2026-11-25T09:01:07.061Z', requestId: 'l2' },
+          { id: 'canary#d#3', seq: 3, region: 'eu-central-1', writtenAt: t0 + 161_900, dbWrittenAt: '2026-11-25T09:02:41.901Z', requestId: 'l3' },
+        ],
+        auroraCanaryCheck: { present, missing },
+        switchRequestedAt: t0 + 67_200,
+        canaryCheck: { present: [1, 2], missing: [] },
+        lagBeforeSwitch: { rpoLagMs: 100 },
+        ...more,
+      });
+
+    it('0 when the last canary before the switch arrived', () => {
+      expect(buildReport(aurora([1, 2], [])).rpo).toMatchObject({ ms: 100, canaryMs: 0, auroraCanaryMs: 0, auroraCanaries: { written: [1, 2], arrived: [1, 2], missing: [] } });
+    });
+
+    it('the time from the newest canary that arrived to the switch request, when a later one is missing', () => {
+      const report = buildReport(aurora([1], [2]));
+      expect(report.rpo).toMatchObject({ ms: 5_140, auroraCanaryMs: 5_140, auroraCanaries: { written: [1, 2], arrived: [1], missing: [2] } });
+      expect(report.rpo.lowerBound).toBeUndefined();
+      expect(renderMarkdown(report)).toMatch(/\| RPO \| 5\.1 s \| control-table canaries 0\.0 s .*; Aurora canaries 5\.1 s \(written 1, 2, arrived 1\); Aurora's own figure 0\.1 s\./);
+    });
+
+    it('"at least" the time from the first canary to the switch when none arrived', () => {
+      const report = buildReport(aurora([], [1, 2]));
+      expect(report.rpo).toMatchObject({ ms: 5_140, lowerBound: true, auroraCanaryMs: 5_140, auroraCanaryLowerBound: true });
+      expect(renderMarkdown(report)).toMatch(/\| RPO \| 5\.1 s \(at least\) \|/);
+      // A larger figure that is not a bound is not "at least".
+      expect(buildReport(aurora([], [1, 2], { lagBeforeSwitch: { rpoLagMs: 9_000 } })).rpo).toMatchObject({ ms: 9_000, auroraCanaryLowerBound: true });
+      expect(buildReport(aurora([], [1, 2], { lagBeforeSwitch: { rpoLagMs: 9_000 } })).rpo.lowerBound).toBeUndefined();
+    });
+
+    it('without the switch time (a journal saved before it), measures to the last canary written', () => {
+      expect(buildReport(aurora([1], [2], { switchRequestedAt: undefined as unknown as number })).rpo.auroraCanaryMs).toBe(5_000);
+    });
+
+    it('nothing to say before the new primary looked, or for a journal without Aurora canaries', () => {
+      expect(buildReport(aurora([], [], { auroraCanaryCheck: undefined as unknown as Journal['auroraCanaryCheck'] })).rpo.auroraCanaryMs).toBeUndefined();
+      expect(buildReport(journal()).rpo).toMatchObject({ auroraCanaries: { written: [], arrived: [], missing: [] } });
+      expect(buildReport(journal()).rpo.auroraCanaryMs).toBeUndefined();
+    });
+  });
+
   it('draws the timeline: bars where steps ran, ✗ for the failed one, nothing for steps not started', () => {
     const report = buildReport(journal());
     expect(report.timeline.map((t) => t.status)).toEqual(['done', 'not started', 'done', 'failed', 'not started', 'not started', 'not started', 'not started']);

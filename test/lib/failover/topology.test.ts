@@ -33,6 +33,7 @@ describe('failover topology', () => {
       globalClusterId: GLOBAL,
       controlTable: 'cafe-production-control',
       apiDomain: 'api.cafe.example.com',
+      healthFunction: 'cafe-production-health',
       primary: { region: 'eu-west-1', clusterId: 'cafe-production-primary', healthCheckId: 'hc-primary-1111', healthUrl: 'https://api-eu-west-1.cafe.example.com/health' },
       secondary: { region: 'eu-central-1', clusterId: 'cafe-production-secondary', healthCheckId: 'hc-secondary-2222' },
       missingOutputs: ['data@secondary.ClusterArn'],
