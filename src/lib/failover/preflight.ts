@@ -16,7 +16,7 @@ export interface Direction {
 }
 
 export interface PreflightCheck {
-  id: 'stacks' | 'global-cluster' | 'replication-lag' | 'target-health' | 'dynamodb-replicas' | 'route53' | 'secrets-keys';
+  id: 'stacks' | 'global-cluster' | 'replication-lag' | 'target-health' | 'dynamodb-replicas' | 'route53' | 'secrets-keys' | 'aurora-canary';
   title: string;
   status: 'pass' | 'warn' | 'fail';
   detail: string;
@@ -172,6 +172,21 @@ export async function runPreflight(topology: Topology, direction: Direction, por
         const problems = [!db && `${dbSecretArn} missing`, !payment && `${paymentSecretArn} missing`, !key && `key ${kmsKeyArn} missing or disabled`].filter(Boolean);
         if (problems.length) return { status: 'fail', detail: problems.join('; ') };
         return { status: 'pass', detail: '2 secrets replicated, key enabled' };
+      },
+    ],
+    [
+      'aurora-canary',
+      'the health function reads Aurora canaries in both regions',
+      async () => {
+        // A read changes nothing: it proves the function is deployed with the canary actions, may be
+        // invoked, and reaches its region's reader and the drill_canary table.
+        const fn = topology.healthFunction;
+        if (!fn) return { status: 'fail', detail: 'health function name unknown' };
+        const probe = ['canary#preflight'];
+        const [inTarget, inSource] = await Promise.allSettled([ports.canary.read(target.region, fn, probe), ports.canary.read(source.region, fn, probe)]);
+        if (inTarget.status === 'rejected') return { status: 'fail', detail: `${target.region}: ${errorMessage(inTarget.reason)}` };
+        if (inSource.status === 'rejected') return { status: unplanned ? 'warn' : 'fail', detail: `${source.region}: ${errorMessage(inSource.reason)}`, requestIds: ids(inTarget.value) };
+        return { status: 'pass', detail: `${fn} answers in ${source.region} and ${target.region}`, requestIds: ids(inTarget.value, inSource.value) };
       },
     ],
   ];

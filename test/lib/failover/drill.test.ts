@@ -6,7 +6,7 @@ import { createMemoryOutput } from '../../../src/lib/ui/output';
 import { CanaryError } from '../../../src/lib/failover/ports';
 import { ARN, CHECK, CONTROL, ENV, FakeWorld, HEALTH_FUNCTION } from './fakes';
 
-const MUTATIONS = /PutItem|Switchover|Failover|UpdateHealthCheck|lambda\.Invoke/;
+const MUTATIONS = /PutItem|Switchover|Failover|UpdateHealthCheck|canary-write/;
 
 function harness(world = new FakeWorld(), options: { interactive?: boolean; answers?: boolean[] } = {}) {
   const journals = memoryJournalStore();
@@ -56,9 +56,12 @@ describe('failover drill on fakes', () => {
       [`canary#${drill}#2`, 'eu-west-1', 'primary'],
       [`canary#${drill}#3`, 'eu-central-1', 'secondary'],
     ]);
-    expect(world.calls.lastIndexOf('lambda.Invoke eu-west-1')).toBeLessThan(switchAt);
-    const resumedAt = world.calls.lastIndexOf('dynamodb.PutItem eu-central-1', world.calls.indexOf('lambda.Invoke eu-central-1'));
-    expect(world.calls.indexOf('lambda.Invoke eu-central-1')).toBeGreaterThan(resumedAt);
+    expect(world.calls.filter((c) => c === 'lambda.Invoke:canary-write eu-west-1')).toHaveLength(2);
+    expect(world.calls.lastIndexOf('lambda.Invoke:canary-write eu-west-1')).toBeLessThan(switchAt);
+    const targetWrite = world.calls.indexOf('lambda.Invoke:canary-write eu-central-1');
+    const resumedAt = world.calls.lastIndexOf('dynamodb.PutItem eu-central-1', targetWrite);
+    expect(world.calls.slice(resumedAt, targetWrite).some((c) => c.startsWith('rds.') || c.startsWith('route53.'))).toBe(false);
+    expect(targetWrite).toBeGreaterThan(world.calls.indexOf('http.GET api.cafe.example.com'));
     const resume = result.timeline.find((t) => t.step === 'resume-writes')!;
     expect(Date.parse(result.startedAt) + result.rto.ms! + result.rto.promptMs).toBeGreaterThanOrEqual(Date.parse(resume.endedAt!));
     expect(result.timeline.find((t) => t.step === 'check-canary')!.detail).toBe(
@@ -136,6 +139,16 @@ describe('failover drill on fakes', () => {
     ['the target health check unhealthy', (w) => (w.checks.get(CHECK.secondary)!.inverted = true), /route53: eu-central-1 check hc-secondary-2222: 0 of 8 checkers healthy/],
     ['a secret not replicated', (w) => w.secrets.delete('arn:aws:secretsmanager:eu-central-1:222222222222:secret:pay-XyZ789'), /secrets-keys: .*pay-XyZ789 missing/],
     ['the key disabled', (w) => w.disabledKeys.add('arn:aws:kms:eu-central-1:222222222222:key/mrk-1234'), /secrets-keys: key .* missing or disabled/],
+    [
+      'a health function without the canary actions',
+      (w) => (w.failOn = (op, region) => (op === 'lambda.Invoke:canary-read' && region === 'eu-central-1' ? new CanaryError('cafe-production-health in eu-central-1 answered a canary read without found and missing', false) : undefined)),
+      /aurora-canary: eu-central-1: cafe-production-health in eu-central-1 answered a canary read without found and missing/,
+    ],
+    [
+      'no permission to invoke the health function in the source',
+      (w) => (w.failOn = (op, region) => (op.startsWith('lambda.Invoke') && region === 'eu-west-1' ? Object.assign(new Error('User is not authorized to perform: lambda:InvokeFunction'), { name: 'AccessDeniedException' }) : undefined)),
+      /aurora-canary: eu-west-1: User is not authorized to perform: lambda:InvokeFunction/,
+    ],
     ['RDS throttling', (w) => (w.failOn = (op) => (op === 'rds.DescribeGlobalClusters' ? Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }) : undefined)), /global-cluster: Rate exceeded/],
   ];
   it.each(failures)('refuses when preflight finds %s, and changes nothing', async (_name, breakIt, message) => {
@@ -281,6 +294,7 @@ describe('failover drill on fakes', () => {
     const result = report(await run({ mode: 'unplanned', allowDataLoss: true }));
     expect(result.state).toBe('completed');
     expect(result.preflight.find((c) => c.id === 'stacks')!.status).toBe('warn');
+    expect(result.preflight.find((c) => c.id === 'aurora-canary')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/^eu-west-1: connect ETIMEDOUT/) });
     expect(world.writer).toBe('secondary');
     expect(world.publicRegion()).toBe('eu-central-1');
     expect(result.rpo).toMatchObject({ ms: 1_800, auroraMs: 1_800, canaries: { written: [] }, auroraCanaries: { written: [], arrived: [], missing: [] } });
@@ -366,7 +380,7 @@ describe('Aurora canaries', () => {
     const world = new FakeWorld();
     let settledAt: number | undefined;
     world.failOn = (op, region) => {
-      if (op !== 'lambda.Invoke' || region !== 'eu-central-1' || world.writer !== 'secondary') return undefined;
+      if (op !== 'lambda.Invoke:canary-write' || region !== 'eu-central-1' || world.writer !== 'secondary') return undefined;
       settledAt ??= world.clock.now() + 5_000;
       return world.clock.now() < settledAt ? new CanaryError(`${HEALTH_FUNCTION} in eu-central-1: canary-write in eu-central-1 failed: Connection terminated unexpectedly`, true, 'req-retry') : undefined;
     };
@@ -382,7 +396,7 @@ describe('Aurora canaries', () => {
   it('stops at check-canary when the write keeps failing, naming the last error; --resume finishes once it works', async () => {
     const world = new FakeWorld();
     world.failOn = (op, region) =>
-      op === 'lambda.Invoke' && region === 'eu-central-1' && world.writer === 'secondary' ? new CanaryError(`${HEALTH_FUNCTION} in eu-central-1: canary-write in eu-central-1 failed: timeout exceeded when trying to connect (request req-x)`, true, 'req-x') : undefined;
+      op === 'lambda.Invoke:canary-write' && region === 'eu-central-1' && world.writer === 'secondary' ? new CanaryError(`${HEALTH_FUNCTION} in eu-central-1: canary-write in eu-central-1 failed: timeout exceeded when trying to connect (request req-x)`, true, 'req-x') : undefined;
     const { run } = harness(world);
     const stopped = report(await run({ settings: { canaryTimeoutMs: 20_000 } }));
     expect(stopped.stop).toMatchObject({ step: 'check-canary' });
@@ -398,13 +412,13 @@ describe('Aurora canaries', () => {
 
   it('a function that refuses (no drill_canary table) stops the drill before any change, with the request id; nothing is retried', async () => {
     const world = new FakeWorld();
-    world.failOn = (op) => (op === 'lambda.Invoke' ? new CanaryError(`${HEALTH_FUNCTION} in eu-west-1: canary-write in eu-west-1 failed: relation "drill_canary" does not exist (request req-nt)`, false, 'req-nt') : undefined);
+    world.failOn = (op) => (op === 'lambda.Invoke:canary-write' ? new CanaryError(`${HEALTH_FUNCTION} in eu-west-1: canary-write in eu-west-1 failed: relation "drill_canary" does not exist (request req-nt)`, false, 'req-nt') : undefined);
     const { run } = harness(world);
     const stopped = report(await run());
     expect(stopped.stop).toMatchObject({ step: 'canary', reason: expect.stringContaining('relation "drill_canary" does not exist') });
     expect(stopped.timeline[0]!.requestIds).toContain('req-nt');
     expect(stopped.stop!.rollback).toContain('DNS was not moved');
-    expect(world.calls.filter((c) => c.startsWith('lambda.Invoke'))).toHaveLength(1);
+    expect(world.calls.filter((c) => c.startsWith('lambda.Invoke:canary-write'))).toHaveLength(1);
     expect(world.calls.some((c) => /Switchover|UpdateHealthCheck/.test(c))).toBe(false);
   });
 
@@ -422,10 +436,10 @@ describe('Aurora canaries', () => {
   it('in the new primary, a refusal that waiting cannot fix stops check-canary at once', async () => {
     const world = new FakeWorld();
     world.failOn = (op, region) =>
-      op === 'lambda.Invoke' && region === 'eu-central-1' ? new CanaryError(`${HEALTH_FUNCTION} in eu-central-1: canary-write in eu-central-1 failed: relation "drill_canary" does not exist`, false, 'req-nt') : undefined;
+      op === 'lambda.Invoke:canary-write' && region === 'eu-central-1' ? new CanaryError(`${HEALTH_FUNCTION} in eu-central-1: canary-write in eu-central-1 failed: relation "drill_canary" does not exist`, false, 'req-nt') : undefined;
     const stopped = report(await harness(world).run());
     expect(stopped.stop).toMatchObject({ step: 'check-canary', reason: expect.stringContaining('relation "drill_canary" does not exist') });
-    expect(world.calls.filter((c) => c === 'lambda.Invoke eu-central-1')).toHaveLength(1);
+    expect(world.calls.filter((c) => c === 'lambda.Invoke:canary-write eu-central-1')).toHaveLength(1);
     expect(stopped.timeline.find((t) => t.step === 'check-canary')!.durationMs).toBe(0);
   });
 

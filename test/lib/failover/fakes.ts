@@ -349,7 +349,7 @@ export class FakeWorld {
         // The health function of `region` writes through the global writer endpoint: only the writer's
         // own region reaches it (the VPCs are not connected), and not while a switch is under way.
         write: (region, fn, id) =>
-          call('lambda.Invoke', region, () => {
+          call('lambda.Invoke:canary-write', region, () => {
             this.settle();
             if (fn !== HEALTH_FUNCTION) throw Object.assign(new Error(`Function not found: ${fn}`), { name: 'ResourceNotFoundException' });
             if (this.failoverState) throw new CanaryError(`${fn} in ${region}: canary-write in ${region} failed: cannot execute INSERT in a read-only transaction`, true, this.requestId());
@@ -360,7 +360,7 @@ export class FakeWorld {
             return { ...row, requestId: this.requestId() };
           }),
         read: (region, fn, ids) =>
-          call('lambda.Invoke', region, () => {
+          call('lambda.Invoke:canary-read', region, () => {
             if (fn !== HEALTH_FUNCTION) throw Object.assign(new Error(`Function not found: ${fn}`), { name: 'ResourceNotFoundException' });
             const visible = this.auroraVisible(region);
             const found = ids.flatMap((id) => visible.filter((r) => r.id === id));
