@@ -7,7 +7,7 @@ import { runFailover } from '../lib/failover/service';
 export default class Failover extends BaseCommand<typeof Failover> {
   static override summary = 'Fail the café over to the other region (or back), measured, resumable and safe.';
   static override description =
-    'Runs a preflight, shows the plan and asks for confirmation; then writes a canary, pauses writes, switches the Aurora global database, ' +
+    'Runs a preflight, shows the plan and asks for confirmation; then writes canaries (control table, and Aurora through the health function), pauses writes, switches the Aurora global database, ' +
     'moves api.<domain> with Route 53, waits out the TTL, verifies end to end, resumes writes and reports the measured RTO and RPO. ' +
     'Each step is journaled in .cafe-ops/failover/<env>.json: --resume continues after a stop, --abort rolls back. See docs/failover.md.';
   static override examples = [

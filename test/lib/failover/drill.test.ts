@@ -433,6 +433,27 @@ describe('Aurora canaries', () => {
     expect(stopped.rto.ms).toBeUndefined();
   });
 
+  it('planned: a lost connection in the source is retried; unplanned: it is a deviation, not a wait', async () => {
+    const blip = (world: FakeWorld) => {
+      let failures = 2;
+      world.failOn = (op, region) =>
+        op === 'lambda.Invoke:canary-write' && region === 'eu-west-1' && failures-- > 0 ? new CanaryError(`${HEALTH_FUNCTION} in eu-west-1: canary-write in eu-west-1 failed: Connection terminated unexpectedly`, true) : undefined;
+    };
+    const planned = new FakeWorld();
+    blip(planned);
+    const result = report(await harness(planned).run());
+    expect(result.state).toBe('completed');
+    expect(result.rpo.auroraCanaries).toEqual({ written: [1, 2], arrived: [1, 2], missing: [] });
+    expect(planned.calls.filter((c) => c === 'lambda.Invoke:canary-write eu-west-1')).toHaveLength(4);
+    const unplanned = new FakeWorld();
+    blip(unplanned);
+    const lossy = report(await harness(unplanned).run({ mode: 'unplanned', allowDataLoss: true }));
+    expect(lossy.state).toBe('completed');
+    expect(lossy.deviations.filter((d) => d.includes('Aurora canary write in eu-west-1 failed'))).toHaveLength(2);
+    expect(lossy.rpo.auroraCanaries.written).toEqual([]);
+    expect(unplanned.calls.filter((c) => c === 'lambda.Invoke:canary-write eu-west-1')).toHaveLength(2);
+  });
+
   it('in the new primary, a refusal that waiting cannot fix stops check-canary at once', async () => {
     const world = new FakeWorld();
     world.failOn = (op, region) =>
