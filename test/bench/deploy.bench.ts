@@ -15,7 +15,7 @@ import type { Benchmark } from './run';
 
 const root = join(__dirname, '../..');
 /** Typical creation times in minutes (CloudFront and Aurora dominate). */
-export const MINUTES: Record<string, number> = { bootstrap: 1, security: 2, network: 3, identity: 1, data: 25, app: 4, edge: 8, observability: 2, ci: 1 };
+export const MINUTES: Record<string, number> = { bootstrap: 1, security: 2, network: 3, 'network-peering': 1, identity: 1, data: 25, app: 4, edge: 8, observability: 2, ci: 1 };
 const CHANGE_SET_MS = 5_000;
 /** Work after a deploy: the migrations after app@primary, the storefront upload after edge. */
 const HOOK_MS: Record<string, number> = { 'app@primary': 15_000, 'edge@edge': 30_000 };

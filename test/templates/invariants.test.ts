@@ -26,7 +26,7 @@ function walk(value: unknown, visit: (v: unknown, path: string[]) => void, path:
 
 describe('templates of the catalog', () => {
   it('covers every stack of the design', () => {
-    expect(Object.keys(catalog.stacks).sort()).toEqual(['app', 'bootstrap', 'ci', 'data', 'edge', 'identity', 'network', 'observability', 'security']);
+    expect(Object.keys(catalog.stacks).sort()).toEqual(['app', 'bootstrap', 'ci', 'data', 'edge', 'identity', 'network', 'network-peering', 'observability', 'security']);
   });
 
   it.each(templates.map((t) => [t.file, t]))('%s has a Description and parameter groups for every parameter', (_file, t) => {

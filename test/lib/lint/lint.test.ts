@@ -99,7 +99,7 @@ Outputs:
     process.chdir(root);
     try {
       const result = await lintCatalog(await loadCatalog('templates/stacks.yaml'), { cfnLint: false });
-      expect(result.templates).toHaveLength(9);
+      expect(result.templates).toHaveLength(10);
       expect(result.findings).toEqual([]);
     } finally {
       process.chdir(cwd);

@@ -367,7 +367,7 @@ export const PRICERS: Record<string, Pricer> = {
 export const FREE_TYPES = new Set([
   'AWS::IAM::Role', 'AWS::IAM::ServiceLinkedRole', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::OIDCProvider', 'AWS::IAM::InstanceProfile',
   'AWS::EC2::VPC', 'AWS::EC2::Subnet', 'AWS::EC2::RouteTable', 'AWS::EC2::Route', 'AWS::EC2::SubnetRouteTableAssociation',
-  'AWS::EC2::InternetGateway', 'AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::NetworkAcl', 'AWS::EC2::NetworkAclEntry',
+  'AWS::EC2::InternetGateway', 'AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::VPCPeeringConnection', 'AWS::EC2::NetworkAcl', 'AWS::EC2::NetworkAclEntry',
   'AWS::EC2::SubnetNetworkAclAssociation', 'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress',
   'AWS::Lambda::Permission', 'AWS::ApiGateway::GatewayResponse', 'AWS::Lambda::Version', 'AWS::Lambda::Alias',
   'AWS::ApiGateway::Authorizer', 'AWS::ApiGateway::Resource', 'AWS::ApiGateway::Method', 'AWS::ApiGateway::Deployment', 'AWS::ApiGateway::Stage',
