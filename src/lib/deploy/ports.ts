@@ -1,4 +1,5 @@
 /** Narrow interfaces the deploy engine works through; src/lib/deploy/aws.ts implements them with the SDK. */
+import { systemClock, type Clock } from '../clock';
 
 export interface StackInfo {
   name: string;
@@ -56,15 +57,7 @@ export interface CloudFormationPort {
   enableTerminationProtection(name: string): Promise<void>;
 }
 
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+export { systemClock, type Clock };
 
 /** Uploads artifacts to a region's artifacts bucket; returns the S3 key (content-addressed). */
 export interface ArtifactPort {

@@ -3,6 +3,7 @@
  * them with the AWS SDK and fetch; tests drive the drill with in-memory fakes and fake time.
  * Every call that reaches AWS returns the request id, so the drill's journal can name each call.
  */
+import { systemClock, type Clock } from '../clock';
 
 /** What an AWS call returns for the record: its request id. */
 export interface AwsCall {
@@ -152,15 +153,7 @@ export interface SecretsPort {
   keyEnabled(region: string, arn: string): Promise<boolean>;
 }
 
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+export { systemClock, type Clock };
 
 export interface FailoverPorts {
   stacks: StacksPort;

@@ -16,34 +16,11 @@
  * Every call is recorded in `calls` ("Operation region stack").
  */
 import { parseTemplate } from '../../../src/lib/templates/load';
-import type { ChangeSetInfo, CloudFormationPort, Clock, CreateChangeSetInput, ResourceChange, StackEvent, StackInfo } from '../../../src/lib/deploy/ports';
+import { FakeClock } from '../../support/fake-clock';
 
-/** Virtual time: sleeps resolve in time order once every runnable task is blocked. */
-export class FakeClock implements Clock {
-  private time = 0;
-  private timers: { at: number; resolve: () => void; seq: number }[] = [];
-  private seq = 0;
-  private scheduled = false;
-  now = () => this.time;
-  sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      this.timers.push({ at: this.time + ms, resolve, seq: this.seq++ });
-      this.schedule();
-    });
-  private schedule() {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      if (this.timers.length === 0) return;
-      this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
-      const next = this.timers.shift()!;
-      this.time = Math.max(this.time, next.at);
-      next.resolve();
-      if (this.timers.length) this.schedule();
-    });
-  }
-}
+export { FakeClock };
+import type { ChangeSetInfo, CloudFormationPort, CreateChangeSetInput, ResourceChange, StackEvent, StackInfo } from '../../../src/lib/deploy/ports';
+
 
 interface FakeStack {
   status: string;

@@ -9,31 +9,12 @@ import {
   CanaryError, type AuroraCanaryRow, type AwsCall, type Canary, type Clock, type FailoverPorts, type GlobalClusterState, type HealthCheckConfig, type HttpResponse, type StackState,
 } from '../../../src/lib/failover/ports';
 import type { TopologyEnvironment } from '../../../src/lib/failover/topology';
+import { FakeClock as VirtualClock } from '../../support/fake-clock';
 
-export class FakeClock implements Clock {
-  private time = Date.UTC(2026, 10, 25, 9, 0, 0);
-  private timers: { at: number; resolve: () => void; seq: number }[] = [];
-  private seq = 0;
-  private scheduled = false;
-  readonly start = this.time;
-  now = () => this.time;
-  sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      this.timers.push({ at: this.time + Math.max(0, ms), resolve, seq: this.seq++ });
-      this.schedule();
-    });
-  private schedule() {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      if (this.timers.length === 0) return;
-      this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
-      const next = this.timers.shift()!;
-      this.time = Math.max(this.time, next.at);
-      next.resolve();
-      if (this.timers.length) this.schedule();
-    });
+/** The drill's virtual time starts on a fixed morning, so journal and report times are stable. */
+export class FakeClock extends VirtualClock {
+  constructor() {
+    super(Date.UTC(2026, 10, 25, 9, 0, 0));
   }
 }
 
