@@ -489,7 +489,7 @@ async function apiCanaryWrite(engine: Engine, via: 'public' | 'regional', url: s
     }
     if (response.status !== 201) {
       const hint = response.status === 403 ? ' (the drill\'s credentials need execute-api:Invoke on POST /health/canary, as the ci stack\'s FailoverRole has)' : '';
-      throw new Error(`signed write POST ${url} answered ${response.status}${said ? `: ${said.slice(0, 200)}` : ''}${hint}`);
+      throw new Error(`signed write POST ${url} answered ${response.status}${said ? `: ${said.replace(/\s+/g, ' ').slice(0, 200)}` : ''}${hint}`);
     }
     if (answer?.id !== id || typeof answer.writtenAt !== 'string') throw new Error(`signed write POST ${url} answered 201 without the canary ${id}`);
     if (answer.region !== target.region) {

@@ -12,7 +12,7 @@ import { AwsClients } from '../../../src/lib/aws/clients';
 import { fetchHttpPort } from '../../../src/lib/failover/http';
 import { awsFailoverPorts } from '../../../src/lib/failover/service';
 
-const CREDENTIALS = { accessKeyId: 'AKIDDRILLTEST', secretAccessKey: 'drill-test-secret', sessionToken: 'drill-session-token' };
+const CREDENTIALS = { accessKeyId: 'AKIDDRILLTEST', secretAccessKey: 'drill-test-secret', sessionToken: 'drill-temporary-token' };
 
 describe('the drill HTTP adapter', () => {
   const received: { method: string; url: string; headers: IncomingHttpHeaders; body: string }[] = [];
@@ -34,7 +34,7 @@ describe('the drill HTTP adapter', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
   beforeEach(() => (received.length = 0));
 
-  it('signs the POST for execute-api in the region asked for, with the date, the body hash and the session token', async () => {
+  it('signs the POST for execute-api in the region asked for, with the date, the body hash and the security token of temporary credentials', async () => {
     const asked: string[] = [];
     const http = fetchHttpPort(async (region) => (asked.push(region), CREDENTIALS));
     const answer = await http.postSigned(`${base}/health/canary`, { id: 'canary#d#api-public' }, 'eu-central-1', 2_000);
@@ -46,7 +46,7 @@ describe('the drill HTTP adapter', () => {
     expect(headers['content-type']).toBe('application/json');
     expect(headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
     expect(headers['x-amz-content-sha256']).toBe(createHash('sha256').update(request!.body).digest('hex'));
-    expect(headers['x-amz-security-token']).toBe('drill-session-token');
+    expect(headers['x-amz-security-token']).toBe('drill-temporary-token');
     const day = String(headers['x-amz-date']).slice(0, 8);
     expect(headers.authorization).toMatch(new RegExp(`^AWS4-HMAC-SHA256 Credential=AKIDDRILLTEST/${day}/eu-central-1/execute-api/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$`));
     const signedHeaders = /SignedHeaders=([^,]+)/.exec(headers.authorization!)![1]!.split(';');
