@@ -3,6 +3,10 @@
  * control table is readable, each within a short deadline. 200 when both hold, else 503.
  * Reports the region, its role and whether writes are paused.
  *
+ * POST /health/canary { id } (AWS_IAM, signed by the failover drill) makes the same canary write
+ * through the API: 201 { id, region, writtenAt }, 400 naming the bad field, 503 while the writer is
+ * read-only or out of reach. It is exempt from the maintenance pause (see apiCanary).
+ *
  * Invoked directly (not through API Gateway), it serves the failover drill's Aurora canaries:
  *   { action: 'canary-write', id }   inserts the row through the writer (global writer endpoint) → { id, region, writtenAt }
  *   { action: 'canary-read', ids }   reads them from this region's reader → { region, found: [{ id, region, writtenAt }], missing }
@@ -14,7 +18,8 @@ import type { Deps } from '../shared/deps';
 import { baseFromEnv, lazyHandler } from '../shared/env/base';
 import { databasesFromEnv } from '../shared/env/database';
 import { controlFromEnv, dynamoFromEnv } from '../shared/env/dynamo';
-import { json, zodIssues, type ApiEvent, type ApiResult, type LambdaContext } from '../shared/http';
+import { HttpError } from '../shared/errors';
+import { json, parseBody, zodIssues, type ApiEvent, type ApiResult, type LambdaContext } from '../shared/http';
 
 export const CHECK_TIMEOUT_MS = 1500;
 /** A canary call answers within this (the function's timeout is 10 s). */
@@ -62,7 +67,7 @@ export interface CanaryFailure {
 export type CanaryWriteResult = CanaryRow | CanaryFailure;
 export type CanaryReadResult = { region: string; found: CanaryRow[]; missing: string[] } | CanaryFailure;
 
-/** The function's handler: API Gateway events get /health; direct invocations the canary actions. */
+/** The function's handler: API Gateway events get /health or POST /health/canary; direct invocations the canary actions. */
 export interface HealthHandler {
   (event: ApiEvent, context?: LambdaContext): Promise<ApiResult>;
   (event: unknown, context?: LambdaContext): Promise<ApiResult | CanaryWriteResult | CanaryReadResult>;
@@ -101,6 +106,41 @@ function healthCheck(deps: HealthDeps): () => Promise<ApiResult> {
   };
 }
 
+/** Why a canary call failed, as the drill reads it: retryable for a lost connection, a read-only writer or a deadline. */
+function canaryFailure(deps: HealthDeps, action: CanaryRequest['action'], error: unknown, requestId: string | undefined): CanaryFailure {
+  const transient = isTransient(error);
+  const e = error as { name?: string; code?: string; message?: string };
+  deps.log.error('canary failed', { action, error: { name: e?.name, code: e?.code, message: e?.message }, requestId });
+  return {
+    error: {
+      code: transient ? 'unavailable' : 'failed',
+      message: `${action} in ${deps.region} failed: ${String(e?.message ?? error).slice(0, 300)}`,
+      retryable: transient,
+    },
+  };
+}
+
+/** The canary write, for both the direct invocation and POST /health/canary: once per id, through the writer. */
+async function writeCanaryRow(deps: HealthDeps, id: string, requestId: string | undefined): Promise<CanaryWriteResult> {
+  const started = Date.now();
+  try {
+    // A retried write keeps the first row: the canary is written once, whatever the retries.
+    const { rows } = await withDeadline(
+      () =>
+        deps.db.query<{ id: string; region: string; written_at: Date }>(
+          `INSERT INTO drill_canary (id, region) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id RETURNING id, region, written_at`,
+          [id, deps.region],
+        ),
+      CANARY_TIMEOUT_MS,
+    );
+    const row = toRow(rows[0]!);
+    deps.log.info('canary written', { id: row.id, region: row.region, ms: Date.now() - started, requestId });
+    return row;
+  } catch (error) {
+    return canaryFailure(deps, 'canary-write', error, requestId);
+  }
+}
+
 function canaries(deps: HealthDeps) {
   return async (event: unknown, context?: LambdaContext): Promise<CanaryWriteResult | CanaryReadResult> => {
     const parsed = canaryRequestSchema.safeParse(event);
@@ -112,22 +152,9 @@ function canaries(deps: HealthDeps) {
       return { error: { code: 'invalid_request', message, retryable: false } };
     }
     const request = parsed.data;
+    if (request.action === 'canary-write') return writeCanaryRow(deps, request.id, context?.awsRequestId);
     const started = Date.now();
     try {
-      if (request.action === 'canary-write') {
-        // A retried write keeps the first row: the canary is written once, whatever the retries.
-        const { rows } = await withDeadline(
-          () =>
-            deps.db.query<{ id: string; region: string; written_at: Date }>(
-              `INSERT INTO drill_canary (id, region) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id RETURNING id, region, written_at`,
-              [request.id, deps.region],
-            ),
-          CANARY_TIMEOUT_MS,
-        );
-        const row = toRow(rows[0]!);
-        deps.log.info('canary written', { id: row.id, region: row.region, ms: Date.now() - started, requestId: context?.awsRequestId });
-        return row;
-      }
       const { rows } = await withDeadline(
         () => deps.reader.query<{ id: string; region: string; written_at: Date }>(`SELECT id, region, written_at FROM drill_canary WHERE id = ANY($1::text[]) ORDER BY written_at`, [request.ids]),
         CANARY_TIMEOUT_MS,
@@ -137,24 +164,47 @@ function canaries(deps: HealthDeps) {
       deps.log.info('canaries read', { found: found.length, missing: missing.length, ms: Date.now() - started, requestId: context?.awsRequestId });
       return { region: deps.region, found, missing };
     } catch (error) {
-      const transient = isTransient(error);
-      const e = error as { name?: string; code?: string; message?: string };
-      deps.log.error('canary failed', { action: request.action, error: { name: e?.name, code: e?.code, message: e?.message }, requestId: context?.awsRequestId });
-      return {
-        error: {
-          code: transient ? 'unavailable' : 'failed',
-          message: `${request.action} in ${deps.region} failed: ${String(e?.message ?? error).slice(0, 300)}`,
-          retryable: transient,
-        },
-      };
+      return canaryFailure(deps, request.action, error, context?.awsRequestId);
     }
   };
 }
 
+export const apiCanarySchema = z.strictObject({ id: canaryId });
+
+/**
+ * POST /health/canary (AWS_IAM): the failover drill's write through the API, signed with the drill's
+ * credentials. The same write as the direct canary-write; 201 { id, region, writtenAt } where region
+ * is the region that answered (a repeated id keeps its first row and time). It does not honour the
+ * maintenance pause: it is the drill's own probe, made while the café's writes are paused, and it
+ * writes only drill_canary.
+ */
+function apiCanary(deps: HealthDeps) {
+  return async (event: ApiEvent, context?: LambdaContext): Promise<ApiResult> => {
+    const requestId = event.requestContext?.requestId ?? context?.awsRequestId;
+    let id: string;
+    try {
+      id = parseBody(event, apiCanarySchema).id;
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      deps.log.warn('canary request refused', { field: error.issues[0]?.field, reason: error.issues[0]?.reason, requestId });
+      return json(error.status, { error: { code: error.code, message: error.message, issues: error.issues } });
+    }
+    const result = await writeCanaryRow(deps, id, requestId);
+    if ('error' in result) {
+      if (result.error.retryable) return json(503, { error: { code: 'unavailable', message: result.error.message } }, { 'Retry-After': '5' });
+      return json(500, { error: { code: 'internal', message: 'the canary write failed', requestId } });
+    }
+    return json(201, { id: result.id, region: deps.region, writtenAt: result.writtenAt });
+  };
+}
+
+const isCanaryRoute = (event: ApiEvent) => event.httpMethod.toUpperCase() === 'POST' && (event.resource ?? event.path) === '/health/canary';
+
 export function createHandler(deps: HealthDeps): HealthHandler {
   const health = healthCheck(deps);
   const canary = canaries(deps);
-  return (async (event: unknown, context?: LambdaContext) => (isApiEvent(event) ? health() : canary(event, context))) as HealthHandler;
+  const viaApi = apiCanary(deps);
+  return (async (event: unknown, context?: LambdaContext) => (isApiEvent(event) ? (isCanaryRoute(event) ? viaApi(event, context) : health()) : canary(event, context))) as HealthHandler;
 }
 
 export const handler = lazyHandler(() => {

@@ -57,8 +57,8 @@ describe('cafe-ops dev: the local API', () => {
   }, 30_000);
 
   it('prints where it runs, embedded, with every route of the template', () => {
-    // 13 methods and 8 CORS preflights.
-    expect(dev.result).toMatchObject({ database: 'embedded', routes: 21, dataDir, port: expect.any(Number) });
+    // 14 methods and 8 CORS preflights.
+    expect(dev.result).toMatchObject({ database: 'embedded', routes: 22, dataDir, port: expect.any(Number) });
     expect(dev.result.urls.site).toBe(`http://localhost:${dev.result.port}/`);
     expect(dev.result.dynamodb).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
@@ -88,6 +88,15 @@ describe('cafe-ops dev: the local API', () => {
       const result = await call(base, path, { method, ...(tokens[caller] ? { token: tokens[caller] } : {}), ...(body !== undefined ? { body } : {}) });
       expect(result.status).toBe(status);
     }, 30_000);
+
+    it('POST /health/canary (AWS_IAM): 403 unsigned, and a SigV4 Authorization header (not verified locally) writes the canary', async () => {
+      expect(await call(base, '/health/canary', { method: 'POST', body: { id: 'canary#local#api' } })).toMatchObject({ status: 403, body: { message: 'Missing Authentication Token' } });
+      expect((await call(base, '/health/canary', { method: 'POST', token: tokens.admin!, body: { id: 'canary#local#api' } })).status).toBe(403);
+      const signed = { Authorization: 'AWS4-HMAC-SHA256 Credential=AKIDLOCAL/20261125/eu-west-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=00' };
+      const written = await call(base, '/health/canary', { method: 'POST', headers: signed, body: { id: 'canary#local#api' } });
+      expect(written).toMatchObject({ status: 201, body: { id: 'canary#local#api', region: expect.any(String), writtenAt: expect.any(String) } });
+      expect((await call(base, '/health/canary', { method: 'POST', headers: signed, body: { id: 'no spaces allowed' } })).status).toBe(400);
+    });
 
     it('answers what API Gateway answers for what the template does not define', async () => {
       expect((await call(base, '/orders', { method: 'DELETE' })).status).toBe(403);

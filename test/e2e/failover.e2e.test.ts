@@ -46,15 +46,26 @@ async function startApi(primaryCheck: () => Promise<{ inverted: boolean; disable
   const hits: string[] = [];
   const server = createServer((req, res) => {
     void (async () => {
-      const [, scope, region, path] = /^\/(r|public)\/?([a-z0-9-]*)(\/.*)$/.exec(req.url ?? '') ?? [];
+      const [, isPublic, region, path] = /^\/(?:(public)|r\/([a-z0-9-]+))(\/.*)$/.exec(req.url ?? '') ?? [];
+      const scope = isPublic ? 'public' : 'r';
       let served = region;
       if (scope === 'public') {
         const check = await primaryCheck();
         served = check?.disabled && check.inverted ? SECONDARY : PRIMARY;
       }
-      hits.push(`${scope} ${served} ${path}`);
+      hits.push(`${scope} ${served} ${req.method === 'GET' ? '' : `${req.method} `}${path}`);
       if (path === '/slow') return void setTimeout(() => res.end('late'), 2_000);
       res.setHeader('content-type', 'application/json');
+      if (path === '/health/canary' && req.method === 'POST') {
+        // AWS_IAM: a SigV4 signature for execute-api in the region that serves the request.
+        const signed = /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\/execute-api\/aws4_request,/.exec(req.headers.authorization ?? '');
+        if (signed?.[1] !== served) return void res.writeHead(403).end('{"message":"Missing Authentication Token"}');
+        let body = '';
+        for await (const chunk of req) body += String(chunk);
+        const { id } = JSON.parse(body) as { id: string };
+        res.statusCode = 201;
+        return void res.end(JSON.stringify({ id, region: served, writtenAt: new Date().toISOString() }));
+      }
       if (path === '/health') return void res.end(JSON.stringify({ status: 'ok', region: served, role: 'primary' }));
       if (path === '/menu') return void res.end('[{"id":"espresso","price":250}]');
       res.statusCode = 404;
@@ -68,14 +79,15 @@ async function startApi(primaryCheck: () => Promise<{ inverted: boolean; disable
 
 /** Sends the café's HTTPS names to the local server. */
 function localHttp(base: string): HttpPort {
-  const real = fetchHttpPort();
+  const real = fetchHttpPort(async () => ({ accessKeyId: 'AKIDLOCALDRILL', secretAccessKey: 'local-drill-secret' }));
+  const local = (url: string) => {
+    const u = new URL(url);
+    const regional = /^api-([a-z0-9-]+)\.cafe\.example\.com$/.exec(u.hostname);
+    return regional ? `${base}/r/${regional[1]}${u.pathname}` : u.hostname === `api.${ENV.domain}` ? `${base}/public${u.pathname}` : url;
+  };
   return {
-    get: (url, timeoutMs) => {
-      const u = new URL(url);
-      const regional = /^api-([a-z0-9-]+)\.cafe\.example\.com$/.exec(u.hostname);
-      const local = regional ? `${base}/r/${regional[1]}${u.pathname}` : u.hostname === `api.${ENV.domain}` ? `${base}/public${u.pathname}` : url;
-      return real.get(local, timeoutMs);
-    },
+    get: (url, timeoutMs) => real.get(local(url), timeoutMs),
+    postSigned: (url, body, region, timeoutMs) => real.postSigned(local(url), body, region, timeoutMs),
   };
 }
 
@@ -228,6 +240,8 @@ describeWithTool(TOOLS.moto, 'failover against moto_server')('failover against m
       expect(there.rpo.ms).toBe(0);
       expect(api.hits).toContain(`public ${SECONDARY} /health`);
       expect(api.hits).toContain(`public ${SECONDARY} /menu`);
+      // The signed writes, through the public name and the target's own name, answered by the target.
+      expect(api.hits.filter((h) => h.includes('POST'))).toEqual([`public ${SECONDARY} POST /health/canary`, `r ${SECONDARY} POST /health/canary`]);
       // Route 53 and DynamoDB request ids from moto are in the timeline.
       expect(there.timeline.find((t) => t.step === 'move-traffic')!.requestIds.length).toBeGreaterThanOrEqual(3);
       const files = there.reportFiles.map((f) => join(dir, f));
@@ -238,7 +252,7 @@ describeWithTool(TOOLS.moto, 'failover against moto_server')('failover against m
       const back = (await runDrill({ env: ENV, action: 'failover', to: 'primary', mode: 'planned', yes: true, allowDataLoss: false, settings }, { ports, store, out: out.output })) as DrillReport;
       expect(back.state).toBe('completed');
       expect(await dns.getHealthCheck(checks.primary)).toMatchObject({ inverted: false, disabled: false });
-      expect(api.hits.at(-1)).toBe(`public ${PRIMARY} /menu`);
+      expect(api.hits.slice(-3)).toEqual([`public ${PRIMARY} /menu`, `public ${PRIMARY} POST /health/canary`, `r ${PRIMARY} POST /health/canary`]);
     } finally {
       api.server.closeAllConnections();
       api.server.close();

@@ -77,6 +77,30 @@ describeWithTool(TOOLS.postgres, 'drill canaries on PostgreSQL 15')('drill canar
     expect(bodyOf(result)).toMatchObject({ status: 'ok', region: 'eu-west-1', checks: { database: { ok: true, writable: true } } });
   });
 
+  it('POST /health/canary writes the same row as the direct write, once; a read-only writer answers 503', async () => {
+    const db = await database('canary_api');
+    const health = healthHandler({ db, reader: db, control: new FakeControl(), region: 'eu-central-1', role: 'primary', log: new MemoryLog() });
+    const posted = await health(apiEvent('POST', '/health/canary', { body: { id: 'canary#d#api-public' } }));
+    expect(posted.statusCode).toBe(201);
+    const body = bodyOf<{ id: string; region: string; writtenAt: string }>(posted);
+    expect(body).toEqual({ id: 'canary#d#api-public', region: 'eu-central-1', writtenAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    expect(await health({ action: 'canary-write', id: 'canary#d#api-public' })).toEqual(body);
+    expect(bodyOf(await health(apiEvent('POST', '/health/canary', { body: { id: 'canary#d#api-public' } })))).toEqual(body);
+    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM drill_canary')).rows[0]?.n).toBe(1);
+    expect((await health(apiEvent('POST', '/health/canary', { body: { id: 42 } }))).statusCode).toBe(400);
+
+    const url = await pg.createDatabase('canary_api_read_only');
+    const setup = await connectPg({ connectionString: url });
+    await applyMigrations(setup, MIGRATIONS);
+    await setup.query(`ALTER DATABASE canary_api_read_only SET default_transaction_read_only = on`);
+    await setup.close();
+    const replica = await connectPg({ connectionString: url });
+    open.push(replica);
+    const refused = await healthHandler({ db: replica, reader: replica, control: new FakeControl(), region: 'eu-west-1', role: 'secondary', log: new MemoryLog() })(apiEvent('POST', '/health/canary', { body: { id: 'canary#d#api-public' } }));
+    expect(refused.statusCode).toBe(503);
+    expect(bodyOf(refused)).toMatchObject({ error: { code: 'unavailable' } });
+  });
+
   it('the schema refuses an empty id and a row without a region', async () => {
     const db = await database('canary_checks');
     await expect(db.query(`INSERT INTO drill_canary (id, region) VALUES ('', 'eu-west-1')`)).rejects.toMatchObject({ code: '23514' });

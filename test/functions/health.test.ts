@@ -77,3 +77,72 @@ describe('canary actions (direct invocation)', () => {
     }
   });
 });
+
+describe('POST /health/canary (the drill\'s signed write through the API)', () => {
+  /** A writer that keeps drill_canary rows in memory, as the INSERT ... ON CONFLICT would. */
+  const memoryWriter = () => {
+    const rows = new Map<string, { id: string; region: string; written_at: Date }>();
+    const queries: string[] = [];
+    const db: Database = {
+      ...hanging,
+      query: async <T>(text: string, params?: unknown[]) => {
+        queries.push(text);
+        if (/pg_is_in_recovery/.test(text)) return { rows: [{ recovery: false }] as T[], rowCount: 1 };
+        const [id, region] = params as [string, string];
+        if (!rows.has(id)) rows.set(id, { id, region, written_at: new Date('2026-11-25T09:01:00.000Z') });
+        return { rows: [rows.get(id)] as T[], rowCount: 1 };
+      },
+    };
+    return { db, rows, queries };
+  };
+  const post = (body: unknown, rawBody?: string) => apiEvent('POST', '/health/canary', rawBody === undefined ? { body } : { rawBody });
+
+  it('writes the canary once through the writer and answers 201 with the region that answered, even while writes are paused', async () => {
+    const writer = memoryWriter();
+    const control = new FakeControl();
+    control.state = { writesPaused: true, retryAfterSeconds: 30 };
+    const handler = createHandler(deps(writer.db, { control }));
+    const first = await handler(post({ id: 'canary#d#api-public' }));
+    expect(first.statusCode).toBe(201);
+    expect(bodyOf(first)).toEqual({ id: 'canary#d#api-public', region: 'eu-central-1', writtenAt: '2026-11-25T09:01:00.000Z' });
+    expect(await handler(post({ id: 'canary#d#api-public' }))).toMatchObject({ statusCode: 201, body: first.body });
+    expect([...writer.rows.values()]).toEqual([{ id: 'canary#d#api-public', region: 'eu-central-1', written_at: expect.any(Date) }]);
+    expect(writer.queries.every((q) => q.startsWith('INSERT INTO drill_canary'))).toBe(true);
+  });
+
+  const refused: [string, unknown, string | undefined, string][] = [
+    ['no body', undefined, '', 'body'],
+    ['a body that is not JSON', undefined, '{id:', 'body'],
+    ['no id', {}, undefined, 'id'],
+    ['an id with SQL in it', { id: "x'; DROP TABLE drill_canary; --" }, undefined, 'id'],
+    ['an unexpected field', { id: 'ok', region: 'eu-west-1' }, undefined, 'body'],
+  ];
+  it.each(refused)('answers 400 naming the field for %s, and touches no database', async (_name, body, raw, field) => {
+    const writer = memoryWriter();
+    const result = await createHandler(deps(writer.db))(post(body, raw));
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf<{ error: { code: string; issues: { field: string }[] } }>(result).error).toMatchObject({ code: 'invalid_request', issues: [expect.objectContaining({ field })] });
+    expect(writer.queries).toEqual([]);
+  });
+
+  it('answers 503 with Retry-After for a read-only or unreachable writer, 500 without the database text otherwise', async () => {
+    const readOnlyWriter = await createHandler(deps(failing(Object.assign(new Error('cannot execute INSERT in a read-only transaction'), { code: '25006' }))))(post({ id: 'canary#d#api' }));
+    expect(readOnlyWriter.statusCode).toBe(503);
+    expect(readOnlyWriter.headers['Retry-After']).toBe('5');
+    expect(bodyOf(readOnlyWriter)).toEqual({ error: { code: 'unavailable', message: 'canary-write in eu-central-1 failed: cannot execute INSERT in a read-only transaction' } });
+    const lost = await createHandler(deps(failing(Object.assign(new Error('connect ECONNREFUSED 10.0.1.5:5432'), { code: 'ECONNREFUSED' }))))(post({ id: 'canary#d#api' }));
+    expect(lost.statusCode).toBe(503);
+    const broken = await createHandler(deps(failing(Object.assign(new Error('relation "drill_canary" does not exist'), { code: '42P01' }))))(post({ id: 'canary#d#api' }));
+    expect(broken.statusCode).toBe(500);
+    expect(broken.body).not.toContain('drill_canary');
+    expect(bodyOf(broken)).toEqual({ error: { code: 'internal', message: 'the canary write failed', requestId: 'test-request' } });
+  });
+
+  it('leaves GET /health as it was: no canary written', async () => {
+    const writer = memoryWriter();
+    const result = await createHandler(deps(writer.db))(apiEvent('GET', '/health'));
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result)).toMatchObject({ status: 'ok', region: 'eu-central-1', checks: { database: { ok: true, writable: true } } });
+    expect(writer.rows.size).toBe(0);
+  });
+});

@@ -37,6 +37,19 @@ describe('templates of the catalog', () => {
     expect(grouped).toEqual(Object.keys(t.template.Parameters ?? {}).sort());
   });
 
+  it('lets the failover role invoke only the API canary route, which is the one AWS_IAM method and goes to the health function', () => {
+    const app = templates.find((t) => t.file === 'templates/app.yaml')!.template.Resources;
+    const iamMethods = Object.entries(app).filter(([, r]) => r.Type === 'AWS::ApiGateway::Method' && r.Properties?.AuthorizationType === 'AWS_IAM');
+    expect(iamMethods.map(([id, r]) => [id, r.Properties?.HttpMethod, (r.Properties?.ResourceId as { Ref: string }).Ref])).toEqual([['HealthCanaryMethod', 'POST', 'HealthCanaryResource']]);
+    expect(app.HealthCanaryResource!.Properties).toMatchObject({ ParentId: { Ref: 'HealthResource' }, PathPart: 'canary' });
+    expect(JSON.stringify(iamMethods[0]![1].Properties?.Integration)).toContain('${HealthFunction.Arn}');
+    expect(app.ApiDeployment!.DependsOn).toContain('HealthCanaryMethod');
+    const ci = templates.find((t) => t.file === 'templates/ci.yaml')!.template.Resources;
+    const statements = (ci.FailoverRole!.Properties?.Policies as { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
+    const invoke = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('execute-api:')));
+    expect(invoke).toEqual([expect.objectContaining({ Action: 'execute-api:Invoke', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:execute-api:*:${AWS::AccountId}:*/*/POST/health/canary' } })]);
+  });
+
   it('gives every stateful resource Retain or Snapshot policies', () => {
     const missing = resources
       .filter(({ r }) => STATEFUL_TYPES.has(r.Type))

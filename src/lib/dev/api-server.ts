@@ -1,6 +1,7 @@
 /**
  * The local API Gateway: one HTTP listener that answers the template's routes by invoking the
- * functions with proxy events (checking ID tokens on COGNITO_USER_POOLS methods first), serves the
+ * functions with proxy events (checking ID tokens on COGNITO_USER_POOLS methods first; AWS_IAM methods
+ * need a SigV4 Authorization header, whose signature is not verified: there is no IAM locally), serves the
  * built storefront at `/`, and offers the local sign-in the storefront uses instead of Cognito's
  * hosted UI (`POST /_dev/token`).
  */
@@ -73,6 +74,8 @@ async function handle(deps: ApiDeps, req: IncomingMessage, res: ServerResponse, 
     if (!verdict?.ok) return send(res, 401, { message: 'Unauthorized' });
     claims = toAuthorizerClaims(verdict.claims);
   }
+  // API Gateway answers an unsigned request to an AWS_IAM method 403 before invoking anything.
+  if (match.route.authorization === 'AWS_IAM' && !/^AWS4-HMAC-SHA256 /.test(req.headers.authorization ?? '')) return send(res, 403, { message: 'Missing Authentication Token' });
   const event = toProxyEvent(
     { method, url: req.url ?? '/', headers: req.headers, body, ...(req.socket.remoteAddress ? { sourceIp: req.socket.remoteAddress } : {}) },
     match,

@@ -9,7 +9,8 @@ import { UserError } from '../errors';
 import { sourceFor, type Catalog } from '../stacks/catalog';
 import type { CfnTemplate } from '../templates/load';
 
-export type Authorization = 'NONE' | 'COGNITO_USER_POOLS';
+/** AWS_IAM methods accept any SigV4-signed request locally: there is no IAM to check the signature against. */
+export type Authorization = 'NONE' | 'COGNITO_USER_POOLS' | 'AWS_IAM';
 
 export interface LocalFunction {
   /** Logical id in the app template, e.g. MenuFunction. */
@@ -187,10 +188,10 @@ export function buildAppModel(inputs: ModelInputs): AppModel {
     const fn = target ? byLogicalId.get(target) : undefined;
     if (!fn) throw new UserError(`${appFile}: ${logicalId}: integration does not invoke a function of this template`);
     const authorization = String(props.AuthorizationType ?? 'NONE');
-    if (authorization !== 'NONE' && authorization !== 'COGNITO_USER_POOLS') {
+    if (authorization !== 'NONE' && authorization !== 'COGNITO_USER_POOLS' && authorization !== 'AWS_IAM') {
       throw new UserError(`${appFile}: ${logicalId}: authorization ${authorization} is not supported locally`);
     }
-    routes.push({ method: String(props.HttpMethod).toUpperCase(), resource: path, authorization, function: fn.name });
+    routes.push({ method: String(props.HttpMethod).toUpperCase(), resource: path, authorization: authorization as Authorization, function: fn.name });
   }
   routes.sort((a, b) => a.resource.localeCompare(b.resource) || a.method.localeCompare(b.method));
 

@@ -227,7 +227,7 @@ export function planSteps(topology: Topology, mode: Mode, source: RegionTopology
       ? `UpdateHealthCheck ${primaryCheck} Disabled+Inverted: ${topology.apiDomain} fails over to the SECONDARY record`
       : `UpdateHealthCheck ${primaryCheck} back to normal; wait until Route 53 sees ${target.region} healthy`,
     'wait-ttl': `wait ${seconds(settings.ttlMs)} for resolvers to drop the old answer`,
-    verify: `GET https://${topology.apiDomain}/health answers from ${target.region}, ${target.healthUrl ?? '<target /health>'} answers, GET /menu`,
+    verify: `GET https://${topology.apiDomain}/health answers from ${target.region}, ${target.healthUrl ?? '<target /health>'} answers, GET /menu; a signed POST /health/canary (AWS_IAM) through ${topology.apiDomain} and api-${target.region} writes in Aurora, answered 201 from ${target.region}`,
     'resume-writes': `clear the maintenance flag, wait until it is seen cleared`,
     'check-canary': `write canary 3 in ${target.region} (Aurora through ${fn}, and ${control}) and read it back; look for the ${source.region} canaries in both (RPO)`,
   };

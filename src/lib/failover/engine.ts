@@ -397,7 +397,11 @@ const STEPS: Record<StepId, Step> = {
     if (regional.status !== 200) throw new Error(`${target.healthUrl} answered ${regional.status}`);
     const read = await ports.http.get(`https://${journal.topology.apiDomain}/menu`, settings.httpTimeoutMs);
     if (read.status !== 200) throw new Error(`read check GET https://${journal.topology.apiDomain}/menu answered ${read.status}`);
-    return `${publicHealth} and ${target.healthUrl} answer from ${target.region}; GET /menu 200`;
+    // A real write through the API, public name first, then the target's own name. The café's writes
+    // are still paused: POST /health/canary is the drill's probe and does not honour the pause.
+    const publicWrite = await apiCanaryWrite(engine, 'public', `https://${journal.topology.apiDomain}/health/canary`);
+    const regionalWrite = await apiCanaryWrite(engine, 'regional', canaryUrlOf(target.healthUrl!));
+    return `${publicHealth} and ${target.healthUrl} answer from ${target.region}; GET /menu 200; signed POST /health/canary 201 from ${target.region} through ${new URL(publicWrite.url).host} and ${new URL(regionalWrite.url).host}`;
   },
 
   'resume-writes': async (engine, ctx) => {
@@ -447,6 +451,65 @@ const STEPS: Record<StepId, Step> = {
     return `${wrote}; from ${source.region}: ${journal.canaryCheck.present.length} of ${fromSource.length} control-table canaries and ${journal.auroraCanaryCheck.present.length} of ${auroraFromSource.length} Aurora canaries arrived`;
   },
 };
+
+/** The API's canary route next to a region's /health (https://api-<region>.<domain>/health → …/health/canary). */
+export function canaryUrlOf(healthUrl: string): string {
+  const url = new URL(healthUrl);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/canary`;
+  return url.toString();
+}
+
+/** The id of the API canary written through the public name or the regional name: fixed per drill, so a repeated verify writes nothing new. */
+export const apiCanaryId = (journal: Journal, via: 'public' | 'regional') => `canary#${journal.drillId}#api-${via}`;
+
+/**
+ * POST /health/canary signed with the drill's AWS credentials (the route is AWS_IAM): a write into
+ * Aurora through API Gateway and the health function, answered 201 by the target region. A 503 (the
+ * writer still settling), a network error or an answer from another region (resolvers not caught up)
+ * is retried until verify's timeout; any other status stops the drill.
+ */
+async function apiCanaryWrite(engine: Engine, via: 'public' | 'regional', url: string): Promise<{ url: string; writtenAt: string }> {
+  const { journal, ports, settings } = engine;
+  const { target } = sides(journal);
+  const id = apiCanaryId(journal, via);
+  let lastSeen = 'no answer';
+  return pollUntil(engine, `signed POST ${url} to write from ${target.region}`, settings.verifyTimeoutMs, async () => {
+    let response;
+    try {
+      response = await ports.http.postSigned(url, { id }, target.region, settings.httpTimeoutMs);
+    } catch (error) {
+      lastSeen = errorMessage(error);
+      return undefined;
+    }
+    const answer = parseJson(response.body) as { id?: unknown; region?: unknown; writtenAt?: unknown; message?: unknown; error?: { message?: unknown } } | undefined;
+    const said = typeof answer?.error?.message === 'string' ? answer.error.message : typeof answer?.message === 'string' ? answer.message : '';
+    if (response.status === 503) {
+      lastSeen = `503${said ? ` ${said}` : ''}`;
+      return undefined;
+    }
+    if (response.status !== 201) {
+      const hint = response.status === 403 ? ' (the drill\'s credentials need execute-api:Invoke on POST /health/canary, as the ci stack\'s FailoverRole has)' : '';
+      throw new Error(`signed write POST ${url} answered ${response.status}${said ? `: ${said.replace(/\s+/g, ' ').slice(0, 200)}` : ''}${hint}`);
+    }
+    if (answer?.id !== id || typeof answer.writtenAt !== 'string') throw new Error(`signed write POST ${url} answered 201 without the canary ${id}`);
+    if (answer.region !== target.region) {
+      lastSeen = `201 from ${String(answer.region)}`;
+      return undefined;
+    }
+    return { url, writtenAt: answer.writtenAt };
+  }).catch((error: unknown) => {
+    if (error instanceof StepTimeout) throw new StepTimeout(`${error.message} (last: ${lastSeen})`);
+    throw error;
+  });
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
 
 /** The region a /health answer reports (JSON `region`), if any. */
 export function regionOfHealth(body: string): string | undefined {

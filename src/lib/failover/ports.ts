@@ -146,6 +146,11 @@ export interface HttpResponse {
 export interface HttpPort {
   /** GET with a timeout; rejects on network errors and timeouts. */
   get(url: string, timeoutMs: number): Promise<HttpResponse>;
+  /**
+   * POST of a JSON body signed with SigV4 (service execute-api, scoped to `region`) with the drill's
+   * AWS credentials, for API Gateway methods with AWS_IAM authorisation; rejects on network errors and timeouts.
+   */
+  postSigned(url: string, body: unknown, region: string, timeoutMs: number): Promise<HttpResponse>;
 }
 
 export interface SecretsPort {

@@ -24,7 +24,8 @@ export function awsFailoverPorts(clients: AwsClients): FailoverPorts {
     dns: dnsPort(clients),
     tables: tablesPort(clients),
     canary: canaryPort(clients),
-    http: fetchHttpPort(),
+    // The signed API write uses the credentials the SDK clients use (default chain, or --profile).
+    http: fetchHttpPort(async (region) => (await clients.sts(region)).config.credentials()),
     secrets: secretsPort(clients),
     clock: systemClock,
   };

@@ -357,4 +357,11 @@ describe('compliance rules', () => {
       expect(run(c.good)).toEqual([]);
     });
   });
+
+  it('APIGateway.8 counts AWS_IAM (a SigV4 signature checked by IAM) as an authorisation, with no authorizer', () => {
+    const method = (type: string) => `Resources:\n  Canary:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      RestApiId: api\n      ResourceId: res\n      HttpMethod: POST\n      AuthorizationType: ${type}\n`;
+    const findings = (type: string) => auditFragments({ main: { yaml: method(type) } }, { only: ['APIGateway.8'] }).findings.filter((f) => !f.suppressed);
+    expect(findings('AWS_IAM')).toEqual([]);
+    expect(findings('NONE').map((f) => f.logicalId)).toEqual(['Canary']);
+  });
 });

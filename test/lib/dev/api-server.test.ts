@@ -13,6 +13,7 @@ const routes: Route[] = [
   { method: 'POST', resource: '/orders', authorization: 'COGNITO_USER_POOLS', function: 'orders' },
   { method: 'GET', resource: '/boom', authorization: 'NONE', function: 'boom' },
   { method: 'GET', resource: '/shapeless', authorization: 'NONE', function: 'shapeless' },
+  { method: 'POST', resource: '/health/canary', authorization: 'AWS_IAM', function: 'health' },
 ];
 
 describe('the local API listener', () => {
@@ -83,6 +84,18 @@ describe('the local API listener', () => {
     expect(res.status).toBe(201);
     expect(events[0]!.event.body).toBe('{"items":[]}');
     expect(events[0]!.event.requestContext.authorizer!.claims).toMatchObject({ 'cognito:username': 'bob', 'cognito:groups': 'admin' });
+  });
+
+  it('answers 403 on an AWS_IAM route without a SigV4 Authorization header, and invokes it with one (the signature is not verified locally)', async () => {
+    for (const headers of <Record<string, string>[]>[{}, { Authorization: issuer.issue({ user: 'a' }).token }, { Authorization: 'AWS4-HMAC-SHA1 x' }]) {
+      const res = await fetch(`${base}/health/canary`, { method: 'POST', headers, body: '{"id":"c"}' });
+      expect(res.status).toBe(403);
+      expect(await res.json()).toEqual({ message: 'Missing Authentication Token' });
+    }
+    expect(events).toHaveLength(0);
+    const signed = await fetch(`${base}/health/canary`, { method: 'POST', headers: { Authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20261125/eu-west-1/execute-api/aws4_request, SignedHeaders=host, Signature=00' }, body: '{"id":"c"}' });
+    expect(signed.status).toBe(200);
+    expect(events).toEqual([{ fn: 'health', event: expect.objectContaining({ resource: '/health/canary', httpMethod: 'POST', body: '{"id":"c"}' }) }]);
   });
 
   it('answers 403 Missing Authentication Token for undefined routes and methods, like API Gateway', async () => {

@@ -26,6 +26,7 @@ describe('the local app model read from templates/app.yaml and the catalog', () 
       'GET /admin/sales/daily COGNITO_USER_POOLS admin',
       'OPTIONS /admin/sales/daily NONE admin',
       'GET /health NONE health',
+      'POST /health/canary AWS_IAM health',
       'GET /menu NONE menu',
       'OPTIONS /menu NONE menu',
       'POST /menu COGNITO_USER_POOLS menu',

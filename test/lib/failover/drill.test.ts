@@ -49,13 +49,24 @@ describe('failover drill on fakes', () => {
     expect(result.rpo).toMatchObject({ ms: 0, canaryMs: 0, auroraMs: 0, canaries: { written: [1, 2], arrived: [1, 2], missing: [] } });
     expect(result.rpo).toMatchObject({ auroraCanaryMs: 0, auroraCanaries: { written: [1, 2], arrived: [1, 2], missing: [] } });
     // Aurora canaries 1 and 2 went through the primary's health function to the primary cluster before the switch;
-    // canary 3 through the secondary's, to the secondary cluster, after writes resumed there.
+    // the verify step's signed writes through the API (public name, then the secondary's own name) and canary 3
+    // through the secondary's, to the secondary cluster.
     const drill = result.drillId;
     expect(world.auroraRows.map((r) => [r.row.id, r.row.region, r.cluster])).toEqual([
       [`canary#${drill}#1`, 'eu-west-1', 'primary'],
       [`canary#${drill}#2`, 'eu-west-1', 'primary'],
+      [`canary#${drill}#api-public`, 'eu-central-1', 'secondary'],
+      [`canary#${drill}#api-regional`, 'eu-central-1', 'secondary'],
       [`canary#${drill}#3`, 'eu-central-1', 'secondary'],
     ]);
+    expect(world.apiPosts.map((p) => [p.url, p.region, p.signedFor, p.body])).toEqual([
+      ['https://api.cafe.example.com/health/canary', 'eu-central-1', 'eu-central-1', { id: `canary#${drill}#api-public` }],
+      ['https://api-eu-central-1.cafe.example.com/health/canary', 'eu-central-1', 'eu-central-1', { id: `canary#${drill}#api-regional` }],
+    ]);
+    // The API writes are made in verify, while the café's writes are still paused.
+    const apiWriteAt = world.calls.indexOf('http.POST api.cafe.example.com');
+    expect(apiWriteAt).toBeGreaterThan(world.calls.lastIndexOf('http.GET api.cafe.example.com'));
+    expect(result.timeline.find((t) => t.step === 'verify')!.detail).toContain('signed POST /health/canary 201 from eu-central-1 through api.cafe.example.com and api-eu-central-1.cafe.example.com');
     expect(world.calls.filter((c) => c === 'lambda.Invoke:canary-write eu-west-1')).toHaveLength(2);
     expect(world.calls.lastIndexOf('lambda.Invoke:canary-write eu-west-1')).toBeLessThan(switchAt);
     const targetWrite = world.calls.indexOf('lambda.Invoke:canary-write eu-central-1');
@@ -89,10 +100,16 @@ describe('failover drill on fakes', () => {
     expect(world.publicRegion()).toBe('eu-west-1');
     expect(back.rpo.ms).toBe(0);
     expect(back.rpo).toMatchObject({ auroraCanaryMs: 0, auroraCanaries: { written: [1, 2], arrived: [1, 2], missing: [] } });
-    expect(world.auroraRows.filter((r) => r.row.id.startsWith(`canary#${back.drillId}#`)).map((r) => [r.row.region, r.cluster])).toEqual([
-      ['eu-central-1', 'secondary'],
-      ['eu-central-1', 'secondary'],
-      ['eu-west-1', 'primary'],
+    expect(world.auroraRows.filter((r) => r.row.id.startsWith(`canary#${back.drillId}#`)).map((r) => [r.row.id.split('#').pop(), r.row.region, r.cluster])).toEqual([
+      ['1', 'eu-central-1', 'secondary'],
+      ['2', 'eu-central-1', 'secondary'],
+      ['api-public', 'eu-west-1', 'primary'],
+      ['api-regional', 'eu-west-1', 'primary'],
+      ['3', 'eu-west-1', 'primary'],
+    ]);
+    expect(world.apiPosts.slice(-2).map((p) => [new URL(p.url).host, p.region, p.signedFor])).toEqual([
+      ['api.cafe.example.com', 'eu-west-1', 'eu-west-1'],
+      ['api-eu-west-1.cafe.example.com', 'eu-west-1', 'eu-west-1'],
     ]);
     expect(back.timeline.find((t) => t.step === 'move-traffic')!.durationMs).toBeGreaterThanOrEqual(30_000);
   });
@@ -205,7 +222,8 @@ describe('failover drill on fakes', () => {
     expect(world.calls.filter((c) => c.startsWith('rds.Switchover'))).toHaveLength(1);
     expect(resumed.rpo.ms).toBe(0);
     expect(resumed.rpo.auroraCanaries).toEqual({ written: [1, 2], arrived: [1, 2], missing: [] });
-    expect(world.auroraRows.map((r) => r.row.id.split('#').pop())).toEqual(['1', '2', '3']);
+    // Each canary once, the API's included, whatever step was run again.
+    expect(world.auroraRows.map((r) => r.row.id.split('#').pop())).toEqual(['1', '2', 'api-public', 'api-regional', '3']);
     expect(resumed.rto.ms).toBeGreaterThan(0);
   });
 
@@ -303,7 +321,11 @@ describe('failover drill on fakes', () => {
     expect(result.deviations.some((d) => d.startsWith('canary: Aurora canary write in eu-west-1 failed'))).toBe(true);
     expect(result.deviations.some((d) => d.startsWith('switch-database: Aurora canary write in eu-west-1 failed'))).toBe(true);
     // The write in the new primary still happened, through its own health function.
-    expect(world.auroraRows.map((r) => [r.row.region, r.cluster])).toEqual([['eu-central-1', 'secondary']]);
+    expect(world.auroraRows.map((r) => [r.row.id.split('#').pop(), r.row.region, r.cluster])).toEqual([
+      ['api-public', 'eu-central-1', 'secondary'],
+      ['api-regional', 'eu-central-1', 'secondary'],
+      ['3', 'eu-central-1', 'secondary'],
+    ]);
   });
 
   it('unplanned: an old writer still listed in a lost region is a deviation; in planned mode it stops before DNS', async () => {
@@ -341,7 +363,8 @@ describe('failover drill on fakes', () => {
 });
 
 describe('Aurora canaries', () => {
-  const rowsOf = (world: FakeWorld, drillId: string) => world.auroraRows.filter((r) => r.row.id.startsWith(`canary#${drillId}#`));
+  /** The drill's numbered Aurora canaries (1, 2, 3), without the verify step's API writes. */
+  const rowsOf = (world: FakeWorld, drillId: string) => world.auroraRows.filter((r) => r.row.id.startsWith(`canary#${drillId}#`) && !r.row.id.includes('#api-'));
 
   it('unplanned, with the last canary lost in replication: the Aurora RPO runs from the newest canary found to the switch', async () => {
     // Replication trails by 2 s; the calls of pause-writes put more than that between canary 1 and the failover.
@@ -362,7 +385,7 @@ describe('Aurora canaries', () => {
     expect(result.rpo.canaries.missing).toEqual([]);
     expect(journals.reports.at(-1)!.markdown).toMatch(/Aurora canaries \d+\.\d s \(written 1, 2, arrived 1\)/);
     // The lost row stays in the old primary's cluster; the new primary never sees it.
-    expect(world.auroraVisible('eu-central-1').map((r) => r.id)).toEqual([`canary#${result.drillId}#1`, `canary#${result.drillId}#3`]);
+    expect(world.auroraVisible('eu-central-1').map((r) => r.id)).toEqual([`canary#${result.drillId}#1`, `canary#${result.drillId}#api-public`, `canary#${result.drillId}#api-regional`, `canary#${result.drillId}#3`]);
   });
 
   it('unplanned, with no canary arriving: the Aurora RPO is a lower bound, reported as "at least"', async () => {
@@ -532,6 +555,77 @@ describe('Aurora canaries', () => {
     expect(resumed.state).toBe('completed');
     expect(resumed.rpo.auroraCanaries).toEqual({ written: [], arrived: [], missing: [] });
     expect(world.auroraRows.at(-1)).toMatchObject({ row: { id: `canary#${resumed.drillId}#3`, region: 'eu-central-1' }, cluster: 'secondary' });
+  });
+});
+
+describe('the signed write through the API (verify)', () => {
+  const postFails = (world: FakeWorld, host: string, status: number, body: string) => {
+    const ports = world.ports.bind(world);
+    world.ports = () => {
+      const p = ports();
+      return { ...p, http: { ...p.http, postSigned: async (url, payload, region, timeoutMs) => (new URL(url).hostname === host ? { status, body } : p.http.postSigned(url, payload, region, timeoutMs)) } };
+    };
+  };
+
+  it.each([
+    [403, '{"message":"User: arn:aws:sts::222222222222:assumed-role/cafe-production-deploy/x is not authorized to perform: execute-api:Invoke"}', /answered 403: User: .* is not authorized to perform: execute-api:Invoke \(the drill's credentials need execute-api:Invoke on POST \/health\/canary/],
+    [500, '{"error":{"code":"internal","message":"the canary write failed","requestId":"r-1"}}', /^signed write POST https:\/\/api\.cafe\.example\.com\/health\/canary answered 500: the canary write failed$/],
+  ])('a %i on the signed write stops the drill at verify with a one-line reason, writes still paused', async (status, body, reason) => {
+    const world = new FakeWorld();
+    postFails(world, 'api.cafe.example.com', status, body);
+    const stopped = report(await harness(world).run());
+    expect(stopped.state).toBe('stopped');
+    expect(stopped.stop).toMatchObject({ step: 'verify', reason: expect.stringMatching(reason) });
+    expect(stopped.stop!.reason).not.toContain('\n');
+    expect(stopped.stop!.rollback).toContain('The database writer is now in eu-central-1');
+    expect(await flag(world, 'eu-central-1')).toBe(true);
+    expect(world.auroraRows.some((r) => r.row.id.includes('#api-'))).toBe(false);
+  });
+
+  it('a signature scoped to the wrong region (API Gateway answers 403) stops the drill', async () => {
+    const world = new FakeWorld();
+    const ports = world.ports.bind(world);
+    world.ports = () => {
+      const p = ports();
+      return { ...p, http: { ...p.http, postSigned: (url, payload, _region, timeoutMs) => p.http.postSigned(url, payload, 'eu-west-1', timeoutMs) } };
+    };
+    const stopped = report(await harness(world).run());
+    expect(stopped.stop).toMatchObject({ step: 'verify', reason: expect.stringMatching(/answered 403: Credential should be scoped to a valid region/) });
+  });
+
+  it('retries a 503 while the new writer settles, and times out naming the last answer when it never does', async () => {
+    const settling = new FakeWorld();
+    let until: number | undefined;
+    const ports = settling.ports.bind(settling);
+    settling.ports = () => {
+      const p = ports();
+      return {
+        ...p,
+        http: {
+          ...p.http,
+          postSigned: async (url, payload, region, timeoutMs) => {
+            until ??= settling.clock.now() + 4_000;
+            return settling.clock.now() < until ? { status: 503, body: '{"error":{"code":"unavailable","message":"canary-write in eu-central-1 failed: cannot execute INSERT in a read-only transaction"}}' } : p.http.postSigned(url, payload, region, timeoutMs);
+          },
+        },
+      };
+    };
+    const done = report(await harness(settling).run());
+    expect(done.state).toBe('completed');
+    expect(settling.auroraRows.filter((r) => r.row.id.includes('#api-')).map((r) => r.cluster)).toEqual(['secondary', 'secondary']);
+    const never = new FakeWorld();
+    postFails(never, 'api-eu-central-1.cafe.example.com', 503, '{"error":{"code":"unavailable","message":"canary-write in eu-central-1 failed: Connection terminated unexpectedly"}}');
+    const drill = harness(never);
+    const stopped = report(await drill.run({ settings: { verifyTimeoutMs: 20_000 } }));
+    expect(stopped.stop).toMatchObject({
+      step: 'verify',
+      reason: 'signed POST https://api-eu-central-1.cafe.example.com/health/canary to write from eu-central-1: not done after 20 s (last: 503 canary-write in eu-central-1 failed: Connection terminated unexpectedly)',
+    });
+    // The public write went through; resuming writes it again under the same id, so it stays one row.
+    never.ports = FakeWorld.prototype.ports.bind(never);
+    const resumed = report(await drill.run({ action: 'resume' }));
+    expect(resumed.state).toBe('completed');
+    expect(never.auroraRows.map((r) => r.row.id.split('#').pop())).toEqual(['1', '2', 'api-public', 'api-regional', '3']);
   });
 });
 

@@ -2,7 +2,8 @@
  * An in-memory café in two regions for the failover drill: stacks with outputs, an Aurora global
  * cluster whose switchover/failover takes time and whose rows replicate with a delay, the health
  * function writing and reading Aurora canaries, CloudWatch lag, Route 53 health checks deciding where
- * api.<domain> points, DynamoDB global tables replicating with a delay, /health endpoints, secrets
+ * api.<domain> points, DynamoDB global tables replicating with a delay, /health endpoints and the
+ * signed POST /health/canary (through the public name and each regional name), secrets
  * and keys. Everything runs on a fake clock; each AWS call can take a latency and fail on demand.
  */
 import {
@@ -127,6 +128,8 @@ export class FakeWorld {
   cut?: { region: string; at: number };
   /** The DNS answer for api.<domain> and since when. */
   private dnsAnswer: { region: string; since: number }[] = [{ region: ENV.primaryRegion, since: 0 }];
+  /** Signed POSTs the API received: the URL, the region that answered, the region the signature was scoped to. */
+  readonly apiPosts: { url: string; region: string; signedFor: string; body: unknown }[] = [];
   /** Throws from one operation, e.g. to simulate an outage or a throttle. */
   failOn: (operation: string, region: string) => Error | undefined = () => undefined;
   private requests = 0;
@@ -360,6 +363,27 @@ export class FakeWorld {
             }
             if (url.endsWith('/menu')) return { status: 200, body: '[{"id":"espresso"}]' };
             return { status: 404, body: '' };
+          }),
+        // POST /health/canary (AWS_IAM): API Gateway checks the signature's region against its own, then
+        // the region's health function writes the row through the global writer endpoint, as canary-write does.
+        postSigned: (url, body, signedFor) =>
+          call('http.POST', new URL(url).hostname, (): HttpResponse => {
+            this.settle();
+            const host = new URL(url).hostname;
+            const region = host === `api.${ENV.domain}` ? this.publicRegion() : host.replace(/^api-/, '').replace(`.${ENV.domain}`, '');
+            if (this.down.has(region)) throw new Error(`connect ECONNREFUSED ${host}`);
+            this.apiPosts.push({ url, region, signedFor, body });
+            if (!url.endsWith('/health/canary')) return { status: 403, body: '{"message":"Missing Authentication Token"}' };
+            if (signedFor !== region) return { status: 403, body: `{"message":"Credential should be scoped to a valid region, not '${signedFor}'. "}` };
+            const id = (body as { id?: unknown }).id;
+            if (typeof id !== 'string') return { status: 400, body: '{"error":{"code":"invalid_request","message":"id: expected string"}}' };
+            if (this.failoverState || this.regionOf(this.writer) !== region) {
+              return { status: 503, body: JSON.stringify({ error: { code: 'unavailable', message: `canary-write in ${region} failed: cannot execute INSERT in a read-only transaction` } }) };
+            }
+            const existing = this.auroraRows.find((r) => r.row.id === id);
+            const row = existing?.row ?? { id, region, writtenAt: new Date(this.clock.now()).toISOString() };
+            if (!existing) this.auroraRows.push({ row, cluster: this.writer, at: this.clock.now() });
+            return { status: 201, body: JSON.stringify({ id, region, writtenAt: row.writtenAt }) };
           }),
       },
       secrets: {
