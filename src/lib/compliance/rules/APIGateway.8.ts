@@ -8,7 +8,7 @@ export default resourceRule(
     severity: 'medium',
     resourceTypes: ['AWS::ApiGateway::Method', 'AWS::ApiGatewayV2::Route'],
     remediation:
-      'Set AuthorizationType (COGNITO_USER_POOLS, AWS_IAM, CUSTOM or JWT) and an AuthorizerId. A route that is public by design (a health check, a public catalogue) needs a suppression with its reason.',
+      'Set AuthorizationType: AWS_IAM, or COGNITO_USER_POOLS, CUSTOM or JWT with an AuthorizerId. A route that is public by design (a health check, a public catalogue) needs a suppression with its reason.',
   },
   ({ id, resource }) => {
     if (resource.Type === 'AWS::ApiGateway::Method' && literals(prop(resource, 'HttpMethod')).includes('OPTIONS')) return [];
