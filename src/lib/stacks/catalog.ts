@@ -16,6 +16,14 @@ export const ROLES = ['primary', 'secondary', 'edge'] as const;
 export type Role = (typeof ROLES)[number];
 export const EDGE_REGION = 'us-east-1';
 
+/**
+ * The stack whose `ArtifactsBucketName` output holds a region's artifacts (function bundles, files,
+ * templates too large for TemplateBody): a stack instance that takes an `artifact` value needs it
+ * deployed first in its own region, so that is an edge of the graph like an `output` reference.
+ */
+export const ARTIFACTS_STACK = 'bootstrap';
+export const ARTIFACTS_BUCKET_OUTPUT = 'ArtifactsBucketName';
+
 /** Values a parameter can take from the deploy context. */
 export const CONTEXT_KEYS = [
   'environment', 'project', 'costCenter', 'accountId', 'role', 'region',
@@ -174,8 +182,11 @@ function checkReferences(catalog: Catalog, label: string): void {
             throw new UserError(`${where}: stack "${producer}" does not run in the ${producerRole} region (it runs in: ${producerSpec.regions.join(', ')}); add from: <role>`);
           }
         }
-        if (typeof src === 'object' && 'artifact' in src && !catalog.artifacts[src.artifact]) {
-          throw new UserError(`${where}: unknown artifact "${src.artifact}"`);
+        if (typeof src === 'object' && 'artifact' in src) {
+          if (!catalog.artifacts[src.artifact]) throw new UserError(`${where}: unknown artifact "${src.artifact}"`);
+          if (!catalog.stacks[ARTIFACTS_STACK]?.regions.includes(consumerRole)) {
+            throw new UserError(`${where}: artifact "${src.artifact}" is uploaded to the ${ARTIFACTS_STACK} stack's bucket, but no ${ARTIFACTS_STACK} stack runs in the ${consumerRole} region`);
+          }
         }
       }
     }

@@ -1,8 +1,9 @@
 /**
- * The deployment graph: one node per (stack, role), edges from `output` references in the catalog.
+ * The deployment graph: one node per (stack, role), edges from `output` references in the catalog
+ * and from `artifact` values (to the artifacts stack of the same region).
  */
 import { UserError } from '../errors';
-import { sourceFor, valueSources, type Catalog, type Role } from './catalog';
+import { ARTIFACTS_STACK, sourceFor, valueSources, type Catalog, type Role } from './catalog';
 
 export interface StackNode {
   /** `stack@role`, e.g. `data@secondary`. */
@@ -37,6 +38,8 @@ export function buildGraph(catalog: Catalog): Graph {
           }
           deps.add(nodeId(producer, src.from ?? role));
         }
+        // An artifact is uploaded to the artifacts bucket of the consumer's own region.
+        if (src && typeof src === 'object' && 'artifact' in src && stack !== ARTIFACTS_STACK) deps.add(nodeId(ARTIFACTS_STACK, role));
       }
       nodes.set(nodeId(stack, role), { id: nodeId(stack, role), stack, role, dependsOn: [...deps] });
     }

@@ -14,6 +14,30 @@ describe('stack graph', () => {
     expect(graph.order.indexOf('db@primary')).toBeLessThan(graph.order.indexOf('db@secondary'));
   });
 
+  it('makes an artifact value an edge to the artifacts stack of the same region', () => {
+    const graph = buildGraph(
+      parse(`
+artifacts:
+  fn: { bundle: functions/fn/handler.ts }
+stacks:
+  bootstrap: { template: bootstrap.yaml, regions: [primary, secondary] }
+  app: { template: app.yaml, regions: [primary, secondary], parameters: { CodeKey: { artifact: fn } } }
+`),
+    );
+    expect(graph.nodes.get('app@primary')!.dependsOn).toEqual(['bootstrap@primary']);
+    expect(graph.nodes.get('app@secondary')!.dependsOn).toEqual(['bootstrap@secondary']);
+    expect(waves(graph)).toEqual([['bootstrap@primary', 'bootstrap@secondary'], ['app@primary', 'app@secondary']]);
+    expect(() =>
+      parse(`
+artifacts:
+  fn: { bundle: functions/fn/handler.ts }
+stacks:
+  bootstrap: { template: bootstrap.yaml, regions: [primary] }
+  app: { template: app.yaml, regions: [secondary], parameters: { CodeKey: { artifact: fn } } }
+`),
+    ).toThrow('stacks.yaml: stacks.app.parameters.CodeKey: artifact "fn" is uploaded to the bootstrap stack\'s bucket, but no bootstrap stack runs in the secondary region');
+  });
+
   it('groups nodes into waves by longest dependency chain', () => {
     expect(waves(buildGraph(catalog()))).toEqual([
       ['base@primary', 'base@secondary'],
