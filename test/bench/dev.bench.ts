@@ -9,7 +9,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
-import { buildSite } from '../../src/lib/dev/site-build';
+import { buildSite } from '../../src/lib/site/build';
 import { cleanEnvironment, ROOT } from '../lib/dev/spawn-dev';
 import { freePort } from '../support/ports';
 import type { Benchmark } from './run';

@@ -7,10 +7,10 @@
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
-import { buildSite, contentType } from '../dev/site-build';
+import { buildSite, contentType } from '../site/build';
 import type { AwsClients } from '../aws/clients';
 import { sha256 } from './artifacts';
-import { siteConfigFromValues, type SiteConfig } from '../dev/site-config';
+import { siteConfigFromValues, type SiteConfig } from '../site/config';
 import type { HookPort, SitePublishResult } from './hooks';
 
 export const SITE_MANIFEST_KEY = '.cafe-ops/site-manifest.json';

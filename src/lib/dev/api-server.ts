@@ -9,7 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, normalize, sep } from 'node:path';
 import type { Route } from './app-model';
-import { contentType } from './site-build';
+import { contentType } from '../site/build';
 import { isProxyResult, matchRoute, toProxyEvent, type ProxyEvent, type ProxyResult } from './events';
 import { toAuthorizerClaims, type LocalTokenIssuer } from './tokens';
 

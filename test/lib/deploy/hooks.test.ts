@@ -9,7 +9,7 @@ import { AwsClients } from '../../../src/lib/aws/clients';
 import { deployPlan } from '../../../src/lib/deploy/engine';
 import type { HookPort } from '../../../src/lib/deploy/hooks';
 import { awsHookPort, SITE_MANIFEST_KEY } from '../../../src/lib/deploy/hooks-aws';
-import { siteConfigFromValues } from '../../../src/lib/dev/site-config';
+import { siteConfigFromValues } from '../../../src/lib/site/config';
 import { buildPlan } from '../../../src/lib/deploy/plan';
 import { parseCatalog } from '../../../src/lib/stacks/catalog';
 import { buildGraph } from '../../../src/lib/stacks/graph';

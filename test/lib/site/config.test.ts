@@ -1,4 +1,4 @@
-import { deployedSiteConfig, localSiteConfig } from '../../../src/lib/dev/site-config';
+import { deployedSiteConfig, localSiteConfig } from '../../../src/lib/site/config';
 
 describe('the storefront config.json', () => {
   it('points the local storefront at the same origin and the local sign-in', () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildSite } from '../../../src/lib/dev/site-build';
+import { buildSite } from '../../../src/lib/site/build';
 
 const SITE = resolve(__dirname, '../../../site');
 
