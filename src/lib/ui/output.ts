@@ -22,6 +22,13 @@ export interface Output {
   confirm(question: string, options?: { assumeYes?: boolean; default?: boolean }): Promise<boolean>;
 }
 
+/** A question that could not be asked: no terminal (or --json) and no --yes. */
+export class ConfirmationNeeded extends UserError {
+  constructor(question: string, hint: string) {
+    super(`confirmation needed: ${question}`, hint);
+  }
+}
+
 export interface OutputOptions {
   json?: boolean;
   stdout?: NodeJS.WritableStream;
@@ -59,7 +66,7 @@ export function createOutput(options: OutputOptions = {}): Output & { style(text
     confirm: async (question, { assumeYes = false, default: defaultAnswer = false } = {}) => {
       if (assumeYes) return true;
       if (!interactive || json) {
-        throw new UserError(`confirmation needed: ${question}`, 'stdin is not a terminal; rerun with --yes to proceed without a prompt');
+        throw new ConfirmationNeeded(question, 'stdin is not a terminal; rerun with --yes to proceed without a prompt');
       }
       const ask = options.prompt ?? inquirerConfirm;
       return ask(question, defaultAnswer);
@@ -105,7 +112,7 @@ export function createMemoryOutput(options: { interactive?: boolean; json?: bool
     confirm: async (question, { assumeYes = false } = {}) => {
       questions.push(question);
       if (assumeYes) return true;
-      if (!options.interactive) throw new UserError(`confirmation needed: ${question}`, 'rerun with --yes');
+      if (!options.interactive) throw new ConfirmationNeeded(question, 'rerun with --yes');
       return answers.shift() ?? false;
     },
   };

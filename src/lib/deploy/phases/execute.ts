@@ -1,0 +1,88 @@
+/**
+ * Phase 4, execute: run the change set, follow the stack's events until it settles, then record
+ * its outputs, protect it (stack policy, termination protection) and run its `after:` hooks.
+ */
+import { translateAwsError } from '../../aws/errors';
+import { errorMessage } from '../../errors';
+import { hookName, runHooks } from '../hooks';
+import { resolveValues } from '../parameters';
+import type { ResourceChange, StackEvent } from '../ports';
+import { stackState, statefulStackPolicy } from '../status';
+import type { NodeReport, NodeResult } from '../types';
+import { waitTracked, type Outcome, type StackRun } from './context';
+
+const ALLOW_ALL_POLICY = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'Update:*', Principal: '*', Resource: '*' }] });
+
+export async function execute(
+  run: StackRun,
+  prepared: { type: 'CREATE' | 'UPDATE'; changeSetName: string; changes: ResourceChange[] },
+  dangerous: ResourceChange[],
+): Promise<Outcome> {
+  const { cfn, node, label, deps } = run;
+  const { changes, changeSetName, type } = prepared;
+  const executedAt = deps.clock.now();
+  if (dangerous.length > 0) await cfn.setStackPolicy(node.stackName, ALLOW_ALL_POLICY);
+  await cfn.executeChangeSet(node.stackName, changeSetName);
+  const final = await waitTracked(run, node.stackName, { since: executedAt, label, out: deps.out });
+  const finalState = stackState(final?.status);
+  if (finalState !== 'complete' || final?.status?.includes('ROLLBACK')) {
+    const events = await cfn.stackEvents(node.stackName, executedAt);
+    return { result: 'failed', changes, rootCause: rootCause(events, executedAt), error: `stack ended in ${final?.status ?? 'DELETE_COMPLETE'}` };
+  }
+  run.outputs.set(node.id, final!.outputs);
+  await protect(run);
+  deps.out.progress(`${label}: ${final!.status}`);
+  return finish(run, type === 'CREATE' ? 'created' : 'updated', final!.outputs, { changes });
+}
+
+/** A stack that needed no change: its outputs as they are, protected, and its hooks run. */
+export async function completeUnchanged(run: StackRun, outputs: Record<string, string>): Promise<Outcome> {
+  run.deps.out.progress(`${run.label}: no changes`);
+  run.outputs.set(run.node.id, outputs);
+  await protect(run);
+  return finish(run, 'no changes', outputs);
+}
+
+/** After a successful deploy (or none needed), the stack's hooks; a failed hook fails the stack. */
+async function finish(run: StackRun, result: NodeResult, stackOutputs: Record<string, string>, extra: Partial<Outcome> = {}): Promise<Outcome> {
+  const { node, deps, label } = run;
+  if (node.after.length === 0) return { result, ...extra };
+  const hooks = deps.hooks
+    ? await runHooks(node, stackOutputs, (params) => resolveValues(node, params, run.byId, run.outputs, deps), deps.hooks, deps.out)
+    : node.after.map((hook) => ({ hook: hookName(hook), ok: false, detail: 'no hook runner configured' }));
+  const failure = hooks.find((h) => !h.ok);
+  if (failure) {
+    run.outputs.delete(node.id);
+    return { result: 'failed', ...extra, hooks, error: `after deploy: ${failure.hook}: ${failure.detail}` };
+  }
+  for (const h of hooks) deps.out.progress(`${label}: ${h.hook}: ${h.detail}`);
+  return { result, ...extra, hooks };
+}
+
+/**
+ * Stack policy and termination protection, after every successful deploy. The stack itself is
+ * already deployed, so a failure here (e.g. an emulator without the API) is a warning, not a failure.
+ */
+async function protect(run: StackRun): Promise<void> {
+  const { cfn, node, deps } = run;
+  const steps: [string, () => Promise<void>][] = [
+    ['set the stack policy', () => cfn.setStackPolicy(node.stackName, statefulStackPolicy(run.stateful))],
+    ['turn on termination protection', () => cfn.enableTerminationProtection(node.stackName)],
+  ];
+  for (const [what, step] of steps) {
+    try {
+      await step();
+    } catch (error) {
+      deps.out.warn(`${node.stackName}: could not ${what}: ${errorMessage(translateAwsError(error)).split('\n')[0]}`);
+    }
+  }
+}
+
+/** The first resource that failed after `since` (CloudFormation's cancellations are consequences, not causes). */
+export function rootCause(events: StackEvent[], since: number): NodeReport['rootCause'] {
+  const failures = events
+    .filter((e) => e.timestamp >= since && e.status.endsWith('_FAILED') && !/cancelled/i.test(e.reason ?? ''))
+    .sort((a, b) => a.timestamp - b.timestamp);
+  const first = failures.find((e) => e.type !== 'AWS::CloudFormation::Stack') ?? failures[0];
+  return first ? { logicalId: first.logicalId, type: first.type, reason: first.reason ?? 'no reason given' } : undefined;
+}

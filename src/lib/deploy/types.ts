@@ -1,0 +1,60 @@
+/** What the deploy engine takes and gives: options, ports, and the per-stack report. */
+import type { Output } from '../ui/output';
+import type { HookPort, HookReport } from './hooks';
+import type { ArtifactPort, CloudFormationPort, Clock, ResourceChange } from './ports';
+
+export type NodeResult = 'created' | 'updated' | 'no changes' | 'change set kept' | 'declined' | 'failed' | 'skipped';
+
+export interface NodeReport {
+  id: string;
+  stackName: string;
+  region: string;
+  result: NodeResult;
+  durationMs: number;
+  changes: ResourceChange[];
+  /** For a failure: the first failed resource and its reason. */
+  rootCause?: { logicalId: string; type: string; reason: string } | undefined;
+  error?: string;
+  /** The catalog's `after:` work, when the stack has any. */
+  hooks?: HookReport[];
+}
+
+export interface DeployReport {
+  environment: string;
+  ok: boolean;
+  stacks: NodeReport[];
+  /** Stacks still changing in AWS when the run was interrupted. */
+  stillInProgress: string[];
+}
+
+export interface DeployOptions {
+  yes?: boolean;
+  allowReplacement?: boolean;
+  noExecute?: boolean;
+  concurrency?: number;
+  tags: Record<string, string>;
+  /** Service role CloudFormation assumes (cafe-ops.yml cloudFormationRole). */
+  roleArn?: string;
+  /** Extra stateful types from the catalog. */
+  statefulTypes?: Iterable<string>;
+  /** Polling: first delay and cap, in ms. */
+  pollMs?: { first: number; max: number };
+  /** Reads a template; defaults to the file system. */
+  readTemplate?: (path: string) => Promise<string>;
+  /** Set by Ctrl-C: stop waiting and report. */
+  signal?: AbortSignal;
+}
+
+export interface DeployDeps {
+  cloudFormation(region: string): CloudFormationPort;
+  artifacts?: ArtifactPort;
+  /** Runs the catalog's `after:` hooks; without it, stacks that have hooks fail. */
+  hooks?: HookPort;
+  clock: Clock;
+  out: Output;
+}
+
+/** Results after which a stack counts as deployed (or, under --no-execute, planned). */
+export function isSuccess(result: NodeResult): boolean {
+  return result === 'created' || result === 'updated' || result === 'no changes' || result === 'change set kept';
+}
