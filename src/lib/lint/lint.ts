@@ -1,6 +1,8 @@
 /**
  * `cafe-ops lint`: every template of the catalog against the CloudFormation resource schemas,
- * the catalog's wiring, and (when installed) the real cfn-lint. Findings carry file and line.
+ * the catalog's wiring, the deployability rules over the catalog as a whole (rules/: names, keys,
+ * order and regions that only fail on a real account), and (when installed) the real cfn-lint.
+ * Findings carry file and line.
  */
 import { execFile } from 'node:child_process';
 import { relative, resolve } from 'node:path';
@@ -11,6 +13,7 @@ import { loadTemplate, type LoadedTemplate } from '../templates/load';
 import { errorMessage } from '../errors';
 import { editDistance } from '../config/regions';
 import { loadResourceSpec, type ResourceSpec, type SpecProperty, type SpecType } from './spec';
+import { runDeployRules } from './registry';
 
 export interface Finding {
   file: string;
@@ -52,6 +55,7 @@ export async function lintCatalog(catalog: Catalog, options: LintOptions = {}): 
   const spec = await loadResourceSpec();
   for (const t of loaded.values()) findings.push(...lintTemplate(t, spec));
   findings.push(...lintWiring(catalog, loaded));
+  findings.push(...lintDeployability(catalog, loaded));
   let cfnLint: LintResult['cfnLint'] = 'not installed';
   if (options.cfnLint !== false) {
     const result = await runCfnLint([...loaded.values()].map((t) => t.file), options.cfnLintCommand ?? 'cfn-lint');
@@ -195,6 +199,25 @@ function walk(value: unknown, path: (string | number)[], visit: (v: unknown, pat
   visit(value, path);
   if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i], visit));
   else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, [...path, k], visit);
+}
+
+/**
+ * The deployability rules (rules/, one file each) over the catalog as a whole: stacks, regions and
+ * order. Nothing when the graph has a cycle (lintWiring reports it).
+ */
+export function lintDeployability(catalog: Catalog, loaded: Map<string, LoadedTemplate>): Finding[] {
+  let graph;
+  try {
+    graph = buildGraph(catalog);
+  } catch {
+    return [];
+  }
+  const byStack = new Map<string, LoadedTemplate>();
+  for (const [name, spec] of Object.entries(catalog.stacks)) {
+    const t = loaded.get(spec.template);
+    if (t) byStack.set(name, t);
+  }
+  return runDeployRules(catalog, byStack, graph);
 }
 
 /** Catalog wiring: parameters wired and declared, referenced outputs exist, no cycle. */

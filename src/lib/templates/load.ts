@@ -4,7 +4,7 @@
  * audit and cost can point at file:line.
  */
 import { readFile } from 'node:fs/promises';
-import { LineCounter, Pair, Scalar, YAMLMap, isMap, isSeq, isScalar, parseDocument, type Node, type Tags } from 'yaml';
+import { LineCounter, Pair, Scalar, YAMLMap, isMap, isSeq, isScalar, parseDocument, visit, type Node, type Tags } from 'yaml';
 import { UserError } from '../errors';
 
 export interface CfnTemplate {
@@ -55,6 +55,11 @@ export interface LoadedTemplate {
   template: CfnTemplate;
   /** The 1-based line of a key path such as ['Resources', 'Bucket', 'Properties', 'BucketName']. */
   lineOf(path: readonly (string | number)[]): number;
+  /**
+   * YAML aliases (`*name`) in the source, with their lines. CloudFormation rejects a template that has any
+   * ("YAML aliases are not allowed in CloudFormation templates"); the values here are already expanded.
+   */
+  aliases: { line: number; name: string }[];
 }
 
 const INTRINSICS: Record<string, string> = {
@@ -119,9 +124,16 @@ export function parseTemplate(text: string, file: string): LoadedTemplate {
   }
   const lines = new Map<string, number>();
   indexLines(doc.contents, [], lines, lineCounter);
+  const aliases: LoadedTemplate['aliases'] = [];
+  visit(doc, {
+    Alias: (_key, node) => {
+      aliases.push({ line: node.range ? lineCounter.linePos(node.range[0]).line : 1, name: node.source });
+    },
+  });
   return {
     file,
     template,
+    aliases,
     lineOf: (path) => {
       for (let n = path.length; n > 0; n--) {
         const line = lines.get(path.slice(0, n).join('\u0000'));
