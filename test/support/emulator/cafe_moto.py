@@ -136,6 +136,39 @@ def _token(seed: str, length: int, alphabet: str = string.ascii_lowercase + stri
     return "".join(out[:length])
 
 
+# Properties that fix a resource's physical name, for the placeholder types.
+NAME_PROPERTIES = {
+    "AWS::SecretsManager::Secret": ("Name",),
+    "AWS::RDS::GlobalCluster": ("GlobalClusterIdentifier",),
+    "AWS::RDS::DBCluster": ("DBClusterIdentifier",),
+    "AWS::RDS::DBInstance": ("DBInstanceIdentifier",),
+    "AWS::RDS::DBClusterParameterGroup": ("DBClusterParameterGroupName",),
+    "AWS::DynamoDB::GlobalTable": ("TableName",),
+    "AWS::WAFv2::WebACL": ("Name",),
+    "AWS::CloudTrail::Trail": ("TrailName",),
+    "AWS::CloudWatch::Alarm": ("AlarmName",),
+    "AWS::Config::ConfigRule": ("ConfigRuleName",),
+    "AWS::Config::ConfigurationRecorder": ("Name",),
+    "AWS::Config::DeliveryChannel": ("Name",),
+    "AWS::Cognito::UserPoolDomain": ("Domain",),
+    "AWS::ApiGateway::DomainName": ("DomainName",),
+    "AWS::IAM::OIDCProvider": ("Url",),
+    "AWS::IAM::ServiceLinkedRole": ("AWSServiceName",),
+}
+GLOBAL_TYPES = {"AWS::RDS::GlobalCluster", "AWS::IAM::OIDCProvider", "AWS::IAM::ServiceLinkedRole", "AWS::Cognito::UserPoolDomain"}
+_NAMES: dict[tuple[str, ...], str] = {}
+_NAMES_LOCK = threading.RLock()
+
+
+class ResourceAlreadyExists(ServiceException):
+    code = "AlreadyExists"
+
+    def __init__(self, resource_type: str, name: str):
+        # CloudFormation's wording for registry resources
+        # (https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-test-contract.html)
+        super().__init__(f"Resource of type '{resource_type}' with identifier '{name}' already exists.")
+
+
 class Placeholder(CloudFormationModel):
     """A resource of a type moto does not model: it exists only in the stack, with plausible ids."""
 
@@ -171,7 +204,29 @@ class Placeholder(CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):  # type: ignore[override]
-        return cls(kwargs["LogicalId"], cloudformation_json.get("Properties", {}), kwargs["StackId"], account_id, region_name)
+        props = cloudformation_json.get("Properties", {})
+        key = cls._name_key(props, account_id, region_name)
+        with _NAMES_LOCK:
+            if key is not None and key in _NAMES:
+                raise ResourceAlreadyExists(cls.resource_type, key[-1])
+            resource = cls(kwargs["LogicalId"], props, kwargs["StackId"], account_id, region_name)
+            if key is not None:
+                _NAMES[key] = resource.physical_resource_id
+                resource.name_key = key
+        return resource
+
+    @classmethod
+    def _name_key(cls, props: dict[str, Any], account_id: str, region: str) -> tuple[str, ...] | None:
+        """A fixed name is unique per account (and region, for regional types): a second resource with the
+        same name fails with AlreadyExists, whether the first one lives in a stack or was retained."""
+        for prop in NAME_PROPERTIES.get(cls.resource_type, ()):
+            value = props.get(prop)
+            if isinstance(value, str) and value:
+                scope = "global" if cls.resource_type in GLOBAL_TYPES else region
+                if cls.resource_type == "AWS::WAFv2::WebACL":
+                    scope = f"{scope}/{props.get('Scope', 'REGIONAL')}"
+                return (account_id, scope, cls.resource_type, value)
+        return None
 
     @classmethod
     def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):  # type: ignore[override]
@@ -189,7 +244,10 @@ class Placeholder(CloudFormationModel):
         return None
 
     def delete(self, account_id: str, region_name: str) -> None:
-        return None
+        key = getattr(self, "name_key", None)
+        if key is not None:
+            with _NAMES_LOCK:
+                _NAMES.pop(key, None)
 
     def is_created(self) -> bool:
         return True
@@ -403,13 +461,76 @@ def resource_class_from_type(resource_type: str):  # type: ignore[no-untyped-def
     cls = _original_resource_class_from_type(resource_type)
     if cls is not None or resource_type in parsing.NULL_MODELS or not resource_type.startswith("AWS::"):
         return cls
+    return placeholder_class(resource_type)
+
+
+parsing.resource_class_from_type = resource_class_from_type
+
+
+def placeholder_class(resource_type: str) -> type[Placeholder]:
     if resource_type not in _PLACEHOLDER_CLASSES:
         name = "Placeholder_" + re.sub(r"\W", "_", resource_type)
         _PLACEHOLDER_CLASSES[resource_type] = type(name, (Placeholder,), {"resource_type": resource_type, "__module__": Placeholder.__module__})
     return _PLACEHOLDER_CLASSES[resource_type]
 
 
-parsing.resource_class_from_type = resource_class_from_type
+class CloudFrontDistribution(Placeholder):
+    """AWS::CloudFront::Distribution, also registered in moto's CloudFront backend so that the calls made
+    after a deploy (CreateInvalidation, GetDistribution) find it
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-distribution.html)."""
+
+    __module__ = Placeholder.__module__
+    resource_type = "AWS::CloudFront::Distribution"
+
+    def _ref(self) -> str:
+        from moto.cloudfront.models import Distribution, cloudfront_backends
+
+        config = self.props.get("DistributionConfig") or {}
+        origins = [{"Id": o.get("Id"), "DomainName": o.get("DomainName")} for o in config.get("Origins") or []]
+        behaviour = config.get("DefaultCacheBehavior") or {}
+        dist = Distribution(self.account_id, "us-east-1", {
+            "CallerReference": self.seed,
+            "Origins": {"Quantity": str(len(origins)), "Items": origins},
+            "DefaultCacheBehavior": {"TargetOriginId": behaviour.get("TargetOriginId"), "ViewerProtocolPolicy": behaviour.get("ViewerProtocolPolicy", "allow-all")},
+            "Comment": config.get("Comment", ""),
+            "Enabled": str(config.get("Enabled", True)).lower(),
+        })
+        cloudfront_backends[self.account_id]["aws"].distributions[dist.distribution_id] = dist
+        self.distribution = dist
+        return dist.distribution_id
+
+    def get_cfn_attribute(self, attr: str) -> Any:
+        if attr == "DomainName":
+            return self.distribution.domain_name
+        return super().get_cfn_attribute(attr)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        from moto.cloudfront.models import cloudfront_backends
+
+        cloudfront_backends[self.account_id]["aws"].distributions.pop(self.physical_resource_id, None)
+        super().delete(account_id, region_name)
+
+
+_PLACEHOLDER_CLASSES["AWS::CloudFront::Distribution"] = CloudFrontDistribution
+
+
+def _modelled_by_placeholder(resource_type: str, properties: dict[str, Any]) -> bool:
+    # An Aurora cluster member: moto models neither the cluster in CloudFormation nor Aurora engines on
+    # an AWS::RDS::DBInstance, so the member is a placeholder like its cluster.
+    return resource_type == "AWS::RDS::DBInstance" and "DBClusterIdentifier" in (properties or {})
+
+
+_original_parse_resource = parsing.parse_resource
+
+
+def parse_resource(resource_json, resources_map):  # type: ignore[no-untyped-def]
+    parsed = _original_parse_resource(resource_json, resources_map)
+    if parsed and _modelled_by_placeholder(parsed[2], parsed[1].get("Properties", {})):
+        return placeholder_class(parsed[2]), parsed[1], parsed[2]
+    return parsed
+
+
+parsing.parse_resource = parse_resource
 
 # --------------------------------------------------------------------------------------------------
 # Corrections to moto's models of supported types, where moto reads a template differently from AWS.
@@ -465,6 +586,74 @@ def _validate_outputs(self) -> None:  # type: ignore[no-untyped-def]
 
 
 parsing.ResourceMap.validate_outputs = _validate_outputs
+
+from moto.route53 import models as _route53_models  # noqa: E402
+
+_original_zone_id = _route53_models.create_route53_zone_id
+
+
+def _zone_id(*args: Any, **kwargs: Any) -> str:
+    """Hosted zone ids start with Z, e.g. Z1D633PJN98FT9
+    (https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateHostedZone.html); moto's may start with a digit."""
+    return "Z" + _original_zone_id(*args, **kwargs)[1:]
+
+
+_route53_models.create_route53_zone_id = _zone_id
+
+
+def _peering_from_cloudformation(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):  # type: ignore[no-untyped-def]
+    """AWS::EC2::VPCPeeringConnection with PeerRegion/PeerOwnerId peers with a VPC of another region or
+    account (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcpeeringconnection.html);
+    moto looks the peer VPC up in the requester's region only."""
+    from moto.ec2.models import ec2_backends
+
+    properties = cloudformation_json["Properties"]
+    backend = ec2_backends[account_id][region_name]
+    peer_backend = ec2_backends[str(properties.get("PeerOwnerId") or account_id)][properties.get("PeerRegion") or region_name]
+    connection = backend.create_vpc_peering_connection(backend.get_vpc(properties["VpcId"]), peer_backend.get_vpc(properties["PeerVpcId"]))
+    return connection
+
+
+from moto.ec2.models import vpc_peering_connections as _pcx_models  # noqa: E402
+
+_pcx_models.VPCPeeringConnection.create_from_cloudformation_json = classmethod(_peering_from_cloudformation)
+
+
+def _delete_route_table(resource: Any, account_id: str, region: str) -> None:
+    from moto.ec2.models import ec2_backends
+
+    backend = ec2_backends[account_id][region]
+    table = backend.route_tables.get(resource.physical_resource_id)
+    if table is not None:
+        table._associations.clear()
+        backend.delete_route_table(table.id)
+
+
+def _delete_association(resource: Any, account_id: str, region: str) -> None:
+    from moto.ec2.models import ec2_backends
+
+    backend = ec2_backends[account_id][region]
+    for table in backend.route_tables.values():
+        table._associations.pop(resource.physical_resource_id, None)
+
+
+# Deletions moto's models do not implement (its stack deletion silently leaves them), needed so that a
+# rollback or a DeleteStack removes what the stack created, as CloudFormation does.
+MOTO_DELETES = {
+    "AWS::EC2::RouteTable": _delete_route_table,
+    "AWS::EC2::SubnetRouteTableAssociation": _delete_association,
+}
+_original_delete_resource = parsing.ResourceMap._delete_resource
+
+
+def _delete_resource(self, parsed_resource, resource_json):  # type: ignore[no-untyped-def]
+    fix = MOTO_DELETES.get(resource_json.get("Type", ""))
+    if fix is not None and not isinstance(parsed_resource, Placeholder):
+        return fix(parsed_resource, self._account_id, self._region_name)
+    return _original_delete_resource(self, parsed_resource, resource_json)
+
+
+parsing.ResourceMap._delete_resource = _delete_resource
 
 # --------------------------------------------------------------------------------------------------
 # Intrinsic functions: Fn::Cidr, and Fn::GetAtt for attributes moto does not implement.
@@ -1084,6 +1273,28 @@ def update_stack(self):  # type: ignore[no-untyped-def]
 
 
 cfn_responses.CloudFormationResponse.create_change_set = create_change_set
+
+from moto.cloudformation import utils as cfn_utils  # noqa: E402
+from urllib.parse import urlparse  # noqa: E402
+
+_original_get_stack_from_s3_url = cfn_utils.get_stack_from_s3_url
+
+
+def get_stack_from_s3_url(template_url: str, account_id: str, partition: str) -> str:
+    """A TemplateURL is an S3 object URL (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html);
+    on the emulator the S3 endpoint is the emulator itself, so a path-style URL on 127.0.0.1 names bucket/key."""
+    parts = urlparse(template_url)
+    if parts.hostname in ("127.0.0.1", "localhost"):
+        from moto.s3.models import s3_backends
+
+        bucket, key = parts.path.lstrip("/").split("/", 1)
+        return s3_backends[account_id][partition].get_object(bucket, key).value.decode("utf-8")  # type: ignore[union-attr]
+    return _original_get_stack_from_s3_url(template_url, account_id, partition)
+
+
+cfn_utils.get_stack_from_s3_url = get_stack_from_s3_url
+cfn_responses.get_stack_from_s3_url = get_stack_from_s3_url
+cfn_models.get_stack_from_s3_url = get_stack_from_s3_url
 cfn_responses.CloudFormationResponse.execute_change_set = execute_change_set_response
 cfn_responses.CloudFormationResponse.create_stack = create_stack
 cfn_responses.CloudFormationResponse.update_stack = update_stack
@@ -1112,6 +1323,21 @@ def _invoke_without_docker(self, event: str | None = None):  # type: ignore[no-u
 
 if os.environ.get("CAFE_EMULATOR_LAMBDA_DOCKER") != "1":
     lambda_models.LambdaFunction._invoke_lambda = _invoke_without_docker
+
+
+# POST /moto-api/reset also forgets the names of placeholder resources.
+from moto.moto_api._internal import models as _moto_api_models  # noqa: E402
+
+_original_reset = _moto_api_models.MotoAPIBackend.reset
+
+
+def _reset(self):  # type: ignore[no-untyped-def]
+    with _NAMES_LOCK:
+        _NAMES.clear()
+    return _original_reset(self)
+
+
+_moto_api_models.MotoAPIBackend.reset = _reset
 
 
 # --------------------------------------------------------------------------------------------------
