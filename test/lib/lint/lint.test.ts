@@ -98,8 +98,9 @@ Outputs:
     const cwd = process.cwd();
     process.chdir(root);
     try {
-      const result = await lintCatalog(await loadCatalog('templates/stacks.yaml'), { cfnLint: false });
-      expect(result.templates).toHaveLength(10);
+      const catalog = await loadCatalog('templates/stacks.yaml');
+      const result = await lintCatalog(catalog, { cfnLint: false });
+      expect(result.templates).toHaveLength(new Set(Object.values(catalog.stacks).map((s) => s.template)).size);
       expect(result.findings).toEqual([]);
     } finally {
       process.chdir(cwd);
