@@ -69,7 +69,11 @@ export function s3ArtifactPort(catalog: Catalog, clients: AwsClients, onUpload?:
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       if (status !== 404 && (error as Error).name !== 'NotFound') throw error;
     }
-    await s3.send(new s3sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ServerSideEncryption: 'aws:kms' }));
+    // No encryption header: the bucket's default encryption applies (the bootstrap stack's own KMS key).
+    // `x-amz-server-side-encryption: aws:kms` without a key id would use the AWS managed aws/s3 key
+    // instead: https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html (x-amz-server-side-encryption-aws-kms-key-id),
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionByDefault.html ("If a PUT Object request does not specify any server-side encryption, this default encryption will be applied")
+    await s3.send(new s3sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
     onUpload?.(key, region, true);
   };
   return {
