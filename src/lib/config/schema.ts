@@ -52,6 +52,23 @@ export const environmentSchema = z
       .string()
       .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN (the ci stack output CloudFormationRoleArn)')
       .optional(),
+    /**
+     * Account-wide things the account already has, which the stacks then reuse instead of creating:
+     * an account holds one GitHub OIDC provider per URL and one AWS Config service-linked role, and
+     * creating a second fails (EntityAlreadyExists / InvalidInput).
+     */
+    existing: z
+      .object({
+        /** ARN of the account's oidc-provider/token.actions.githubusercontent.com. */
+        githubOidcProvider: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, 'must be the ARN of an IAM OIDC provider for token.actions.githubusercontent.com')
+          .optional(),
+        /** true when AWSServiceRoleForConfig already exists in the account. */
+        configServiceLinkedRole: z.boolean().optional(),
+      })
+      .strict()
+      .default({}),
     sizes,
   })
   .strict()

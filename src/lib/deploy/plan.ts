@@ -122,6 +122,10 @@ export function contextValue(key: string, role: Role, env: ResolvedEnvironment):
       return role;
     case 'region':
       return regionOf(role, env);
+    case 'githubOidcProviderArn':
+      return env.existing?.githubOidcProvider ?? '';
+    case 'configServiceLinkedRole':
+      return env.existing?.configServiceLinkedRole ? 'exists' : 'create';
     case 'githubRepository':
       if (!env.githubRepository) throw new UserError('the catalog needs githubRepository in cafe-ops.yml');
       return env.githubRepository;

@@ -28,6 +28,10 @@ export const ARTIFACTS_BUCKET_OUTPUT = 'ArtifactsBucketName';
 export const CONTEXT_KEYS = [
   'environment', 'project', 'costCenter', 'accountId', 'role', 'region',
   'primaryRegion', 'secondaryRegion', 'domain', 'hostedZoneId', 'alertEmail', 'monthlyBudget', 'githubRepository',
+  /** From cafe-ops.yml `existing:`: the account's GitHub OIDC provider ARN, or '' (the stack creates it). */
+  'githubOidcProviderArn',
+  /** From cafe-ops.yml `existing:`: `exists` when the account has AWS Config's service-linked role, else `create`. */
+  'configServiceLinkedRole',
 ] as const;
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig, selectEnvironment } from '../../../src/lib/config/load';
 import { UserError } from '../../../src/lib/errors';
+import { contextValue } from '../../../src/lib/deploy/plan';
 
 const sample = readFileSync(join(__dirname, '../../../cafe-ops.yml'), 'utf8');
 
@@ -36,6 +37,22 @@ describe('config', () => {
     expect(errorOf(sample.replace('"111111111111"', '1111'))).toMatch(/accountId: /);
     expect(errorOf(sample.replace('secondaryRegion: eu-central-1', 'secondaryRegion: eu-west-1'))).toMatch(/staging\.secondaryRegion: must differ/);
     expect(errorOf(sample.replace('auroraMaxCapacity: 4', 'auroraMaxCapacity: 0.5'))).toMatch(/auroraMaxCapacity/);
+  });
+
+  it('takes what the account already has, and passes it to the stacks that would otherwise collide with it', () => {
+    const withExisting = sample.replace(
+      '    sizes:\n      natGateways: 1 ',
+      '    existing:\n      githubOidcProvider: arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com\n      configServiceLinkedRole: true\n    sizes:\n      natGateways: 1 ',
+    );
+    const staging = selectEnvironment(parseConfig(withExisting), 'staging');
+    expect(contextValue('githubOidcProviderArn', 'primary', staging)).toBe('arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com');
+    expect(contextValue('configServiceLinkedRole', 'secondary', staging)).toBe('exists');
+    // Without the block the stacks create both.
+    const plain = selectEnvironment(parseConfig(sample), 'staging');
+    expect([contextValue('githubOidcProviderArn', 'primary', plain), contextValue('configServiceLinkedRole', 'primary', plain)]).toEqual(['', 'create']);
+    expect(errorOf(withExisting.replace('oidc-provider/token.actions', 'oidc-provider/accounts.google'))).toMatch(
+      /environments\.staging\.existing\.githubOidcProvider: must be the ARN of an IAM OIDC provider for token\.actions\.githubusercontent\.com/,
+    );
   });
 
   it('reports YAML syntax errors with a line', () => {
