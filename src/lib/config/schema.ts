@@ -68,7 +68,7 @@ export const environmentSchema = z
         configServiceLinkedRole: z.boolean().optional(),
       })
       .strict()
-      .default({}),
+      .optional(),
     sizes,
   })
   .strict()
