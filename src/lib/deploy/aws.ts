@@ -7,6 +7,8 @@ export async function cloudFormationPort(clients: AwsClients, region: string): P
   const sdk = await import('@aws-sdk/client-cloudformation');
   const client: CloudFormationClient = await clients.cloudFormation(region);
   return {
+    // DescribeStacks and DescribeStackEvents take a name or a unique stack id; a deleted stack only
+    // answers to its id (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackEvents.html).
     describeStack: async (name) => {
       let stack: Stack | undefined;
       try {
@@ -17,14 +19,17 @@ export async function cloudFormationPort(clients: AwsClients, region: string): P
       }
       if (!stack) return undefined;
       return {
-        name,
+        name: stack.StackName ?? name,
+        ...(stack.StackId ? { id: stack.StackId } : {}),
         status: stack.StackStatus ?? 'UNKNOWN',
         ...(stack.StackStatusReason ? { statusReason: stack.StackStatusReason } : {}),
         outputs: Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue ?? ''])),
       };
     },
     createChangeSet: async (input) => {
-      await client.send(
+      // The answer carries the stack's unique id, needed to follow a new stack that
+      // OnStackFailure=DELETE deletes (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html).
+      const answer = await client.send(
         new sdk.CreateChangeSetCommand({
           StackName: input.stackName,
           ChangeSetName: input.changeSetName,
@@ -37,6 +42,7 @@ export async function cloudFormationPort(clients: AwsClients, region: string): P
           ...(input.roleArn ? { RoleARN: input.roleArn } : {}),
         }),
       );
+      return answer?.StackId ? { stackId: answer.StackId } : {};
     },
     describeChangeSet: async (stackName, changeSetName) => {
       const changes: { action: string; logicalId: string; type: string; replacement?: string }[] = [];

@@ -19,7 +19,7 @@ export async function deployPlan(plan: DeployPlan, options: DeployOptions, deps:
   const stateful = new Set([...STATEFUL_TYPES, ...(options.statefulTypes ?? [])]);
   const wait = { clock: deps.clock, pollMs: options.pollMs, signal: options.signal };
 
-  const { results, notStarted } = await runReadyQueue(nodes, {
+  const { results, notStarted, firstFailure } = await runReadyQueue(nodes, {
     concurrency: options.concurrency ?? 4,
     run: (node: PlannedStack) =>
       deployStack({ node, label: `${node.stackName} (${node.region})`, cfn: deps.cloudFormation(node.region), options, deps, byId, outputs, inFlight, stateful, wait }),
@@ -31,7 +31,8 @@ export async function deployPlan(plan: DeployPlan, options: DeployOptions, deps:
   });
 
   const failed = [...results.values()].some((r) => r.result === 'failed' || r.result === 'declined');
-  const stacks = nodes.map((node) => results.get(node.id) ?? skipped(node, notStarted.get(node.id)!));
+  const interrupted = Boolean(options.signal?.aborted);
+  const stacks = nodes.map((node) => results.get(node.id) ?? skipped(node, notStarted.get(node.id)!, { results, byId, interrupted, firstFailure }));
   return {
     environment: plan.environment,
     // Under --no-execute, stacks waiting for outputs of stacks not yet deployed are expected.
@@ -41,7 +42,39 @@ export async function deployPlan(plan: DeployPlan, options: DeployOptions, deps:
   };
 }
 
-function skipped(node: PlannedStack, why: NotStarted): NodeReport {
-  const error = why.kind === 'waiting' ? `not started: needs ${why.waitingFor.join(', ')}` : 'not started: interrupted';
-  return { id: node.id, stackName: node.stackName, region: node.region, result: 'skipped', durationMs: 0, changes: [], error };
+interface RunState {
+  results: Map<string, NodeReport>;
+  byId: Map<string, PlannedStack>;
+  interrupted: boolean;
+  firstFailure: string | undefined;
+}
+
+/** A stack that never started, and what really held it back. */
+function skipped(node: PlannedStack, why: NotStarted, run: RunState): NodeReport {
+  return { id: node.id, stackName: node.stackName, region: node.region, result: 'skipped', durationMs: 0, changes: [], error: `not started: ${notStartedReason(why, run)}` };
+}
+
+function notStartedReason(why: NotStarted, run: RunState): string {
+  const label = (id: string) => {
+    const n = run.byId.get(id);
+    return n ? `${n.stackName} (${n.region})` : id;
+  };
+  // Ctrl-C stops everything: the stacks it interrupted report "interrupted", and nothing else starts.
+  if (run.interrupted || why.kind === 'interrupted') return 'interrupted by Ctrl-C';
+  const stopped = run.firstFailure
+    ? `${label(run.firstFailure)} ${run.results.get(run.firstFailure)?.result === 'declined' ? 'was declined' : 'failed'} first; no new stack starts after a failure`
+    : undefined;
+  if (why.kind === 'stopped') return stopped ?? 'no new stack starts after a failure';
+  // Waiting for dependencies: name each, and what became of it.
+  const needs = why.waitingFor.map((id) => {
+    const result = run.results.get(id)?.result;
+    if (result === 'failed') return `${id}, which failed`;
+    if (result === 'declined') return `${id}, which was declined`;
+    if (result === 'change set kept') return `${id}, which is not deployed yet (its change set is kept for review)`;
+    return run.results.has(id) ? `${id}, which did not finish` : `${id}, which did not start`;
+  });
+  const direct = why.waitingFor.some((id) => run.results.has(id));
+  // When nothing it needs failed by itself, the real reason is what stopped the run.
+  if (!direct && stopped) return `needs ${why.waitingFor.join(', ')}; ${stopped}`;
+  return `needs ${needs.join('; needs ')}`;
 }

@@ -3,6 +3,8 @@ import { systemClock, type Clock } from '../clock';
 
 export interface StackInfo {
   name: string;
+  /** The unique stack id (ARN): the only way to describe a stack once it is deleted. */
+  id?: string;
   status: string;
   statusReason?: string;
   outputs: Record<string, string>;
@@ -43,14 +45,25 @@ export interface CreateChangeSetInput {
   roleArn?: string;
 }
 
+/** What CreateChangeSet answers: the stack's unique id (a new one for a CREATE). */
+export interface CreatedChangeSet {
+  stackId?: string;
+}
+
+/**
+ * Stack arguments take a name or a unique stack id. A deleted stack is found only by its id
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackEvents.html).
+ */
 export interface CloudFormationPort {
-  describeStack(name: string): Promise<StackInfo | undefined>;
-  createChangeSet(input: CreateChangeSetInput): Promise<void>;
+  /** Undefined when no such stack exists (by name, a deleted stack does not). */
+  describeStack(nameOrId: string): Promise<StackInfo | undefined>;
+  /** A CREATE change set deletes the new stack if its creation fails (OnStackFailure=DELETE). */
+  createChangeSet(input: CreateChangeSetInput): Promise<CreatedChangeSet>;
   describeChangeSet(stackName: string, changeSetName: string): Promise<ChangeSetInfo>;
   deleteChangeSet(stackName: string, changeSetName: string): Promise<void>;
   executeChangeSet(stackName: string, changeSetName: string): Promise<void>;
   /** Events newest first (as CloudFormation returns them), at least back to `since`. */
-  stackEvents(stackName: string, since: number): Promise<StackEvent[]>;
+  stackEvents(nameOrId: string, since: number): Promise<StackEvent[]>;
   deleteStack(name: string): Promise<void>;
   continueUpdateRollback(name: string): Promise<void>;
   setStackPolicy(name: string, policy: string): Promise<void>;

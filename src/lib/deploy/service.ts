@@ -102,7 +102,9 @@ export function renderReport(report: DeployReport, out: Output): void {
     if (s.rootCause) out.warn(`${s.stackName} (${s.region}) failed at ${s.rootCause.logicalId} (${s.rootCause.type}): ${s.rootCause.reason}`);
     else if (s.error && s.result !== 'skipped') out.warn(`${s.stackName} (${s.region}): ${s.error}`);
   }
-  const skipped = report.stacks.filter((s) => s.result === 'skipped').length;
-  if (skipped) out.warn(`${skipped} stack instance${skipped === 1 ? '' : 's'} not started (they need stacks that did not finish); see --json for details`);
+  // Each stack held back, with what really held it back (a failure elsewhere, a dependency, Ctrl-C).
+  const skipped = report.stacks.filter((s) => s.result === 'skipped');
+  if (skipped.length) out.warn(`${skipped.length} stack instance${skipped.length === 1 ? '' : 's'} not started:`);
+  for (const s of skipped) out.warn(`  ${s.stackName} (${s.region}): ${(s.error ?? '').replace(/^not started: /, '')}`);
   if (report.stillInProgress.length) out.warn(`still in progress in AWS (not waited for): ${report.stillInProgress.join(', ')}`);
 }

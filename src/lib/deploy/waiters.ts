@@ -17,11 +17,16 @@ export interface WaitOptions {
 /** What to print while a stack changes: its events since `since`, each line prefixed by `label`. */
 export interface FollowEvents {
   since: number;
+  /** The stack's own name: its own events (the stack's status) are not printed. */
+  stackName: string;
   label: string;
   out: Output;
 }
 
-/** Polls with backoff until the stack leaves *_IN_PROGRESS; prints new events when asked to follow them. */
+/**
+ * Polls with backoff until the stack leaves *_IN_PROGRESS; prints new events when asked to follow
+ * them. `stack` may be the unique stack id, which keeps answering after the stack is deleted.
+ */
 export async function waitForStack(cfn: CloudFormationPort, stack: string, options: WaitOptions, follow?: FollowEvents): Promise<StackInfo | undefined> {
   const { first, max } = options.pollMs ?? { first: 1000, max: 10_000 };
   const seen = new Set<string>();
@@ -33,7 +38,7 @@ export async function waitForStack(cfn: CloudFormationPort, stack: string, optio
         for (const e of [...events].reverse()) {
           if (seen.has(e.id) || e.timestamp < follow.since) continue;
           seen.add(e.id);
-          if (e.logicalId !== stack) follow.out.progress(`${follow.label}: ${e.logicalId} ${e.status}${e.reason ? ` — ${e.reason}` : ''}`);
+          if (e.logicalId !== follow.stackName) follow.out.progress(`${follow.label}: ${e.logicalId} ${e.status}${e.reason ? ` — ${e.reason}` : ''}`);
         }
       }
       return info;

@@ -26,6 +26,30 @@ describe('CloudFormation adapter', () => {
     expect(cfn.commandCalls(CreateChangeSetCommand)[1]!.args[0].input.OnStackFailure).toBeUndefined();
   });
 
+  it('returns the stack id CreateChangeSet answers, to follow a new stack even after it is deleted', async () => {
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html (response: Id, StackId)
+    const stackId = 'arn:aws:cloudformation:eu-west-1:111111111111:stack/s/0f3e6f60-0000-11ef-0000-000000000000';
+    cfn.on(CreateChangeSetCommand).resolves({ Id: 'cs-1', StackId: stackId });
+    const port = await cloudFormationPort(new AwsClients(), 'eu-west-1');
+    expect(await port.createChangeSet({ stackName: 's', changeSetName: 'c', type: 'CREATE', templateBody: 'Resources: {}', parameters: {}, tags: {} })).toEqual({ stackId });
+  });
+
+  it('describes a deleted stack and reads its events by its unique stack id', async () => {
+    // "Deleted stacks: You must specify the unique stack ID"
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html,
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackEvents.html).
+    const stackId = 'arn:aws:cloudformation:eu-west-1:111111111111:stack/s/0f3e6f60-0000-11ef-0000-000000000000';
+    cfn.on(DescribeStacksCommand, { StackName: 's' }).rejects(Object.assign(new Error('Stack with id s does not exist'), { name: 'ValidationError' }));
+    cfn.on(DescribeStacksCommand, { StackName: stackId }).resolves({ Stacks: [{ StackName: 's', StackId: stackId, CreationTime: new Date(), StackStatus: 'DELETE_COMPLETE' }] });
+    cfn.on(DescribeStackEventsCommand, { StackName: stackId }).resolves({
+      StackEvents: [{ EventId: '1', StackId: stackId, StackName: 's', Timestamp: new Date(2_000_000), LogicalResourceId: 'Topic', ResourceType: 'AWS::SNS::Topic', ResourceStatus: 'CREATE_FAILED', ResourceStatusReason: 'already exists' }],
+    });
+    const port = await cloudFormationPort(new AwsClients(), 'eu-west-1');
+    expect(await port.describeStack('s')).toBeUndefined();
+    expect(await port.describeStack(stackId)).toEqual({ name: 's', id: stackId, status: 'DELETE_COMPLETE', outputs: {} });
+    expect((await port.stackEvents(stackId, 0)).map((e) => `${e.logicalId} ${e.status} ${e.reason}`)).toEqual(['Topic CREATE_FAILED already exists']);
+  });
+
   it('pages through a change set and keeps replacement flags', async () => {
     cfn.on(DescribeChangeSetCommand)
       .resolvesOnce({ Status: 'CREATE_COMPLETE', Changes: [{ Type: 'Resource', ResourceChange: { Action: 'Modify', LogicalResourceId: 'Table', ResourceType: 'AWS::DynamoDB::Table', Replacement: 'True' } }], NextToken: 't2' })

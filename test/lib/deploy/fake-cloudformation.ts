@@ -1,28 +1,51 @@
 /**
  * An in-memory CloudFormation for engine tests, with virtual time.
  *
- * Behaviour (what the real service does, reduced to what the engine relies on):
- * - CreateChangeSet CREATE on a missing stack makes it REVIEW_IN_PROGRESS; the change set is
- *   CREATE_PENDING for `changeSetMs`, then CREATE_COMPLETE, or FAILED with "The submitted
+ * Behaviour (what the real service does, reduced to what the engine relies on; as strict as AWS where
+ * the stand-ins have hidden real-account failures before):
+ * - CreateChangeSet CREATE on a missing stack makes it REVIEW_IN_PROGRESS with a new unique stack id,
+ *   returned as StackId (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html);
+ *   the change set is CREATE_PENDING for `changeSetMs`, then CREATE_COMPLETE, or FAILED with "The submitted
  *   information didn't contain changes." when template and parameters equal the stack's.
- * - Changes: every resource of a new stack is Add; on update, resources are Add / Remove / Modify
- *   by logical id, and Modify has Replacement True for ids listed in `replacements`.
+ * - A template body with YAML aliases is refused with ValidationError "Template error: YAML aliases are
+ *   not allowed in CloudFormation templates" (CloudFormation's YAML subset:
+ *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html; the message as
+ *   users report it: https://github.com/seeebiii/aws-cloudformation-templates/issues/1).
+ * - Changes: every resource of a new stack is Add; on update, resources are Add / Remove / Modify by
+ *   logical id, and Modify has Replacement True for ids in `replacements`, Conditional for ids in
+ *   `conditionalReplacements` ("the resource may be replaced",
+ *   https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ResourceChange.html), else False.
  * - ExecuteChangeSet puts the stack in CREATE_/UPDATE_IN_PROGRESS for `durations[stack]` ms (default
- *   `defaultMs`), then *_COMPLETE with outputs from `outputs(stack, region, params)`; a stack in
- *   `failures` ends in ROLLBACK_COMPLETE (create) or UPDATE_ROLLBACK_COMPLETE (update) with a
- *   *_FAILED event for the failing resource followed by a cancellation of the others.
+ *   `defaultMs`), then *_COMPLETE with outputs from `outputs(stack, region, params)`. A stack in
+ *   `failures` gets a *_FAILED event for the failing resource and a cancellation of the others; an
+ *   update then ends in UPDATE_ROLLBACK_COMPLETE. A new stack is created with OnStackFailure=DELETE (the
+ *   port's contract for CREATE change sets): it goes DELETE_IN_PROGRESS, then DELETE_COMPLETE
+ *   ("DELETE - Deletes the change set if the stack creation fails",
+ *   https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html).
+ * - A deleted stack is gone by name: DescribeStacks, DescribeStackEvents, SetStackPolicy ... by name
+ *   fail with ValidationError "Stack with id NAME does not exist"; by its unique stack id,
+ *   DescribeStacks answers DELETE_COMPLETE and DescribeStackEvents lists its events ("Deleted stacks:
+ *   You must specify the unique stack ID",
+ *   https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackEvents.html,
+ *   https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html).
+ *   The port's describeStack answers undefined for a stack that does not exist, as the adapter does.
+ * - SetStackPolicy works on a stack in any status (the API documents no status restriction:
+ *   https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_SetStackPolicy.html); the
+ *   policy applies to the next update (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/protect-stack-resources.html).
  * - DeleteStack takes `defaultMs` then the stack is gone; ContinueUpdateRollback ends in
  *   UPDATE_ROLLBACK_COMPLETE.
- * Every call is recorded in `calls` ("Operation region stack").
+ * Every call is recorded in `calls` ("Operation region stack"), every policy set in `policies`.
  */
 import { parseTemplate } from '../../../src/lib/templates/load';
+import { yamlAliases } from '../../../src/lib/templates/serialize';
 import { FakeClock } from '../../support/fake-clock';
 
 export { FakeClock };
 import type { ChangeSetInfo, CloudFormationPort, CreateChangeSetInput, ResourceChange, StackEvent, StackInfo } from '../../../src/lib/deploy/ports';
 
-
 interface FakeStack {
+  id: string;
+  name: string;
   status: string;
   statusReason?: string;
   template?: string;
@@ -31,7 +54,7 @@ interface FakeStack {
   events: StackEvent[];
   policy?: string;
   protected: boolean;
-  /** When the running operation finishes, and what it ends in. */
+  /** When the running operation finishes, and what it ends in (which may start another). */
   until?: number;
   then?: () => void;
 }
@@ -50,14 +73,24 @@ export interface FakeOptions {
   durations?: Record<string, number>;
   failures?: Record<string, { logicalId: string; reason: string }>;
   replacements?: Set<string>;
+  conditionalReplacements?: Set<string>;
   outputs?: (stack: string, region: string, params: Record<string, string>) => Record<string, string>;
 }
 
+const validationError = (message: string) => Object.assign(new Error(message), { name: 'ValidationError' });
+const isStackId = (nameOrId: string) => nameOrId.startsWith('arn:aws:cloudformation:');
+
 export class FakeCloudFormation {
+  /** The current stack of each name (a deleted one stays, DELETE_COMPLETE, until a new one takes the name). */
   readonly stacks = new Map<string, FakeStack>();
+  /** Every stack ever created, by unique stack id. */
+  readonly byStackId = new Map<string, FakeStack>();
   readonly changeSets = new Map<string, FakeChangeSet>();
   readonly calls: string[] = [];
+  /** Every SetStackPolicy, in order: "region stack" and the policy. */
+  readonly policies: { stack: string; policy: string }[] = [];
   private eventSeq = 0;
+  private stackSeq = 0;
   /** Highest number of stacks executing at once. */
   maxConcurrent = 0;
   private executing = 0;
@@ -66,9 +99,17 @@ export class FakeCloudFormation {
 
   private key = (region: string, stack: string) => `${region}/${stack}`;
 
+  private newStack(region: string, name: string, status: string, extra: Partial<FakeStack> = {}): FakeStack {
+    const id = `arn:aws:cloudformation:${region}:111111111111:stack/${name}/${String(++this.stackSeq).padStart(8, '0')}`;
+    const s: FakeStack = { id, name, status, parameters: {}, outputs: {}, events: [], protected: false, ...extra };
+    this.stacks.set(this.key(region, name), s);
+    this.byStackId.set(id, s);
+    return s;
+  }
+
   /** Puts a stack in a given state, e.g. ROLLBACK_COMPLETE, before a test. */
   seed(region: string, stack: string, status: string, extra: Partial<FakeStack> = {}) {
-    this.stacks.set(this.key(region, stack), { status, parameters: {}, outputs: {}, events: [], protected: false, ...extra });
+    this.newStack(region, stack, status, extra);
   }
 
   get(region: string, stack: string) {
@@ -78,16 +119,23 @@ export class FakeCloudFormation {
   port(region: string): CloudFormationPort {
     const clock = this.options.clock;
     const settle = (s: FakeStack) => {
-      if (s.until !== undefined && clock.now() >= s.until) {
+      while (s.until !== undefined && clock.now() >= s.until) {
         s.until = undefined;
         const then = s.then;
         s.then = undefined;
         then?.();
       }
     };
-    const stackOf = (name: string) => {
-      const s = this.stacks.get(this.key(region, name));
+    /** A live stack by name, or any stack (deleted ones too) by unique id; as AWS resolves StackName. */
+    const find = (nameOrId: string) => {
+      const s = isStackId(nameOrId) ? this.byStackId.get(nameOrId) : this.stacks.get(this.key(region, nameOrId));
       if (s) settle(s);
+      if (!s || (!isStackId(nameOrId) && s.status === 'DELETE_COMPLETE')) return undefined;
+      return s;
+    };
+    const existing = (nameOrId: string) => {
+      const s = find(nameOrId);
+      if (!s) throw validationError(`Stack with id ${nameOrId} does not exist`);
       return s;
     };
     const event = (s: FakeStack, logicalId: string, type: string, status: string, reason?: string) => {
@@ -97,28 +145,31 @@ export class FakeCloudFormation {
     return {
       describeStack: async (name): Promise<StackInfo | undefined> => {
         record('DescribeStacks', name);
-        const s = stackOf(name);
-        if (!s || s.status === 'DELETE_COMPLETE') return undefined;
-        return { name, status: s.status, ...(s.statusReason ? { statusReason: s.statusReason } : {}), outputs: { ...s.outputs } };
+        const s = find(name);
+        if (!s) return undefined;
+        return { name: s.name, id: s.id, status: s.status, ...(s.statusReason ? { statusReason: s.statusReason } : {}), outputs: { ...s.outputs } };
       },
       createChangeSet: async (input) => {
         record('CreateChangeSet', input.stackName);
-        let s = stackOf(input.stackName);
+        if (input.templateBody !== undefined && yamlAliases(input.templateBody).length > 0) {
+          throw validationError('Template error: YAML aliases are not allowed in CloudFormation templates');
+        }
+        let s = find(input.stackName);
         if (input.type === 'CREATE') {
-          if (s && s.status !== 'REVIEW_IN_PROGRESS' && s.status !== 'DELETE_COMPLETE') throw Object.assign(new Error(`Stack [${input.stackName}] already exists`), { name: 'AlreadyExistsException' });
-          s = { status: 'REVIEW_IN_PROGRESS', parameters: {}, outputs: {}, events: [], protected: false };
-          this.stacks.set(this.key(region, input.stackName), s);
+          if (s && s.status !== 'REVIEW_IN_PROGRESS') throw Object.assign(new Error(`Stack [${input.stackName}] already exists`), { name: 'AlreadyExistsException' });
+          s ??= this.newStack(region, input.stackName, 'REVIEW_IN_PROGRESS');
         } else if (!s) {
-          throw Object.assign(new Error(`Stack [${input.stackName}] does not exist`), { name: 'ValidationError' });
+          throw validationError(`Stack [${input.stackName}] does not exist`);
         }
         const body = input.templateBody ?? `url:${input.templateUrl}`;
         const noChanges = input.type === 'UPDATE' && s.template === body && JSON.stringify(s.parameters) === JSON.stringify(input.parameters);
         this.changeSets.set(`${this.key(region, input.stackName)}/${input.changeSetName}`, {
           input,
           readyAt: clock.now() + (this.options.changeSetMs ?? 2000),
-          changes: noChanges ? [] : diff(s.template, body, this.options.replacements ?? new Set()),
+          changes: noChanges ? [] : diff(s.template, body, this.options.replacements ?? new Set(), this.options.conditionalReplacements ?? new Set()),
           noChanges,
         });
+        return { stackId: s.id };
       },
       describeChangeSet: async (stackName, changeSetName): Promise<ChangeSetInfo> => {
         record('DescribeChangeSet', stackName);
@@ -135,7 +186,7 @@ export class FakeCloudFormation {
       executeChangeSet: async (stackName, changeSetName) => {
         record('ExecuteChangeSet', stackName);
         const cs = this.changeSets.get(`${this.key(region, stackName)}/${changeSetName}`)!;
-        const s = stackOf(stackName)!;
+        const s = existing(stackName);
         const creating = s.status === 'REVIEW_IN_PROGRESS';
         const verb = creating ? 'CREATE' : 'UPDATE';
         s.status = `${verb}_IN_PROGRESS`;
@@ -143,13 +194,26 @@ export class FakeCloudFormation {
         this.executing++;
         this.maxConcurrent = Math.max(this.maxConcurrent, this.executing);
         const failure = this.options.failures?.[stackName];
-        s.until = clock.now() + (this.options.durations?.[stackName.replace(/^.*?-.*?-/, '')] ?? this.options.defaultMs ?? 60_000);
+        const duration = this.options.durations?.[stackName.replace(/^.*?-.*?-/, '')] ?? this.options.defaultMs ?? 60_000;
+        s.until = clock.now() + duration;
         s.then = () => {
           this.executing--;
           if (failure) {
             event(s, failure.logicalId, 'AWS::Test::Resource', `${verb}_FAILED`, failure.reason);
             event(s, 'Other', 'AWS::Test::Resource', `${verb}_FAILED`, 'Resource creation cancelled');
-            s.status = creating ? 'ROLLBACK_COMPLETE' : 'UPDATE_ROLLBACK_COMPLETE';
+            if (creating) {
+              // OnStackFailure=DELETE: the new stack is deleted, not rolled back.
+              s.status = 'DELETE_IN_PROGRESS';
+              event(s, stackName, 'AWS::CloudFormation::Stack', s.status, 'The following resource(s) failed to create: [' + failure.logicalId + ']. Delete requested by user.');
+              s.until = clock.now() + Math.max(1, Math.round(duration / 10));
+              s.then = () => {
+                s.status = 'DELETE_COMPLETE';
+                s.template = undefined;
+                event(s, stackName, 'AWS::CloudFormation::Stack', s.status);
+              };
+              return;
+            }
+            s.status = 'UPDATE_ROLLBACK_COMPLETE';
           } else {
             s.template = cs.input.templateBody ?? `url:${cs.input.templateUrl}`;
             s.parameters = cs.input.parameters;
@@ -162,11 +226,11 @@ export class FakeCloudFormation {
       },
       stackEvents: async (stackName) => {
         record('DescribeStackEvents', stackName);
-        return [...(stackOf(stackName)?.events ?? [])];
+        return [...existing(stackName).events];
       },
       deleteStack: async (name) => {
         record('DeleteStack', name);
-        const s = stackOf(name)!;
+        const s = existing(name);
         s.status = 'DELETE_IN_PROGRESS';
         s.until = clock.now() + (this.options.defaultMs ?? 60_000);
         s.then = () => {
@@ -176,31 +240,33 @@ export class FakeCloudFormation {
       },
       continueUpdateRollback: async (name) => {
         record('ContinueUpdateRollback', name);
-        const s = stackOf(name)!;
+        const s = existing(name);
         s.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
         s.until = clock.now() + 5000;
         s.then = () => (s.status = 'UPDATE_ROLLBACK_COMPLETE');
       },
       setStackPolicy: async (name, policy) => {
         record('SetStackPolicy', name);
-        stackOf(name)!.policy = policy;
+        existing(name).policy = policy;
+        this.policies.push({ stack: `${region} ${name}`, policy });
       },
       enableTerminationProtection: async (name) => {
         record('UpdateTerminationProtection', name);
-        stackOf(name)!.protected = true;
+        existing(name).protected = true;
       },
     };
   }
 }
 
-function diff(before: string | undefined, after: string, replacements: Set<string>): ResourceChange[] {
+function diff(before: string | undefined, after: string, replacements: Set<string>, conditional: Set<string>): ResourceChange[] {
   const next = resources(after);
   if (!before) return Object.entries(next).map(([logicalId, r]) => ({ action: 'Add', logicalId, type: r.Type }));
   const prev = resources(before);
   const changes: ResourceChange[] = [];
+  const replacement = (id: string) => (replacements.has(id) ? 'True' : conditional.has(id) ? 'Conditional' : 'False');
   for (const [id, r] of Object.entries(next)) {
     if (!prev[id]) changes.push({ action: 'Add', logicalId: id, type: r.Type });
-    else if (JSON.stringify(prev[id]) !== JSON.stringify(r)) changes.push({ action: 'Modify', logicalId: id, type: r.Type, replacement: replacements.has(id) ? 'True' : 'False' });
+    else if (JSON.stringify(prev[id]) !== JSON.stringify(r)) changes.push({ action: 'Modify', logicalId: id, type: r.Type, replacement: replacement(id) });
   }
   for (const [id, r] of Object.entries(prev)) if (!next[id]) changes.push({ action: 'Remove', logicalId: id, type: r.Type });
   return changes;

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UserError, errorMessage } from '../../errors';
 import type { Output } from '../../ui/output';
+import { serializeTemplate } from '../../templates/serialize';
 import { resolveValues } from '../parameters';
 import type { ResourceChange } from '../ports';
 import { isNoChangeReason, type StackState } from '../status';
@@ -16,19 +17,31 @@ const TEMPLATE_BODY_LIMIT = 51_200;
 
 export type Prepared =
   | { kind: 'no changes' }
-  | { kind: 'ready'; type: 'CREATE' | 'UPDATE'; changeSetName: string; changes: ResourceChange[] };
+  | ChangeSetReady;
+
+export interface ChangeSetReady {
+  kind: 'ready';
+  type: 'CREATE' | 'UPDATE';
+  changeSetName: string;
+  changes: ResourceChange[];
+  /** The stack's unique id from CreateChangeSet: a failed new stack is deleted and then answers only to it. */
+  stackId?: string;
+}
 
 export async function prepareChangeSet(run: StackRun, state: StackState): Promise<Prepared | Outcome> {
   const { cfn, node, label, deps, options } = run;
   const type = state === 'missing' || state === 'review' ? 'CREATE' : 'UPDATE';
   const parameters = await resolveValues(node, node.parameters, run.byId, run.outputs, deps);
-  const body = await (options.readTemplate ?? ((p) => readFile(resolve(p), 'utf8')))(node.template);
+  const source = await (options.readTemplate ?? ((p) => readFile(resolve(p), 'utf8')))(node.template);
+  // What CloudFormation accepts: no YAML aliases, API deployments that follow their API (serialize.ts).
+  const body = serializeTemplate(source, node.template).body;
   const changeSetName = `cafe-ops-${deps.clock.now()}`;
   const templateSource = await templateInput(body, run);
+  let stackId: string | undefined;
   try {
-    await cfn.createChangeSet({
+    ({ stackId } = await cfn.createChangeSet({
       stackName: node.stackName, changeSetName, type, ...templateSource, parameters, tags: options.tags, ...(options.roleArn ? { roleArn: options.roleArn } : {}),
-    });
+    }));
   } catch (error) {
     // Some implementations refuse an empty change set outright instead of failing it.
     if (isNoChangeReason(errorMessage(error))) return { kind: 'no changes' };
@@ -43,7 +56,7 @@ export async function prepareChangeSet(run: StackRun, state: StackState): Promis
     return { result: 'failed', error: `change set failed: ${changeSet.statusReason ?? 'no reason given'}` };
   }
   showChanges(label, type, changeSet.changes, deps.out);
-  return { kind: 'ready', type, changeSetName, changes: changeSet.changes };
+  return { kind: 'ready', type, changeSetName, changes: changeSet.changes, ...(stackId ? { stackId } : {}) };
 }
 
 /** The body inline when it fits TemplateBody, else uploaded to the region's artifacts bucket. */

@@ -2,6 +2,7 @@
 import type { CloudFormationPort, StackInfo } from '../ports';
 import type { OutputsById } from '../parameters';
 import type { PlannedStack } from '../plan';
+import { PollAborted } from '../../poll';
 import type { DeployDeps, DeployOptions, NodeReport, NodeResult } from '../types';
 import { waitForStack, type FollowEvents, type WaitOptions } from '../waiters';
 
@@ -29,10 +30,18 @@ export function isOutcome(value: object): value is Outcome {
   return 'result' in value;
 }
 
-/** Waits for the stack while listing it as in flight; an interrupted wait leaves it listed. */
+/**
+ * Waits for the stack while listing it as in flight. Only an interrupted wait leaves it listed (it
+ * is still changing in AWS); a wait that ends, or fails, does not.
+ */
 export async function waitTracked(run: StackRun, stack: string, follow?: FollowEvents): Promise<StackInfo | undefined> {
   run.inFlight.add(run.label);
-  const info = await waitForStack(run.cfn, stack, run.wait, follow);
-  run.inFlight.delete(run.label);
-  return info;
+  try {
+    const info = await waitForStack(run.cfn, stack, run.wait, follow);
+    run.inFlight.delete(run.label);
+    return info;
+  } catch (error) {
+    if (!(error instanceof PollAborted)) run.inFlight.delete(run.label);
+    throw error;
+  }
 }

@@ -9,28 +9,54 @@ import { resolveValues } from '../parameters';
 import type { ResourceChange, StackEvent } from '../ports';
 import { stackState, statefulStackPolicy } from '../status';
 import type { NodeReport, NodeResult } from '../types';
+import type { ChangeSetReady } from './change-set';
 import { waitTracked, type Outcome, type StackRun } from './context';
 
 const ALLOW_ALL_POLICY = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'Update:*', Principal: '*', Resource: '*' }] });
 
-export async function execute(
-  run: StackRun,
-  prepared: { type: 'CREATE' | 'UPDATE'; changeSetName: string; changes: ResourceChange[] },
-  dangerous: ResourceChange[],
-): Promise<Outcome> {
+export async function execute(run: StackRun, prepared: ChangeSetReady, dangerous: ResourceChange[]): Promise<Outcome> {
+  const { cfn, node, deps } = run;
+  if (dangerous.length === 0) return executeAndFollow(run, prepared);
+  // --allow-replacement lifts the stateful stack policy for this update only. Whatever happens next
+  // (a failed or rolled-back update, an error, Ctrl-C), the policy is put back: SetStackPolicy has no
+  // status restriction and a policy applies only during updates, so restoring it in any state guards
+  // the next one (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/protect-stack-resources.html,
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_SetStackPolicy.html).
+  let restored = false;
+  try {
+    await cfn.setStackPolicy(node.stackName, ALLOW_ALL_POLICY);
+    const outcome = await executeAndFollow(run, prepared, () => (restored = true));
+    return outcome;
+  } finally {
+    if (!restored) {
+      try {
+        await cfn.setStackPolicy(prepared.stackId ?? node.stackName, statefulStackPolicy(run.stateful));
+      } catch (error) {
+        deps.out.warn(`${node.stackName}: the stack policy is still allow-all; restore it: ${errorMessage(translateAwsError(error)).split('\n')[0]}`);
+      }
+    }
+  }
+}
+
+async function executeAndFollow(run: StackRun, prepared: ChangeSetReady, onProtected?: () => void): Promise<Outcome> {
   const { cfn, node, label, deps } = run;
   const { changes, changeSetName, type } = prepared;
+  // Follow the stack by its unique id: a new stack whose creation fails is deleted
+  // (OnStackFailure=DELETE), and a deleted stack answers only to its id
+  // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackEvents.html).
+  const stack = prepared.stackId ?? node.stackName;
   const executedAt = deps.clock.now();
-  if (dangerous.length > 0) await cfn.setStackPolicy(node.stackName, ALLOW_ALL_POLICY);
   await cfn.executeChangeSet(node.stackName, changeSetName);
-  const final = await waitTracked(run, node.stackName, { since: executedAt, label, out: deps.out });
+  const final = await waitTracked(run, stack, { since: executedAt, stackName: node.stackName, label, out: deps.out });
   const finalState = stackState(final?.status);
   if (finalState !== 'complete' || final?.status?.includes('ROLLBACK')) {
-    const events = await cfn.stackEvents(node.stackName, executedAt);
-    return { result: 'failed', changes, rootCause: rootCause(events, executedAt), error: `stack ended in ${final?.status ?? 'DELETE_COMPLETE'}` };
+    const events = await cfn.stackEvents(stack, executedAt);
+    const deleted = type === 'CREATE' && (!final || final.status === 'DELETE_COMPLETE');
+    const error = deleted ? 'the new stack failed to create and was deleted (OnStackFailure=DELETE)' : `stack ended in ${final?.status ?? 'DELETE_COMPLETE'}`;
+    return { result: 'failed', changes, rootCause: rootCause(events, executedAt), error };
   }
   run.outputs.set(node.id, final!.outputs);
-  await protect(run);
+  if (await protect(run)) onProtected?.();
   deps.out.progress(`${label}: ${final!.status}`);
   return finish(run, type === 'CREATE' ? 'created' : 'updated', final!.outputs, { changes });
 }
@@ -62,20 +88,24 @@ async function finish(run: StackRun, result: NodeResult, stackOutputs: Record<st
 /**
  * Stack policy and termination protection, after every successful deploy. The stack itself is
  * already deployed, so a failure here (e.g. an emulator without the API) is a warning, not a failure.
+ * Answers whether the stateful stack policy is in place.
  */
-async function protect(run: StackRun): Promise<void> {
+async function protect(run: StackRun): Promise<boolean> {
   const { cfn, node, deps } = run;
   const steps: [string, () => Promise<void>][] = [
     ['set the stack policy', () => cfn.setStackPolicy(node.stackName, statefulStackPolicy(run.stateful))],
     ['turn on termination protection', () => cfn.enableTerminationProtection(node.stackName)],
   ];
+  let policySet = true;
   for (const [what, step] of steps) {
     try {
       await step();
     } catch (error) {
+      if (step === steps[0]![1]) policySet = false;
       deps.out.warn(`${node.stackName}: could not ${what}: ${errorMessage(translateAwsError(error)).split('\n')[0]}`);
     }
   }
+  return policySet;
 }
 
 /** The first resource that failed after `since` (CloudFormation's cancellations are consequences, not causes). */

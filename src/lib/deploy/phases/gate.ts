@@ -5,6 +5,7 @@
  */
 import { ConfirmationNeeded } from '../../ui/output';
 import type { ResourceChange, StackInfo } from '../ports';
+import type { ChangeSetReady } from './change-set';
 import type { Outcome, StackRun } from './context';
 
 export interface Gated {
@@ -12,13 +13,22 @@ export interface Gated {
   dangerous: ResourceChange[];
 }
 
+/**
+ * Removals and replacements of stateful resources. `Replacement: Conditional` means "the resource
+ * may be replaced" (decided during the update, e.g. by a value known only then), so it counts as a
+ * replacement (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ResourceChange.html).
+ */
 export function dangerousChanges(changes: ResourceChange[], stateful: Set<string>): ResourceChange[] {
-  return changes.filter((c) => stateful.has(c.type) && (c.action === 'Remove' || (c.action === 'Modify' && c.replacement === 'True')));
+  return changes.filter((c) => stateful.has(c.type) && (c.action === 'Remove' || (c.action === 'Modify' && (c.replacement === 'True' || c.replacement === 'Conditional'))));
+}
+
+function what(c: ResourceChange): string {
+  return c.action === 'Remove' ? 'removed' : c.replacement === 'Conditional' ? 'may be replaced' : 'replaced';
 }
 
 export async function gate(
   run: StackRun,
-  prepared: { type: 'CREATE' | 'UPDATE'; changeSetName: string; changes: ResourceChange[] },
+  prepared: ChangeSetReady,
   existing: StackInfo | undefined,
 ): Promise<Gated | Outcome> {
   const { cfn, node, label, deps, options } = run;
@@ -30,7 +40,7 @@ export async function gate(
     return { result: 'change set kept', changes };
   }
   if (dangerous.length > 0 && !options.allowReplacement) {
-    const list = dangerous.map((c) => `${c.logicalId} (${c.type}, ${c.action === 'Remove' ? 'removed' : 'replaced'})`).join(', ');
+    const list = dangerous.map((c) => `${c.logicalId} (${c.type}, ${what(c)})`).join(', ');
     let ok = false;
     try {
       ok = await deps.out.confirm(`${label} would replace or remove stateful resources: ${list}. Data may be lost. Proceed?`);
