@@ -2,9 +2,9 @@
 
     npm run emulator -- --port 5000          # or: python test/support/emulator/cafe_moto.py --port 5000
 
-The server listens at once; the extension (which imports moto's CloudFormation and every backend it
-models, ~2 s) is installed in a background thread, and AWS requests wait for it. /moto-api/ answers
-immediately, so a caller can poll it for readiness. See docs/emulator.md.
+The server listens at once (light.py's patches applied first); the extension (which imports moto's
+CloudFormation and every backend it models, ~2 s) is installed in a background thread, and only
+CloudFormation requests wait for it, so /moto-api/ and the other services answer immediately. See docs/emulator.md.
 """
 
 from __future__ import annotations
@@ -27,12 +27,14 @@ def main(argv: list[str] | None = None) -> None:
     import moto
     from moto import server
 
+    sys.path.insert(0, HERE)
+    import light  # noqa: F401  (patches moto's plain API answers before the first request)
+
     installed = threading.Event()
     failure: list[BaseException] = []
 
     def install() -> None:
         try:
-            sys.path.insert(0, HERE)
             import extension
 
             extension.resource_spec("AWS::S3::Bucket")  # load the resource schemas before the first request
@@ -45,7 +47,8 @@ def main(argv: list[str] | None = None) -> None:
     dispatch = server.DomainDispatcherApplication.__call__
 
     def gated(self, environ, start_response):  # type: ignore[no-untyped-def]
-        if not str(environ.get("PATH_INFO", "")).startswith("/moto-api"):
+        # Only CloudFormation requests need the extension (SigV4 credential scope .../<service>/aws4_request)
+        if "/cloudformation/aws4_request" in str(environ.get("HTTP_AUTHORIZATION", "")):
             installed.wait()
             if failure:
                 start_response("500 Internal Server Error", [("Content-Type", "text/plain")])
