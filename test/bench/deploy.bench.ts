@@ -15,15 +15,18 @@ import type { Benchmark } from './run';
 
 const root = join(__dirname, '../..');
 /** Typical creation times in minutes (CloudFront and Aurora dominate). */
-export const MINUTES: Record<string, number> = { bootstrap: 1, security: 2, network: 3, 'network-peering': 1, identity: 1, data: 25, app: 4, edge: 8, observability: 2, ci: 1 };
+export const MINUTES: Record<string, number> = { bootstrap: 1, keys: 1, security: 2, network: 3, 'network-peering': 1, identity: 1, data: 25, app: 4, edge: 8, observability: 2, ci: 1 };
 const CHANGE_SET_MS = 5_000;
 /** Work after a deploy: the migrations after app@primary, the storefront upload after edge. */
 const HOOK_MS: Record<string, number> = { 'app@primary': 15_000, 'edge@edge': 30_000 };
 
 function durationOf(id: string): number {
   const [stack, role] = id.split('@') as [string, string];
+  const minutes = MINUTES[stack];
+  // An unknown stack would sleep NaN ms, which stalls virtual time: say so instead.
+  if (minutes === undefined) throw new Error(`deploy bench: no typical creation time for stack "${stack}"; add it to MINUTES`);
   // The secondary Aurora cluster joins an existing global cluster: a little faster.
-  return (stack === 'data' && role === 'secondary' ? 20 : MINUTES[stack]!) * 60_000 + (HOOK_MS[id] ?? 0);
+  return (stack === 'data' && role === 'secondary' ? 20 : minutes) * 60_000 + (HOOK_MS[id] ?? 0);
 }
 
 export function criticalPath(plan: DeployPlan): number {
