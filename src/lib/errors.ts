@@ -15,6 +15,13 @@ export class UserError extends Error {
   }
 }
 
+/** A question that could not be asked: no terminal (or --json) and no --yes. */
+export class ConfirmationNeeded extends UserError {
+  constructor(question: string, hint: string) {
+    super(`confirmation needed: ${question}`, hint);
+  }
+}
+
 export function isUserError(error: unknown): error is UserError {
   return error instanceof UserError;
 }

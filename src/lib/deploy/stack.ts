@@ -5,7 +5,7 @@
 import { translateAwsError } from '../aws/errors';
 import { errorMessage } from '../errors';
 import { PollAborted } from '../poll';
-import { ConfirmationNeeded } from '../ui/output';
+import { ConfirmationNeeded } from '../errors';
 import { prepareChangeSet } from './phases/change-set';
 import { isOutcome, type Outcome, type StackRun } from './phases/context';
 import { completeUnchanged, execute } from './phases/execute';

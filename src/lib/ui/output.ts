@@ -1,5 +1,5 @@
 import { styleText } from 'node:util';
-import { UserError } from '../errors';
+import { ConfirmationNeeded } from '../errors';
 
 /**
  * The one output sink engines write to. People get progress and tables on stderr/stdout; under
@@ -20,13 +20,6 @@ export interface Output {
    * (from --yes) or refuses with a clear error.
    */
   confirm(question: string, options?: { assumeYes?: boolean; default?: boolean }): Promise<boolean>;
-}
-
-/** A question that could not be asked: no terminal (or --json) and no --yes. */
-export class ConfirmationNeeded extends UserError {
-  constructor(question: string, hint: string) {
-    super(`confirmation needed: ${question}`, hint);
-  }
 }
 
 export interface OutputOptions {

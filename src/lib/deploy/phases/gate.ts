@@ -3,7 +3,7 @@
  * review; a replacement or removal of a stateful resource needs --allow-replacement or a yes at the
  * prompt; then the change set itself needs --yes or a yes.
  */
-import { ConfirmationNeeded } from '../../ui/output';
+import { ConfirmationNeeded } from '../../errors';
 import type { ResourceChange, StackInfo } from '../ports';
 import type { ChangeSetReady } from './change-set';
 import type { Outcome, StackRun } from './context';
