@@ -1,5 +1,7 @@
 /** Values a stack deployment needs from elsewhere: parameters from other stacks' outputs, artifacts. */
 import { UserError } from '../errors';
+import { ARTIFACTS_BUCKET_OUTPUT, ARTIFACTS_STACK } from '../stacks/catalog';
+import { nodeId } from '../stacks/graph';
 import type { PlannedParameter, PlannedStack } from './plan';
 import { stackState } from './status';
 import type { DeployDeps } from './types';
@@ -31,8 +33,8 @@ export async function resolveValues(
       values[p.name] = value;
     } else if (typeof source === 'object' && 'artifact' in source) {
       if (!deps.artifacts) throw new UserError(`${node.stackName}: parameter ${p.name} needs artifact ${source.artifact}, but no artifact store is configured`);
-      const bucket = (await outputsOf(`bootstrap@${node.role}`, byId, outputs, node, deps)).ArtifactsBucketName;
-      if (!bucket) throw new UserError(`${node.stackName}: artifact ${source.artifact} needs the bootstrap stack's ArtifactsBucketName in ${node.region}`);
+      const bucket = (await outputsOf(nodeId(ARTIFACTS_STACK, node.role), byId, outputs, node, deps))[ARTIFACTS_BUCKET_OUTPUT];
+      if (!bucket) throw new UserError(`${node.stackName}: artifact ${source.artifact} needs the ${ARTIFACTS_STACK} stack's ${ARTIFACTS_BUCKET_OUTPUT} in ${node.region}`);
       values[p.name] = await deps.artifacts.publish(source.artifact, node.region, bucket);
     }
   }
@@ -40,7 +42,7 @@ export async function resolveValues(
 }
 
 /** Outputs of a producer: deployed in this run, or read from the stack in its region. */
-async function outputsOf(id: string, byId: Map<string, PlannedStack>, outputs: OutputsById, consumer: PlannedStack, deps: DeployDeps): Promise<Record<string, string>> {
+export async function outputsOf(id: string, byId: Map<string, PlannedStack>, outputs: OutputsById, consumer: PlannedStack, deps: DeployDeps): Promise<Record<string, string>> {
   const known = outputs.get(id);
   if (known) return known;
   const [stack, role] = id.split('@') as [string, string];

@@ -29,6 +29,8 @@ export interface PlannedStack {
   parameters: PlannedParameter[];
   /** Work after the stack deploys here (function invocations, site publishing). */
   after: PlannedHook[];
+  /** false: deployed with the caller's credentials, never through the environment's cloudFormationRole. */
+  serviceRole?: boolean;
 }
 
 export type PlannedHook =
@@ -76,6 +78,7 @@ export function buildPlan(catalog: Catalog, env: ResolvedEnvironment, options: P
           return source === undefined ? [] : [planParameter(name, source, node.role, env)];
         }),
         after: spec.after.flatMap((hook) => planHook(hook, node.role, env)),
+        ...(spec.serviceRole === false ? { serviceRole: false } : {}),
       };
     }),
   );

@@ -3,9 +3,8 @@
  * recover → change set → gate → execute (see phases/).
  */
 import { translateAwsError } from '../aws/errors';
-import { errorMessage } from '../errors';
+import { ConfirmationNeeded, errorMessage } from '../errors';
 import { PollAborted } from '../poll';
-import { ConfirmationNeeded } from '../errors';
 import { prepareChangeSet } from './phases/change-set';
 import { isOutcome, type Outcome, type StackRun } from './phases/context';
 import { completeUnchanged, execute } from './phases/execute';

@@ -104,6 +104,11 @@ const stack = z
     stateful: z.array(z.string()).optional(),
     /** Work after the stack deploys in a region: invoke a function (migrations), publish the site. */
     after: z.array(hook).default([]),
+    /**
+     * false: CloudFormation changes this stack with the caller's own credentials, never through the
+     * environment's cloudFormationRole (the ci stack, which defines that role and whose roles it may not touch).
+     */
+    serviceRole: z.boolean().default(true),
   })
   .strict();
 export type StackSpec = z.infer<typeof stack>;

@@ -27,6 +27,13 @@ export interface SerializedTemplate {
   hash: string;
   /** API deployments renamed: old logical id → new logical id. */
   renamed: Record<string, string>;
+  /**
+   * Parameter values for the stack's first create only (top-level `Metadata: cafe-ops:
+   * on-create-parameters:`), e.g. deletion protection off until the create has succeeded: a new stack
+   * whose create fails is deleted (OnStackFailure=DELETE), and CloudFormation cannot delete a
+   * protected database (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_DeleteCluster.html#USER_DeletionProtection).
+   */
+  createParameters: Record<string, string>;
 }
 
 const REDEPLOY_METADATA_KEY = 'cafe-ops';
@@ -56,7 +63,25 @@ export function serializeTemplate(source: string, file = 'template'): Serialized
   expandAliases(doc, file);
   const renamed = renameApiDeployments(doc);
   const body = doc.toString({ lineWidth: 0 });
-  return { body, hash: templateHash(body), renamed };
+  return { body, hash: templateHash(body), renamed, createParameters: createParameters(doc, file) };
+}
+
+function createParameters(doc: Document, file: string): Record<string, string> {
+  const block = get(get(get(doc.contents, 'Metadata'), REDEPLOY_METADATA_KEY), 'on-create-parameters');
+  if (block === undefined) return {};
+  const declared = get(doc.contents, 'Parameters');
+  const values: Record<string, string> = {};
+  if (!isMap(block)) throw new UserError(`${file}: Metadata.cafe-ops.on-create-parameters must map parameter names to values`);
+  for (const pair of block.items) {
+    const name = keyOf(pair);
+    const value = scalarValue(pair.value);
+    if (!name || value === undefined || value === null || typeof value === 'object') {
+      throw new UserError(`${file}: Metadata.cafe-ops.on-create-parameters.${name ?? '?'} must be a plain value`);
+    }
+    if (get(declared, name) === undefined) throw new UserError(`${file}: Metadata.cafe-ops.on-create-parameters names ${name}, which is not a parameter of the template`);
+    values[name] = String(value);
+  }
+  return values;
 }
 
 /** Replaces every alias by a copy of its anchored node, then drops the anchors. */

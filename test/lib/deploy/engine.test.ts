@@ -2,7 +2,8 @@ import { deployPlan, rootCause, type DeployOptions } from '../../../src/lib/depl
 import { buildPlan } from '../../../src/lib/deploy/plan';
 import { createMemoryOutput } from '../../../src/lib/ui/output';
 import { FakeClock, FakeCloudFormation, type FakeOptions } from './fake-cloudformation';
-import { catalog, env, outputs, readTemplate, templates } from './fixtures';
+import { parseCatalog } from '../../../src/lib/stacks/catalog';
+import { catalog, catalogText, env, outputs, readTemplate, templates } from './fixtures';
 
 const tags = { Project: 'cafe', Environment: 'staging', CostCenter: 'cafe-platform' };
 
@@ -54,6 +55,48 @@ describe('deploy engine', () => {
     const roles = [...cfn.changeSets.values()].map((c) => c.input.roleArn);
     expect(roles.length).toBeGreaterThan(0);
     expect(new Set(roles)).toEqual(new Set([roleArn]));
+  });
+
+  it('never passes the service role for a stack the catalog deploys with the caller\'s own credentials (serviceRole: false)', async () => {
+    const clock = new FakeClock();
+    const cfn = new FakeCloudFormation({ clock, outputs });
+    const text = catalogText.replace('    template: base.yaml\n', '    template: base.yaml\n    serviceRole: false\n');
+    const plan = buildPlan(parseCatalog(text, '/project/templates/stacks.yaml', 'stacks.yaml'), env);
+    const roleArn = 'arn:aws:iam::111111111111:role/cafe-staging-cloudformation';
+    const output = createMemoryOutput();
+    await deployPlan(plan, { tags, yes: true, readTemplate, roleArn }, { cloudFormation: (r) => cfn.port(r), clock, out: output.output });
+    expect(cfn.get('eu-west-1', 'cafe-staging-base')!.roleArn).toBeUndefined();
+    expect(cfn.get('eu-west-1', 'cafe-staging-db')!.roleArn).toBe(roleArn);
+  });
+
+  it('creates a stack with its create-time values, then updates it to the regular ones (deletion protection on after the create)', async () => {
+    templates['db.yaml'] = [
+      'Metadata:',
+      '  cafe-ops:',
+      '    on-create-parameters:',
+      "      DeletionProtection: 'false'",
+      'Parameters:',
+      '  DeletionProtection: { Type: String, Default: "true", AllowedValues: ["true", "false"] }',
+      'Resources:',
+      '  Table:',
+      '    Type: AWS::DynamoDB::Table',
+      '    Properties:',
+      '      DeletionProtectionEnabled: !Ref DeletionProtection',
+      '',
+    ].join('\n');
+    const { cfn, run, output } = setup();
+    const report = await run();
+    expect(report.stacks.find((s) => s.id === 'db@primary')).toMatchObject({ result: 'created' });
+    const db = cfn.get('eu-west-1', 'cafe-staging-db')!;
+    // Created with 'false'; the update passes what every deploy passes, so the template's Default ('true') applies.
+    expect(db.parameterHistory.map((p) => p.DeletionProtection)).toEqual(['false', undefined]);
+    expect(output.text()).toContain('created; updating to DeletionProtection=true');
+    // A stack without create-time values is created once.
+    expect(cfn.get('eu-west-1', 'cafe-staging-base')!.parameterHistory).toHaveLength(1);
+    // The next deploy passes the regular values: nothing to change, no second round.
+    const again = await run();
+    expect(again.stacks.find((s) => s.id === 'db@primary')).toMatchObject({ result: 'no changes' });
+    expect(db.parameterHistory).toHaveLength(2);
   });
 
   it('updates a stack whose template changed and shows the change', async () => {

@@ -50,6 +50,10 @@ interface FakeStack {
   statusReason?: string;
   template?: string;
   parameters: Record<string, string>;
+  /** The parameters of every change set executed successfully, oldest first. */
+  parameterHistory: Record<string, string>[];
+  /** The service role of the last executed change set. */
+  roleArn?: string;
   outputs: Record<string, string>;
   events: StackEvent[];
   policy?: string;
@@ -101,7 +105,7 @@ export class FakeCloudFormation {
 
   private newStack(region: string, name: string, status: string, extra: Partial<FakeStack> = {}): FakeStack {
     const id = `arn:aws:cloudformation:${region}:111111111111:stack/${name}/${String(++this.stackSeq).padStart(8, '0')}`;
-    const s: FakeStack = { id, name, status, parameters: {}, outputs: {}, events: [], protected: false, ...extra };
+    const s: FakeStack = { id, name, status, parameters: {}, parameterHistory: [], outputs: {}, events: [], protected: false, ...extra };
     this.stacks.set(this.key(region, name), s);
     this.byStackId.set(id, s);
     return s;
@@ -217,6 +221,8 @@ export class FakeCloudFormation {
           } else {
             s.template = cs.input.templateBody ?? `url:${cs.input.templateUrl}`;
             s.parameters = cs.input.parameters;
+            s.parameterHistory.push(cs.input.parameters);
+            s.roleArn = cs.input.roleArn;
             s.outputs = this.options.outputs?.(stackName, region, cs.input.parameters) ?? {};
             s.status = `${verb}_COMPLETE`;
           }

@@ -102,6 +102,19 @@ describe('serializeTemplate', () => {
     expect(post.body).toContain(`DeploymentId: !Ref ${postId}`);
   });
 
+  it('reads the create-time parameter values of Metadata cafe-ops.on-create-parameters, and refuses unknown names', () => {
+    const template = (name: string) =>
+      `Metadata:\n  cafe-ops:\n    on-create-parameters:\n      ${name}: 'false'\nParameters:\n  DeletionProtection: { Type: String, Default: 'true' }\nResources:\n  T: { Type: AWS::SNS::Topic }\n`;
+    expect(serializeTemplate(template('DeletionProtection'), 'data.yaml').createParameters).toEqual({ DeletionProtection: 'false' });
+    expect(serializeTemplate(withAliases).createParameters).toEqual({});
+    expect(() => serializeTemplate(template('DeletionProtectio'), 'data.yaml')).toThrow(
+      'data.yaml: Metadata.cafe-ops.on-create-parameters names DeletionProtectio, which is not a parameter of the template',
+    );
+    // The real data template creates its databases unprotected, so a failed first create can be deleted.
+    const data = readFileSync(join(__dirname, '../../../templates/data.yaml'), 'utf8');
+    expect(serializeTemplate(data, 'data.yaml').createParameters).toEqual({ DeletionProtection: 'false' });
+  });
+
   it('leaves a deployment without the metadata alone', () => {
     const plain = api('GET').replace('      cafe-ops: { redeploy-on-change: true }\n', '      Note: fixed\n');
     const { body, renamed } = serializeTemplate(plain);

@@ -7,7 +7,10 @@ import { resolve } from 'node:path';
 import { UserError, errorMessage } from '../../errors';
 import type { Output } from '../../ui/output';
 import { serializeTemplate } from '../../templates/serialize';
-import { resolveValues } from '../parameters';
+import { outputsOf, resolveValues } from '../parameters';
+import { ARTIFACTS_BUCKET_OUTPUT, ARTIFACTS_STACK } from '../../stacks/catalog';
+import { nodeId } from '../../stacks/graph';
+import { parseTemplate } from '../../templates/load';
 import type { ResourceChange } from '../ports';
 import { isNoChangeReason, type StackState } from '../status';
 import { waitForChangeSet } from '../waiters';
@@ -26,7 +29,14 @@ export interface ChangeSetReady {
   changes: ResourceChange[];
   /** The stack's unique id from CreateChangeSet: a failed new stack is deleted and then answers only to it. */
   stackId?: string;
+  /**
+   * A CREATE made with the template's create-time values (Metadata cafe-ops.on-create-parameters):
+   * once it succeeds, one update applies the regular values (for example, deletion protection on).
+   */
+  followUp?: { parameters: Record<string, string>; template: TemplateSource; changed: Record<string, string> };
 }
+
+type TemplateSource = { templateBody: string } | { templateUrl: string };
 
 export async function prepareChangeSet(run: StackRun, state: StackState): Promise<Prepared | Outcome> {
   const { cfn, node, label, deps, options } = run;
@@ -34,13 +44,15 @@ export async function prepareChangeSet(run: StackRun, state: StackState): Promis
   const parameters = await resolveValues(node, node.parameters, run.byId, run.outputs, deps);
   const source = await (options.readTemplate ?? ((p) => readFile(resolve(p), 'utf8')))(node.template);
   // What CloudFormation accepts: no YAML aliases, API deployments that follow their API (serialize.ts).
-  const body = serializeTemplate(source, node.template).body;
+  const { body, createParameters } = serializeTemplate(source, node.template);
   const changeSetName = `cafe-ops-${deps.clock.now()}`;
   const templateSource = await templateInput(body, run);
+  const changed = type === 'CREATE' ? Object.keys(createParameters).filter((name) => parameterValue(name, parameters, source) !== createParameters[name]) : [];
+  const createWith = changed.length ? { ...parameters, ...Object.fromEntries(changed.map((name) => [name, createParameters[name]!])) } : parameters;
   let stackId: string | undefined;
   try {
     ({ stackId } = await cfn.createChangeSet({
-      stackName: node.stackName, changeSetName, type, ...templateSource, parameters, tags: options.tags, ...(options.roleArn ? { roleArn: options.roleArn } : {}),
+      stackName: node.stackName, changeSetName, type, ...templateSource, parameters: createWith, tags: options.tags, ...serviceRole(run),
     }));
   } catch (error) {
     // Some implementations refuse an empty change set outright instead of failing it.
@@ -56,14 +68,32 @@ export async function prepareChangeSet(run: StackRun, state: StackState): Promis
     return { result: 'failed', error: `change set failed: ${changeSet.statusReason ?? 'no reason given'}` };
   }
   showChanges(label, type, changeSet.changes, deps.out);
-  return { kind: 'ready', type, changeSetName, changes: changeSet.changes, ...(stackId ? { stackId } : {}) };
+  if (changed.length) deps.out.info(`  created with ${changed.map((n) => `${n}=${createWith[n]}`).join(', ')}; then updated to ${changed.map((n) => `${n}=${parameterValue(n, parameters, source)}`).join(', ')}`);
+  return {
+    kind: 'ready', type, changeSetName, changes: changeSet.changes, ...(stackId ? { stackId } : {}),
+    // The follow-up passes what every later deploy passes, so the next deploy finds nothing to change; a parameter
+    // left out of an update takes the template's Default (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Parameter.html).
+    ...(changed.length ? { followUp: { parameters, template: templateSource, changed: Object.fromEntries(changed.map((n) => [n, parameterValue(n, parameters, source) ?? ''])) } } : {}),
+  };
+}
+
+/** The service role CloudFormation acts through, unless the stack is deployed with the caller's own credentials. */
+export function serviceRole(run: StackRun): { roleArn?: string } {
+  return run.options.roleArn && run.node.serviceRole !== false ? { roleArn: run.options.roleArn } : {};
+}
+
+/** A parameter's regular value: passed by the catalog, else the template's Default. */
+function parameterValue(name: string, parameters: Record<string, string>, source: string): string | undefined {
+  if (name in parameters) return parameters[name];
+  const declared = parseTemplate(source, 'template').template.Parameters?.[name];
+  return declared?.Default === undefined ? undefined : String(declared.Default);
 }
 
 /** The body inline when it fits TemplateBody, else uploaded to the region's artifacts bucket. */
-async function templateInput(body: string, run: StackRun) {
+async function templateInput(body: string, run: StackRun): Promise<TemplateSource> {
   const { node, deps } = run;
   if (Buffer.byteLength(body) <= TEMPLATE_BODY_LIMIT) return { templateBody: body };
-  const bucket = run.outputs.get(`bootstrap@${node.role}`)?.ArtifactsBucketName;
+  const bucket = (await outputsOf(nodeId(ARTIFACTS_STACK, node.role), run.byId, run.outputs, node, deps))[ARTIFACTS_BUCKET_OUTPUT];
   if (!bucket || !deps.artifacts?.publishTemplate) {
     throw new UserError(`${node.template} is over 51,200 bytes and needs the bootstrap stack's artifacts bucket in ${node.region}`);
   }

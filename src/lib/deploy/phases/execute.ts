@@ -6,10 +6,11 @@ import { translateAwsError } from '../../aws/errors';
 import { errorMessage } from '../../errors';
 import { hookName, runHooks } from '../hooks';
 import { resolveValues } from '../parameters';
-import type { ResourceChange, StackEvent } from '../ports';
-import { stackState, statefulStackPolicy } from '../status';
+import type { ResourceChange, StackEvent, StackInfo } from '../ports';
+import { isNoChangeReason, stackState, statefulStackPolicy } from '../status';
+import { waitForChangeSet } from '../waiters';
 import type { NodeReport, NodeResult } from '../types';
-import type { ChangeSetReady } from './change-set';
+import { serviceRole, type ChangeSetReady } from './change-set';
 import { waitTracked, type Outcome, type StackRun } from './context';
 
 const ALLOW_ALL_POLICY = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'Update:*', Principal: '*', Resource: '*' }] });
@@ -55,10 +56,49 @@ async function executeAndFollow(run: StackRun, prepared: ChangeSetReady, onProte
     const error = deleted ? 'the new stack failed to create and was deleted (OnStackFailure=DELETE)' : `stack ended in ${final?.status ?? 'DELETE_COMPLETE'}`;
     return { result: 'failed', changes, rootCause: rootCause(events, executedAt), error };
   }
-  run.outputs.set(node.id, final!.outputs);
+  let settled = final!;
+  if (prepared.followUp) {
+    const regular = await applyRegularValues(run, prepared.followUp, stack);
+    if (isOutcomeOf(regular)) return { ...regular, changes };
+    settled = regular;
+  }
+  run.outputs.set(node.id, settled.outputs);
   if (await protect(run)) onProtected?.();
   deps.out.progress(`${label}: ${final!.status}`);
-  return finish(run, type === 'CREATE' ? 'created' : 'updated', final!.outputs, { changes });
+  return finish(run, type === 'CREATE' ? 'created' : 'updated', settled.outputs, { changes });
+}
+
+function isOutcomeOf(value: StackInfo | Outcome): value is Outcome {
+  return 'result' in value;
+}
+
+/**
+ * After a create made with create-time values, one update with the regular ones (no new question: it
+ * is part of the create that was confirmed). A failure here leaves the stack created with the
+ * create-time values, and says so.
+ */
+async function applyRegularValues(run: StackRun, followUp: NonNullable<ChangeSetReady['followUp']>, stack: string): Promise<StackInfo | Outcome> {
+  const { cfn, node, label, deps, options } = run;
+  const what = Object.entries(followUp.changed).map(([n, v]) => `${n}=${v}`).join(', ');
+  deps.out.progress(`${label}: created; updating to ${what}`);
+  const changeSetName = `cafe-ops-${deps.clock.now()}-regular`;
+  await cfn.createChangeSet({ stackName: node.stackName, changeSetName, type: 'UPDATE', ...followUp.template, parameters: followUp.parameters, tags: options.tags, ...serviceRole(run) });
+  const changeSet = await waitForChangeSet(cfn, node.stackName, changeSetName, run.wait);
+  if (changeSet.status === 'FAILED') {
+    if (isNoChangeReason(changeSet.statusReason)) {
+      await cfn.deleteChangeSet(node.stackName, changeSetName);
+      return (await cfn.describeStack(stack))!;
+    }
+    return { result: 'failed', error: `created, but the update to ${what} could not be prepared: ${changeSet.statusReason ?? 'no reason given'}; deploy again to apply it` };
+  }
+  const executedAt = deps.clock.now();
+  await cfn.executeChangeSet(node.stackName, changeSetName);
+  const final = await waitTracked(run, stack, { since: executedAt, stackName: node.stackName, label, out: deps.out });
+  if (stackState(final?.status) !== 'complete' || final?.status?.includes('ROLLBACK')) {
+    const events = await cfn.stackEvents(stack, executedAt);
+    return { result: 'failed', rootCause: rootCause(events, executedAt), error: `created, but the update to ${what} ended in ${final?.status ?? 'DELETE_COMPLETE'}; deploy again to apply it` };
+  }
+  return final!;
 }
 
 /** A stack that needed no change: its outputs as they are, protected, and its hooks run. */
