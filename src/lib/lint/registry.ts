@@ -2,8 +2,8 @@
  * The deployability rules of `cafe-ops lint`: every file of rules/ is one rule (its default export),
  * named after the rule id. Adding a rule is adding one file (and its test); nothing else lists them.
  */
-import { readdirSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { join } from 'node:path';
+import { loadRuleFiles } from '../rule-files';
 import type { Catalog } from '../stacks/catalog';
 import type { Graph } from '../stacks/graph';
 import type { LoadedTemplate } from '../templates/load';
@@ -11,22 +11,15 @@ import { DeployContext, type DeployRule } from './context';
 import type { Finding } from './lint';
 
 const RULES_DIR = join(__dirname, 'rules');
-let cached: DeployRule[] | undefined;
 
 export function loadDeployRules(dir = RULES_DIR): DeployRule[] {
-  if (dir === RULES_DIR && cached) return cached;
-  const files = readdirSync(dir)
-    .filter((f) => (f.endsWith('.ts') && !f.endsWith('.d.ts')) || f.endsWith('.js'))
-    .sort();
-  const rules = files.map((file) => {
-    const rule = (require(join(dir, file)) as { default?: DeployRule }).default;
-    const id = basename(file, extname(file));
-    if (!rule || rule.id !== id) throw new Error(`${file}: the default export must be the rule with id ${id}`);
-    if (rule.level !== 'error' && rule.level !== 'warning') throw new Error(`${file}: unknown level ${String(rule.level)}`);
-    return rule;
-  });
-  if (dir === RULES_DIR) cached = rules;
-  return rules;
+  return loadRuleFiles<DeployRule>(
+    dir,
+    (rule, file) => {
+      if (rule.level !== 'error' && rule.level !== 'warning') throw new Error(`${file}: unknown level ${String(rule.level)}`);
+    },
+    dir === RULES_DIR,
+  );
 }
 
 /** Runs rules over the catalog as a whole; one finding per file, line, rule and message. */
