@@ -20,6 +20,8 @@ export interface Output {
    * (from --yes) or refuses with a clear error.
    */
   confirm(question: string, options?: { assumeYes?: boolean; default?: boolean }): Promise<boolean>;
+  /** Asks for a typed answer (e.g. the environment name before a destroy); refuses without a terminal. */
+  ask(question: string): Promise<string>;
 }
 
 export interface OutputOptions {
@@ -30,6 +32,8 @@ export interface OutputOptions {
   color?: boolean;
   /** Injected prompt, for tests; the real one is inquirer's confirm. */
   prompt?: (question: string, defaultAnswer: boolean) => Promise<boolean>;
+  /** Injected typed-input prompt, for tests; the real one is inquirer's input. */
+  input?: (question: string) => Promise<string>;
 }
 
 export type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan';
@@ -64,7 +68,17 @@ export function createOutput(options: OutputOptions = {}): Output & { style(text
       const ask = options.prompt ?? inquirerConfirm;
       return ask(question, defaultAnswer);
     },
+    ask: async (question) => {
+      if (!interactive || json) throw new ConfirmationNeeded(question, 'stdin is not a terminal; see the command\'s flags to answer without a prompt');
+      return (options.input ?? inquirerInput)(question);
+    },
   };
+}
+
+async function inquirerInput(question: string): Promise<string> {
+  const { default: inquirer } = await import('inquirer');
+  const answer = await inquirer.prompt<{ text: string }>([{ type: 'input', name: 'text', message: question }]);
+  return answer.text;
 }
 
 async function inquirerConfirm(question: string, defaultAnswer: boolean): Promise<boolean> {
@@ -92,10 +106,11 @@ function visibleLength(text: string): number {
 }
 
 /** An output that records everything, for tests. */
-export function createMemoryOutput(options: { interactive?: boolean; json?: boolean; answers?: boolean[] } = {}) {
+export function createMemoryOutput(options: { interactive?: boolean; json?: boolean; answers?: boolean[]; typed?: string[] } = {}) {
   const lines: { kind: 'info' | 'warn' | 'progress' | 'table'; text: string }[] = [];
   const questions: string[] = [];
   const answers = [...(options.answers ?? [])];
+  const typed = [...(options.typed ?? [])];
   const output: Output = {
     json: options.json ?? false,
     info: (text) => lines.push({ kind: 'info', text }),
@@ -107,6 +122,11 @@ export function createMemoryOutput(options: { interactive?: boolean; json?: bool
       if (assumeYes) return true;
       if (!options.interactive) throw new ConfirmationNeeded(question, 'rerun with --yes');
       return answers.shift() ?? false;
+    },
+    ask: async (question) => {
+      questions.push(question);
+      if (!options.interactive) throw new ConfirmationNeeded(question, 'not a terminal');
+      return typed.shift() ?? '';
     },
   };
   return { output, lines, questions, text: () => lines.map((l) => l.text).join('\n') };
