@@ -20,6 +20,7 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { WAFV2Client } from '@aws-sdk/client-wafv2';
 
 export interface AwsSettings {
   /** Named profile from ~/.aws/config; undefined uses the default credential chain. */
@@ -107,6 +108,10 @@ export class AwsClients {
   }
   cloudTrail(region: string): Promise<CloudTrailClient> {
     return this.make('cloudtrail', region, async () => (await import('@aws-sdk/client-cloudtrail')).CloudTrailClient);
+  }
+  /** WAF; CLOUDFRONT-scope resources are only served from us-east-1 (see src/lib/waf/aws.ts). */
+  wafv2(region: string): Promise<WAFV2Client> {
+    return this.make('wafv2', region, async () => (await import('@aws-sdk/client-wafv2')).WAFV2Client);
   }
 
   /** Closes the HTTP sockets of every client made so far. */
