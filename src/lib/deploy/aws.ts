@@ -24,6 +24,13 @@ export async function cloudFormationPort(clients: AwsClients, region: string): P
         status: stack.StackStatus ?? 'UNKNOWN',
         ...(stack.StackStatusReason ? { statusReason: stack.StackStatusReason } : {}),
         outputs: Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue ?? ''])),
+        parameters: Object.fromEntries((stack.Parameters ?? []).map((p) => [p.ParameterKey!, p.ParameterValue ?? ''])),
+        // NoEcho values come back as asterisks (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html).
+        maskedParameters: (stack.Parameters ?? []).filter((p) => /^\*+$/.test(p.ParameterValue ?? '')).map((p) => p.ParameterKey!),
+        tags: Object.fromEntries((stack.Tags ?? []).map((t) => [t.Key!, t.Value ?? ''])),
+        ...(stack.RoleARN ? { roleArn: stack.RoleARN } : {}),
+        ...(stack.LastUpdatedTime ? { lastUpdatedTime: new Date(stack.LastUpdatedTime).toISOString() } : {}),
+        terminationProtection: stack.EnableTerminationProtection === true,
       };
     },
     createChangeSet: async (input) => {
@@ -42,17 +49,23 @@ export async function cloudFormationPort(clients: AwsClients, region: string): P
           ...(input.roleArn ? { RoleARN: input.roleArn } : {}),
         }),
       );
-      return answer?.StackId ? { stackId: answer.StackId } : {};
+      return { ...(answer?.StackId ? { stackId: answer.StackId } : {}), ...(answer?.Id ? { changeSetId: answer.Id } : {}) };
     },
     describeChangeSet: async (stackName, changeSetName) => {
       const changes: { action: string; logicalId: string; type: string; replacement?: string }[] = [];
       let token: string | undefined;
       let status = 'UNKNOWN';
       let statusReason: string | undefined;
+      let executionStatus: string | undefined;
+      let changeSetId: string | undefined;
+      let stackId: string | undefined;
       do {
         const page = await client.send(new sdk.DescribeChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetName, NextToken: token }));
         status = page.Status ?? status;
         statusReason = page.StatusReason ?? statusReason;
+        executionStatus = page.ExecutionStatus ?? executionStatus;
+        changeSetId = page.ChangeSetId ?? changeSetId;
+        stackId = page.StackId ?? stackId;
         for (const change of page.Changes ?? []) {
           const rc = change.ResourceChange;
           if (!rc) continue;
@@ -60,7 +73,10 @@ export async function cloudFormationPort(clients: AwsClients, region: string): P
         }
         token = page.NextToken;
       } while (token);
-      return { status, ...(statusReason ? { statusReason } : {}), changes };
+      return {
+        status, ...(statusReason ? { statusReason } : {}), ...(executionStatus ? { executionStatus } : {}),
+        ...(changeSetId ? { changeSetId } : {}), ...(stackId ? { stackId } : {}), changes,
+      };
     },
     deleteChangeSet: async (stackName, changeSetName) => {
       await client.send(new sdk.DeleteChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetName }));
@@ -84,6 +100,14 @@ export async function cloudFormationPort(clients: AwsClients, region: string): P
     },
     deleteStack: async (name) => {
       await client.send(new sdk.DeleteStackCommand({ StackName: name }));
+    },
+    getTemplate: async (name) => {
+      const answer = await client.send(new sdk.GetTemplateCommand({ StackName: name, TemplateStage: 'Original' }));
+      return answer?.TemplateBody;
+    },
+    getStackPolicy: async (name) => {
+      const answer = await client.send(new sdk.GetStackPolicyCommand({ StackName: name }));
+      return answer?.StackPolicyBody ?? undefined;
     },
     continueUpdateRollback: async (name) => {
       await client.send(new sdk.ContinueUpdateRollbackCommand({ StackName: name }));

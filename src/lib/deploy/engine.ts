@@ -3,7 +3,7 @@
  * deployed through a change set in phases (stack.ts: recover → change set → gate → execute).
  */
 import type { DeployPlan, PlannedStack } from './plan';
-import { runReadyQueue, type NotStarted } from './queue';
+import { createMutex, runReadyQueue, type NotStarted } from './queue';
 import { deployStack } from './stack';
 import { STATEFUL_TYPES } from './status';
 import { isSuccess, type DeployDeps, type DeployOptions, type DeployReport, type NodeReport } from './types';
@@ -18,11 +18,12 @@ export async function deployPlan(plan: DeployPlan, options: DeployOptions, deps:
   const inFlight = new Set<string>();
   const stateful = new Set([...STATEFUL_TYPES, ...(options.statefulTypes ?? [])]);
   const wait = { clock: deps.clock, pollMs: options.pollMs, signal: options.signal };
+  const prompt = createMutex();
 
   const { results, notStarted, firstFailure } = await runReadyQueue(nodes, {
     concurrency: options.concurrency ?? 4,
     run: (node: PlannedStack) =>
-      deployStack({ node, label: `${node.stackName} (${node.region})`, cfn: deps.cloudFormation(node.region), options, deps, byId, outputs, inFlight, stateful, wait }),
+      deployStack({ node, label: `${node.stackName} (${node.region})`, cfn: deps.cloudFormation(node.region), options, deps, byId, outputs, inFlight, stateful, wait, prompt }),
     // A dependency unlocks its dependents once its outputs are known: deployed, unchanged, or (under
     // --no-execute) already existing with a change set kept for review.
     unlocks: (id, report) => report.result === 'created' || report.result === 'updated' || report.result === 'no changes' || (report.result === 'change set kept' && outputs.has(id)),

@@ -8,6 +8,15 @@ export interface StackInfo {
   status: string;
   statusReason?: string;
   outputs: Record<string, string>;
+  /** What the stack was last deployed with (DescribeStacks Parameters, Tags, RoleARN): compared to skip a no-op. */
+  parameters?: Record<string, string>;
+  /** Names of NoEcho parameters: DescribeStacks masks their values, so they cannot be compared. */
+  maskedParameters?: string[];
+  tags?: Record<string, string>;
+  roleArn?: string;
+  /** ISO time of the last update (absent for a stack never updated); with the status, what a review pins. */
+  lastUpdatedTime?: string;
+  terminationProtection?: boolean;
 }
 
 export interface ResourceChange {
@@ -21,6 +30,15 @@ export interface ResourceChange {
 export interface ChangeSetInfo {
   status: string;
   statusReason?: string;
+  /**
+   * AVAILABLE when it can be executed; UNAVAILABLE while being created, OBSOLETE once the stack was
+   * updated another way, EXECUTE_* once run
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ChangeSetSummary.html).
+   */
+  executionStatus?: string;
+  /** The change set's ARN. */
+  changeSetId?: string;
+  stackId?: string;
   changes: ResourceChange[];
 }
 
@@ -48,6 +66,8 @@ export interface CreateChangeSetInput {
 /** What CreateChangeSet answers: the stack's unique id (a new one for a CREATE). */
 export interface CreatedChangeSet {
   stackId?: string;
+  /** The change set's ARN (CreateChangeSet's Id). */
+  changeSetId?: string;
 }
 
 /**
@@ -64,7 +84,18 @@ export interface CloudFormationPort {
   executeChangeSet(stackName: string, changeSetName: string): Promise<void>;
   /** Events newest first (as CloudFormation returns them), at least back to `since`. */
   stackEvents(nameOrId: string, since: number): Promise<StackEvent[]>;
+  /**
+   * DeleteStack. Also removes a stack that never existed, left REVIEW_IN_PROGRESS by a CREATE change set
+   * that was not executed (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeleteStack.html).
+   */
   deleteStack(name: string): Promise<void>;
+  /**
+   * The template as submitted (GetTemplate TemplateStage=Original: "the user-submitted template";
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_GetTemplate.html).
+   */
+  getTemplate(nameOrId: string): Promise<string | undefined>;
+  /** The stack policy, undefined when it has none (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_GetStackPolicy.html). */
+  getStackPolicy(name: string): Promise<string | undefined>;
   continueUpdateRollback(name: string): Promise<void>;
   setStackPolicy(name: string, policy: string): Promise<void>;
   enableTerminationProtection(name: string): Promise<void>;

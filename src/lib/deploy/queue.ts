@@ -72,3 +72,18 @@ export async function runReadyQueue<N extends QueueNode, R>(nodes: readonly N[],
   }
   return { results, notStarted, ...(firstFailure !== undefined ? { firstFailure } : {}) };
 }
+
+/**
+ * One at a time: each call runs after the previous one has settled. The engine's prompt lock, so a
+ * question and the changes above it belong to one stack, and one answer decides one change set.
+ */
+export type Exclusive = <T>(work: () => Promise<T>) => Promise<T>;
+
+export function createMutex(): Exclusive {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>) => {
+    const next = tail.then(work, work);
+    tail = next.catch(() => undefined);
+    return next;
+  };
+}

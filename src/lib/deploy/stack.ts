@@ -25,9 +25,9 @@ export async function deployStack(run: StackRun): Promise<NodeReport> {
 async function phases(run: StackRun): Promise<Outcome> {
   const recovered = await recover(run);
   if (isOutcome(recovered)) return recovered;
-  const prepared = await prepareChangeSet(run, recovered.state);
+  const prepared = await prepareChangeSet(run, recovered.state, recovered.existing);
   if (isOutcome(prepared)) return prepared;
-  if (prepared.kind === 'no changes') return completeUnchanged(run, recovered.existing?.outputs ?? {});
+  if (prepared.kind === 'no changes') return completeUnchanged(run, recovered.existing?.outputs ?? {}, prepared);
   const gated = await gate(run, prepared, recovered.existing);
   if (isOutcome(gated)) return gated;
   return execute(run, prepared, gated.dangerous);

@@ -17,6 +17,30 @@ export interface NodeReport {
   error?: string;
   /** The catalog's `after:` work, when the stack has any. */
   hooks?: HookReport[];
+  /** The change set kept for review (--no-execute), or executed from a review (--execute). */
+  changeSet?: KeptChangeSet;
+  /**
+   * For "no changes": how it was found. `comparison`: template, parameters, tags, role and stack policy
+   * equal what is deployed, so no change set was created; `change set`: CloudFormation found none.
+   */
+  detectedBy?: 'comparison' | 'change set';
+}
+
+/** What a review pins for one stack instance: the change set and the stack as it was when reviewed. */
+export interface KeptChangeSet {
+  type: 'CREATE' | 'UPDATE';
+  name: string;
+  /** The change set's ARN. */
+  id?: string;
+  stackId?: string;
+  /** sha256 of the template body sent (src/lib/templates/serialize.ts). */
+  templateSha256: string;
+  parameters: Record<string, string>;
+  /** The stack's status and LastUpdatedTime when the change set was created; executing it later needs them unchanged. */
+  stackStatus: string;
+  lastUpdatedTime?: string;
+  /** Create-time values (Metadata cafe-ops.on-create-parameters): the next deploy applies the regular ones. */
+  thenUpdatedTo?: Record<string, string>;
 }
 
 export interface DeployReport {
@@ -31,6 +55,8 @@ export interface DeployOptions {
   yes?: boolean;
   allowReplacement?: boolean;
   noExecute?: boolean;
+  /** Create a change set even for a stack instance whose inputs equal what is deployed. */
+  force?: boolean;
   concurrency?: number;
   tags: Record<string, string>;
   /** Service role CloudFormation assumes (cafe-ops.yml cloudFormationRole). */

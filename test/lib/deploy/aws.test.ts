@@ -1,6 +1,6 @@
 import {
   CloudFormationClient, CreateChangeSetCommand, DescribeChangeSetCommand, DescribeStackEventsCommand, DescribeStacksCommand,
-  ExecuteChangeSetCommand, SetStackPolicyCommand, UpdateTerminationProtectionCommand,
+  ExecuteChangeSetCommand, GetStackPolicyCommand, GetTemplateCommand, SetStackPolicyCommand, UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AwsClients, clientConfig } from '../../../src/lib/aws/clients';
@@ -31,7 +31,7 @@ describe('CloudFormation adapter', () => {
     const stackId = 'arn:aws:cloudformation:eu-west-1:111111111111:stack/s/0f3e6f60-0000-11ef-0000-000000000000';
     cfn.on(CreateChangeSetCommand).resolves({ Id: 'cs-1', StackId: stackId });
     const port = await cloudFormationPort(new AwsClients(), 'eu-west-1');
-    expect(await port.createChangeSet({ stackName: 's', changeSetName: 'c', type: 'CREATE', templateBody: 'Resources: {}', parameters: {}, tags: {} })).toEqual({ stackId });
+    expect(await port.createChangeSet({ stackName: 's', changeSetName: 'c', type: 'CREATE', templateBody: 'Resources: {}', parameters: {}, tags: {} })).toEqual({ stackId, changeSetId: 'cs-1' });
   });
 
   it('describes a deleted stack and reads its events by its unique stack id', async () => {
@@ -46,7 +46,7 @@ describe('CloudFormation adapter', () => {
     });
     const port = await cloudFormationPort(new AwsClients(), 'eu-west-1');
     expect(await port.describeStack('s')).toBeUndefined();
-    expect(await port.describeStack(stackId)).toEqual({ name: 's', id: stackId, status: 'DELETE_COMPLETE', outputs: {} });
+    expect(await port.describeStack(stackId)).toMatchObject({ name: 's', id: stackId, status: 'DELETE_COMPLETE', outputs: {} });
     expect((await port.stackEvents(stackId, 0)).map((e) => `${e.logicalId} ${e.status} ${e.reason}`)).toEqual(['Topic CREATE_FAILED already exists']);
   });
 
@@ -71,7 +71,7 @@ describe('CloudFormation adapter', () => {
     cfn.on(DescribeStacksCommand, { StackName: 'here' }).resolves({ Stacks: [{ StackName: 'here', CreationTime: new Date(), StackStatus: 'UPDATE_COMPLETE', Outputs: [{ OutputKey: 'Id', OutputValue: 'x' }] }] });
     const port = await cloudFormationPort(new AwsClients(), 'eu-west-1');
     expect(await port.describeStack('gone')).toBeUndefined();
-    expect(await port.describeStack('here')).toEqual({ name: 'here', status: 'UPDATE_COMPLETE', outputs: { Id: 'x' } });
+    expect(await port.describeStack('here')).toMatchObject({ name: 'here', status: 'UPDATE_COMPLETE', outputs: { Id: 'x' } });
   });
 
   it('reads events back to the start of the operation only', async () => {
@@ -95,6 +95,41 @@ describe('CloudFormation adapter', () => {
     await port.enableTerminationProtection('s');
     expect(cfn.commandCalls(UpdateTerminationProtectionCommand)[0]!.args[0].input).toEqual({ StackName: 's', EnableTerminationProtection: true });
     expect(cfn.commandCalls(SetStackPolicyCommand)[0]!.args[0].input).toEqual({ StackName: 's', StackPolicyBody: '{"Statement":[]}' });
+  });
+  it('reads what a stack was deployed with: parameters (NoEcho masked), tags, role, last update, termination protection', async () => {
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html (Stack: Parameters,
+    // Tags, RoleARN, LastUpdatedTime, EnableTerminationProtection; NoEcho values are shown as asterisks).
+    cfn.on(DescribeStacksCommand).resolves({
+      Stacks: [{
+        StackName: 's', StackId: 'arn:s', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(0), LastUpdatedTime: new Date('2025-01-02T03:04:05Z'),
+        Parameters: [{ ParameterKey: 'A', ParameterValue: '1' }, { ParameterKey: 'Secret', ParameterValue: '****' }],
+        Tags: [{ Key: 'Project', Value: 'cafe' }], RoleARN: 'arn:aws:iam::1:role/cfn', EnableTerminationProtection: true,
+      }],
+    });
+    const port = await cloudFormationPort(new AwsClients(), 'eu-west-1');
+    expect(await port.describeStack('s')).toEqual({
+      name: 's', id: 'arn:s', status: 'UPDATE_COMPLETE', outputs: {}, parameters: { A: '1', Secret: '****' }, maskedParameters: ['Secret'],
+      tags: { Project: 'cafe' }, roleArn: 'arn:aws:iam::1:role/cfn', lastUpdatedTime: '2025-01-02T03:04:05.000Z', terminationProtection: true,
+    });
+  });
+
+  it('gets the template as submitted (TemplateStage Original) and the stack policy, none as undefined', async () => {
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_GetTemplate.html
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_GetStackPolicy.html ("If a stack doesn't have a policy, a null value is returned")
+    cfn.on(GetTemplateCommand).resolves({ TemplateBody: 'Resources: {}\n' });
+    cfn.on(GetStackPolicyCommand).resolvesOnce({ StackPolicyBody: '{"Statement":[]}' }).resolvesOnce({});
+    const port = await cloudFormationPort(new AwsClients(), 'eu-west-1');
+    expect(await port.getTemplate('arn:s')).toBe('Resources: {}\n');
+    expect(cfn.commandCalls(GetTemplateCommand)[0]!.args[0].input).toEqual({ StackName: 'arn:s', TemplateStage: 'Original' });
+    expect(await port.getStackPolicy('s')).toBe('{"Statement":[]}');
+    expect(await port.getStackPolicy('s')).toBeUndefined();
+  });
+
+  it('describes a change set with its execution status, ARN and stack id', async () => {
+    // ExecutionStatus: https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeChangeSet.html
+    cfn.on(DescribeChangeSetCommand).resolves({ Status: 'CREATE_COMPLETE', ExecutionStatus: 'OBSOLETE', ChangeSetId: 'arn:cs', StackId: 'arn:s', Changes: [] });
+    const port = await cloudFormationPort(new AwsClients(), 'eu-west-1');
+    expect(await port.describeChangeSet('s', 'c')).toEqual({ status: 'CREATE_COMPLETE', executionStatus: 'OBSOLETE', changeSetId: 'arn:cs', stackId: 'arn:s', changes: [] });
   });
 });
 

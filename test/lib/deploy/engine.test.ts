@@ -1,6 +1,6 @@
 import { deployPlan, rootCause, type DeployOptions } from '../../../src/lib/deploy/engine';
 import { buildPlan } from '../../../src/lib/deploy/plan';
-import { createMemoryOutput } from '../../../src/lib/ui/output';
+import { createMemoryOutput, type Output } from '../../../src/lib/ui/output';
 import { FakeClock, FakeCloudFormation, type FakeOptions } from './fake-cloudformation';
 import { parseCatalog } from '../../../src/lib/stacks/catalog';
 import { catalog, catalogText, env, outputs, readTemplate, templates } from './fixtures';
@@ -328,5 +328,122 @@ describe('rootCause', () => {
       { id: '0', timestamp: 1, logicalId: 'Old', type: 'AWS::IAM::Role', status: 'CREATE_FAILED', reason: 'earlier run' },
     ];
     expect(rootCause(events, 5)).toEqual({ logicalId: 'A', type: 'AWS::IAM::Role', reason: 'not authorized' });
+  });
+});
+
+describe('deploy engine: one question at a time, nothing left behind, no change set for what is unchanged', () => {
+  const until = async (done: () => boolean) => {
+    for (let i = 0; i < 100_000 && !done(); i++) await new Promise((r) => setImmediate(r));
+    if (!done()) throw new Error('condition never held');
+  };
+
+  /** An output whose questions wait for the test to answer them; everything in one ordered log. */
+  function promptingOutput() {
+    const log: string[] = [];
+    const pending: { question: string; answer: (ok: boolean) => void }[] = [];
+    const base = createMemoryOutput().output;
+    const output: Output = {
+      ...base,
+      info: (t) => log.push(t),
+      progress: (t) => log.push(t),
+      confirm: (question, options) => {
+        if (options?.assumeYes) return Promise.resolve(true);
+        log.push(`? ${question}`);
+        return new Promise((answer) => pending.push({ question, answer }));
+      },
+    };
+    return { output, log, pending };
+  }
+
+  it('asks one stack at a time, its changes right above its question; the next waits, and one answer executes one change set', async () => {
+    const clock = new FakeClock();
+    const cfn = new FakeCloudFormation({ clock, outputs });
+    const { output, log, pending } = promptingOutput();
+    const run = deployPlan(buildPlan(catalog(), env), { tags, yes: false, readTemplate }, { cloudFormation: (r) => cfn.port(r), clock, out: output });
+    // base@primary and base@secondary are ready together; only one of them asks.
+    await until(() => pending.length === 1);
+    for (let i = 0; i < 2000; i++) await new Promise((r) => setImmediate(r));
+    expect(pending).toHaveLength(1);
+    const first = pending[0]!.question.match(/for (cafe-staging-base \(.*?\))\?/)![1]!;
+    const firstAt = log.indexOf(`? ${pending[0]!.question}`);
+    expect(log.slice(firstAt - 2, firstAt)).toEqual([`${first}: new stack, 1 change`, '  + Topic  AWS::SNS::Topic']);
+    pending[0]!.answer(true);
+
+    await until(() => pending.length === 2);
+    const second = pending[1]!.question.match(/for (cafe-staging-base \(.*?\))\?/)![1]!;
+    expect(second).not.toBe(first);
+    const secondAt = log.indexOf(`? ${pending[1]!.question}`);
+    expect(log.slice(secondAt - 2, secondAt)).toEqual([`${second}: new stack, 1 change`, '  + Topic  AWS::SNS::Topic']);
+    pending[1]!.answer(false);
+
+    const report = await run;
+    expect(cfn.calls.filter((c) => c.startsWith('ExecuteChangeSet'))).toHaveLength(1);
+    const results = report.stacks.filter((s) => s.stackName === 'cafe-staging-base').map((s) => s.result).sort();
+    expect(results).toEqual(['created', 'declined']);
+  });
+
+  it('deletes a declined change set and the never-created stack it held in REVIEW_IN_PROGRESS, and still lists the changes', async () => {
+    // Without a terminal and without --yes, every change set is refused.
+    const { cfn, run } = setup();
+    const report = await run({ yes: false });
+    const base = report.stacks.filter((s) => s.stackName === 'cafe-staging-base');
+    expect(base.map((s) => s.result)).toEqual(['declined', 'declined']);
+    for (const s of base) {
+      expect(s.changes).toEqual([{ action: 'Add', logicalId: 'Topic', type: 'AWS::SNS::Topic' }]);
+      expect(s.error).toMatch(/confirmation needed: Execute the change set/);
+    }
+    expect(cfn.changeSets.size).toBe(0);
+    // DeleteStack on a REVIEW_IN_PROGRESS stack: https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeleteStack.html
+    const id = cfn.get('eu-west-1', 'cafe-staging-base')!.id;
+    expect(cfn.calls).toEqual(expect.arrayContaining([`DeleteChangeSet eu-west-1 cafe-staging-base`, `DeleteStack eu-west-1 ${id}`]));
+    expect(await cfn.port('eu-west-1').describeStack(id)).toMatchObject({ status: expect.stringMatching(/^DELETE_/) });
+  });
+
+  it('keeps an existing stack when its update is declined, deleting only the change set', async () => {
+    const { cfn, run } = setup();
+    await run();
+    templates['base.yaml'] += '  Other:\n    Type: AWS::SNS::Topic\n';
+    try {
+      const report = await run({ yes: false });
+      expect(report.stacks.find((s) => s.id === 'base@primary')).toMatchObject({ result: 'declined', changes: [{ action: 'Add', logicalId: 'Other' }] });
+      expect(cfn.changeSets.size).toBe(0);
+      expect(cfn.get('eu-west-1', 'cafe-staging-base')!.status).toBe('CREATE_COMPLETE');
+    } finally {
+      templates['base.yaml'] = 'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n';
+    }
+  });
+
+  it('reports "no changes" without a change set when template, parameters, tags, role and policy equal what is deployed; --force creates them', async () => {
+    const { cfn, run } = setup();
+    await run();
+    const before = cfn.calls.length;
+    const second = await run();
+    const calls = cfn.calls.slice(before);
+    expect(second.stacks.map((s) => [s.result, s.detectedBy])).toEqual(second.stacks.map(() => ['no changes', 'comparison']));
+    expect(calls.filter((c) => c.startsWith('CreateChangeSet'))).toEqual([]);
+    // DescribeStacks, GetTemplate, GetStackPolicy: three calls per stack instance, nothing else.
+    expect(calls.length).toBe(3 * second.stacks.length);
+
+    const forced = await run({ force: true });
+    expect(forced.stacks.map((s) => [s.result, s.detectedBy])).toEqual(forced.stacks.map(() => ['no changes', 'change set']));
+    expect(cfn.changeSets.size).toBe(0);
+  });
+
+  it('creates a change set when only the tags, the role or the stack policy differ from what is deployed', async () => {
+    const { cfn, run, output } = setup();
+    await run();
+    const created = () => cfn.calls.filter((c) => c.startsWith('CreateChangeSet')).length;
+    let count = created();
+    await run({ tags: { ...tags, CostCenter: 'other' } });
+    expect(created() - count).toBe(7);
+    expect(output.text()).toContain('stack tags differ; creating a change set');
+    count = created();
+    await run({ tags: { ...tags, CostCenter: 'other' }, roleArn: 'arn:aws:iam::111111111111:role/cfn' });
+    expect(created() - count).toBe(7);
+    count = created();
+    cfn.get('eu-west-1', 'cafe-staging-base')!.policy = '{"Statement":[{"Effect":"Allow","Action":"Update:*","Principal":"*","Resource":"*"}]}';
+    await run({ tags: { ...tags, CostCenter: 'other' }, roleArn: 'arn:aws:iam::111111111111:role/cfn' });
+    expect(created() - count).toBe(1);
+    expect(output.text()).toContain('stack policy differs');
   });
 });

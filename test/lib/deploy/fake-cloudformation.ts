@@ -6,7 +6,7 @@
  * - CreateChangeSet CREATE on a missing stack makes it REVIEW_IN_PROGRESS with a new unique stack id,
  *   returned as StackId (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html);
  *   the change set is CREATE_PENDING for `changeSetMs`, then CREATE_COMPLETE, or FAILED with "The submitted
- *   information didn't contain changes." when template and parameters equal the stack's.
+ *   information didn't contain changes." when template, parameters, tags and role equal the stack's.
  * - A template body with YAML aliases is refused with ValidationError "Template error: YAML aliases are
  *   not allowed in CloudFormation templates" (CloudFormation's YAML subset:
  *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html; the message as
@@ -32,8 +32,27 @@
  * - SetStackPolicy works on a stack in any status (the API documents no status restriction:
  *   https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_SetStackPolicy.html); the
  *   policy applies to the next update (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/protect-stack-resources.html).
- * - DeleteStack takes `defaultMs` then the stack is gone; ContinueUpdateRollback ends in
- *   UPDATE_ROLLBACK_COMPLETE.
+ * - DeleteStack takes `defaultMs` then the stack is gone, with its change sets; a stack in
+ *   REVIEW_IN_PROGRESS (a CREATE change set never executed: no resources) is gone after 1 s
+ *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeleteStack.html; REVIEW_IN_PROGRESS:
+ *   "ongoing creation ... with an expected StackId but without any templates or resources",
+ *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-describing-stacks.html).
+ *   ContinueUpdateRollback ends in UPDATE_ROLLBACK_COMPLETE.
+ * - DescribeChangeSet answers ExecutionStatus UNAVAILABLE while pending, AVAILABLE once CREATE_COMPLETE,
+ *   OBSOLETE once the stack was updated another way; ExecuteChangeSet refuses anything but AVAILABLE
+ *   with InvalidChangeSetStatus "cannot be executed in its current execution status of [X]"
+ *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ChangeSetSummary.html; the message:
+ *   https://github.com/aws/amazon-chime-sdk-js/issues/1089), and deletes the stack's other change sets
+ *   ("CloudFormation deletes all other change sets associated with the stack",
+ *   https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ExecuteChangeSet.html); a deleted
+ *   change set is ChangeSetNotFoundException
+ *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeleteChangeSet.html).
+ * - DescribeStacks gives the parameters, tags and role of the last executed change set, LastUpdatedTime
+ *   after an update, and termination protection. GetTemplate (Original) is the body as submitted (a
+ *   TemplateURL's body if registered in `templateUrls`), GetStackPolicy the policy or none
+ *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_GetTemplate.html,
+ *   https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_GetStackPolicy.html).
+ * - Every call takes `callMs` of virtual time (0 unless set), for benchmarks of API round trips.
  * Every call is recorded in `calls` ("Operation region stack"), every policy set in `policies`.
  */
 import { parseTemplate } from '../../../src/lib/templates/load';
@@ -54,6 +73,8 @@ interface FakeStack {
   parameterHistory: Record<string, string>[];
   /** The service role of the last executed change set. */
   roleArn?: string;
+  tags?: Record<string, string>;
+  lastUpdatedTime?: string;
   outputs: Record<string, string>;
   events: StackEvent[];
   policy?: string;
@@ -68,6 +89,10 @@ interface FakeChangeSet {
   readyAt: number;
   changes: ResourceChange[];
   noChanges: boolean;
+  id: string;
+  stackId: string;
+  /** Set when the stack was updated by something else after this change set was created. */
+  obsolete?: boolean;
 }
 
 export interface FakeOptions {
@@ -79,6 +104,8 @@ export interface FakeOptions {
   replacements?: Set<string>;
   conditionalReplacements?: Set<string>;
   outputs?: (stack: string, region: string, params: Record<string, string>) => Record<string, string>;
+  /** Virtual time each API call takes. */
+  callMs?: number;
 }
 
 const validationError = (message: string) => Object.assign(new Error(message), { name: 'ValidationError' });
@@ -98,6 +125,9 @@ export class FakeCloudFormation {
   /** Highest number of stacks executing at once. */
   maxConcurrent = 0;
   private executing = 0;
+  private changeSetSeq = 0;
+  /** Bodies of templates uploaded for TemplateURL, by URL. */
+  readonly templateUrls = new Map<string, string>();
 
   constructor(readonly options: FakeOptions) {}
 
@@ -145,16 +175,25 @@ export class FakeCloudFormation {
     const event = (s: FakeStack, logicalId: string, type: string, status: string, reason?: string) => {
       s.events.unshift({ id: `e${this.eventSeq++}`, timestamp: clock.now(), logicalId, type, status, ...(reason ? { reason } : {}) });
     };
-    const record = (op: string, name: string) => this.calls.push(`${op} ${region} ${name}`);
+    const record = async (op: string, name: string) => {
+      this.calls.push(`${op} ${region} ${name}`);
+      if (this.options.callMs) await clock.sleep(this.options.callMs);
+    };
+    const bodyOf = (input: CreateChangeSetInput) => input.templateBody ?? this.templateUrls.get(input.templateUrl ?? '') ?? `url:${input.templateUrl}`;
+    const changeSetsOf = (s: FakeStack) => [...this.changeSets.entries()].filter(([, cs]) => cs.stackId === s.id);
     return {
       describeStack: async (name): Promise<StackInfo | undefined> => {
-        record('DescribeStacks', name);
+        await record('DescribeStacks', name);
         const s = find(name);
         if (!s) return undefined;
-        return { name: s.name, id: s.id, status: s.status, ...(s.statusReason ? { statusReason: s.statusReason } : {}), outputs: { ...s.outputs } };
+        return {
+          name: s.name, id: s.id, status: s.status, ...(s.statusReason ? { statusReason: s.statusReason } : {}), outputs: { ...s.outputs },
+          parameters: { ...s.parameters }, maskedParameters: [], tags: { ...(s.tags ?? {}) }, ...(s.roleArn ? { roleArn: s.roleArn } : {}),
+          ...(s.lastUpdatedTime ? { lastUpdatedTime: s.lastUpdatedTime } : {}), terminationProtection: s.protected,
+        };
       },
       createChangeSet: async (input) => {
-        record('CreateChangeSet', input.stackName);
+        await record('CreateChangeSet', input.stackName);
         if (input.templateBody !== undefined && yamlAliases(input.templateBody).length > 0) {
           throw validationError('Template error: YAML aliases are not allowed in CloudFormation templates');
         }
@@ -165,31 +204,41 @@ export class FakeCloudFormation {
         } else if (!s) {
           throw validationError(`Stack [${input.stackName}] does not exist`);
         }
-        const body = input.templateBody ?? `url:${input.templateUrl}`;
-        const noChanges = input.type === 'UPDATE' && s.template === body && JSON.stringify(s.parameters) === JSON.stringify(input.parameters);
+        const body = bodyOf(input);
+        // New stack tags or a new service role are an update of their own, even with the same template.
+        const noChanges = input.type === 'UPDATE' && s.template === body && JSON.stringify(s.parameters) === JSON.stringify(input.parameters)
+          && JSON.stringify(s.tags ?? {}) === JSON.stringify(input.tags) && (s.roleArn ?? '') === (input.roleArn ?? '');
         this.changeSets.set(`${this.key(region, input.stackName)}/${input.changeSetName}`, {
           input,
           readyAt: clock.now() + (this.options.changeSetMs ?? 2000),
           changes: noChanges ? [] : diff(s.template, body, this.options.replacements ?? new Set(), this.options.conditionalReplacements ?? new Set()),
           noChanges,
+          id: `arn:aws:cloudformation:${region}:111111111111:changeSet/${input.changeSetName}/${String(++this.changeSetSeq).padStart(8, '0')}`,
+          stackId: s.id,
         });
-        return { stackId: s.id };
+        return { stackId: s.id, changeSetId: this.changeSets.get(`${this.key(region, input.stackName)}/${input.changeSetName}`)!.id };
       },
       describeChangeSet: async (stackName, changeSetName): Promise<ChangeSetInfo> => {
-        record('DescribeChangeSet', stackName);
+        await record('DescribeChangeSet', stackName);
         const cs = this.changeSets.get(`${this.key(region, stackName)}/${changeSetName}`);
         if (!cs) throw Object.assign(new Error('ChangeSet not found'), { name: 'ChangeSetNotFoundException' });
-        if (clock.now() < cs.readyAt) return { status: 'CREATE_PENDING', changes: [] };
-        if (cs.noChanges) return { status: 'FAILED', statusReason: "The submitted information didn't contain changes. Submit different information to create a change set.", changes: [] };
-        return { status: 'CREATE_COMPLETE', changes: cs.changes };
+        const ids = { changeSetId: cs.id, stackId: cs.stackId };
+        if (clock.now() < cs.readyAt) return { status: 'CREATE_PENDING', executionStatus: 'UNAVAILABLE', ...ids, changes: [] };
+        if (cs.noChanges) return { status: 'FAILED', executionStatus: 'UNAVAILABLE', ...ids, statusReason: "The submitted information didn't contain changes. Submit different information to create a change set.", changes: [] };
+        return { status: 'CREATE_COMPLETE', executionStatus: cs.obsolete ? 'OBSOLETE' : 'AVAILABLE', ...ids, changes: cs.changes };
       },
       deleteChangeSet: async (stackName, changeSetName) => {
-        record('DeleteChangeSet', stackName);
+        await record('DeleteChangeSet', stackName);
         this.changeSets.delete(`${this.key(region, stackName)}/${changeSetName}`);
       },
       executeChangeSet: async (stackName, changeSetName) => {
-        record('ExecuteChangeSet', stackName);
-        const cs = this.changeSets.get(`${this.key(region, stackName)}/${changeSetName}`)!;
+        await record('ExecuteChangeSet', stackName);
+        const cs = this.changeSets.get(`${this.key(region, stackName)}/${changeSetName}`);
+        if (!cs) throw Object.assign(new Error(`ChangeSet [${changeSetName}] does not exist`), { name: 'ChangeSetNotFoundException' });
+        const execution = clock.now() < cs.readyAt || cs.noChanges ? 'UNAVAILABLE' : cs.obsolete ? 'OBSOLETE' : 'AVAILABLE';
+        if (execution !== 'AVAILABLE') {
+          throw Object.assign(new Error(`ChangeSet [${cs.id}] cannot be executed in its current execution status of [${execution}]`), { name: 'InvalidChangeSetStatus' });
+        }
         const s = existing(stackName);
         const creating = s.status === 'REVIEW_IN_PROGRESS';
         const verb = creating ? 'CREATE' : 'UPDATE';
@@ -219,45 +268,58 @@ export class FakeCloudFormation {
             }
             s.status = 'UPDATE_ROLLBACK_COMPLETE';
           } else {
-            s.template = cs.input.templateBody ?? `url:${cs.input.templateUrl}`;
+            s.template = bodyOf(cs.input);
             s.parameters = cs.input.parameters;
             s.parameterHistory.push(cs.input.parameters);
             s.roleArn = cs.input.roleArn;
+            s.tags = { ...cs.input.tags };
+            if (!creating) s.lastUpdatedTime = new Date(clock.now()).toISOString();
             s.outputs = this.options.outputs?.(stackName, region, cs.input.parameters) ?? {};
             s.status = `${verb}_COMPLETE`;
           }
           event(s, stackName, 'AWS::CloudFormation::Stack', s.status);
         };
-        this.changeSets.delete(`${this.key(region, stackName)}/${changeSetName}`);
+        // Executing one change set deletes the stack's others.
+        for (const [key] of changeSetsOf(s)) this.changeSets.delete(key);
       },
       stackEvents: async (stackName) => {
-        record('DescribeStackEvents', stackName);
+        await record('DescribeStackEvents', stackName);
         return [...existing(stackName).events];
       },
       deleteStack: async (name) => {
-        record('DeleteStack', name);
+        await record('DeleteStack', name);
         const s = existing(name);
+        const empty = s.status === 'REVIEW_IN_PROGRESS';
         s.status = 'DELETE_IN_PROGRESS';
-        s.until = clock.now() + (this.options.defaultMs ?? 60_000);
+        s.until = clock.now() + (empty ? 1000 : (this.options.defaultMs ?? 60_000));
         s.then = () => {
           s.status = 'DELETE_COMPLETE';
           s.template = undefined;
+          for (const [key] of changeSetsOf(s)) this.changeSets.delete(key);
         };
       },
+      getTemplate: async (name) => {
+        await record('GetTemplate', name);
+        return existing(name).template;
+      },
+      getStackPolicy: async (name) => {
+        await record('GetStackPolicy', name);
+        return existing(name).policy;
+      },
       continueUpdateRollback: async (name) => {
-        record('ContinueUpdateRollback', name);
+        await record('ContinueUpdateRollback', name);
         const s = existing(name);
         s.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
         s.until = clock.now() + 5000;
         s.then = () => (s.status = 'UPDATE_ROLLBACK_COMPLETE');
       },
       setStackPolicy: async (name, policy) => {
-        record('SetStackPolicy', name);
+        await record('SetStackPolicy', name);
         existing(name).policy = policy;
         this.policies.push({ stack: `${region} ${name}`, policy });
       },
       enableTerminationProtection: async (name) => {
-        record('UpdateTerminationProtection', name);
+        await record('UpdateTerminationProtection', name);
         existing(name).protected = true;
       },
     };

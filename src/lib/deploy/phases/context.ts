@@ -2,6 +2,7 @@
 import type { CloudFormationPort, StackInfo } from '../ports';
 import type { OutputsById } from '../parameters';
 import type { PlannedStack } from '../plan';
+import type { Exclusive } from '../queue';
 import { PollAborted } from '../../poll';
 import type { DeployDeps, DeployOptions, NodeReport, NodeResult } from '../types';
 import { waitForStack, type FollowEvents, type WaitOptions } from '../waiters';
@@ -21,10 +22,12 @@ export interface StackRun {
   /** Resource types whose replacement or removal loses data. */
   stateful: Set<string>;
   wait: WaitOptions;
+  /** The engine's one prompt lock: a stack's changes and its questions, while other stacks wait to ask. */
+  prompt: Exclusive;
 }
 
 /** How a phase (or the whole deployment) ended; the engine adds id, region and duration. */
-export type Outcome = { result: NodeResult } & Partial<Pick<NodeReport, 'changes' | 'rootCause' | 'error' | 'hooks'>>;
+export type Outcome = { result: NodeResult } & Partial<Pick<NodeReport, 'changes' | 'rootCause' | 'error' | 'hooks' | 'changeSet' | 'detectedBy'>>;
 
 export function isOutcome(value: object): value is Outcome {
   return 'result' in value;

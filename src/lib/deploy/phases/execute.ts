@@ -101,12 +101,19 @@ async function applyRegularValues(run: StackRun, followUp: NonNullable<ChangeSet
   return final!;
 }
 
-/** A stack that needed no change: its outputs as they are, protected, and its hooks run. */
-export async function completeUnchanged(run: StackRun, outputs: Record<string, string>): Promise<Outcome> {
-  run.deps.out.progress(`${run.label}: no changes`);
+/**
+ * A stack that needed no change: its outputs as they are, protected (only what is not in place yet,
+ * when the comparison saw it), and its hooks run.
+ */
+export async function completeUnchanged(
+  run: StackRun,
+  outputs: Record<string, string>,
+  found: { detectedBy: 'comparison' | 'change set'; policyInPlace?: boolean; terminationProtection?: boolean },
+): Promise<Outcome> {
+  run.deps.out.progress(`${run.label}: no changes${found.detectedBy === 'comparison' ? ' (same as deployed; no change set)' : ''}`);
   run.outputs.set(run.node.id, outputs);
-  await protect(run);
-  return finish(run, 'no changes', outputs);
+  await protect(run, found.detectedBy === 'comparison' ? { policy: !found.policyInPlace, termination: !found.terminationProtection } : undefined);
+  return finish(run, 'no changes', outputs, { detectedBy: found.detectedBy });
 }
 
 /** After a successful deploy (or none needed), the stack's hooks; a failed hook fails the stack. */
@@ -130,11 +137,11 @@ async function finish(run: StackRun, result: NodeResult, stackOutputs: Record<st
  * already deployed, so a failure here (e.g. an emulator without the API) is a warning, not a failure.
  * Answers whether the stateful stack policy is in place.
  */
-async function protect(run: StackRun): Promise<boolean> {
+async function protect(run: StackRun, needed: { policy: boolean; termination: boolean } = { policy: true, termination: true }): Promise<boolean> {
   const { cfn, node, deps } = run;
   const steps: [string, () => Promise<void>][] = [
-    ['set the stack policy', () => cfn.setStackPolicy(node.stackName, statefulStackPolicy(run.stateful))],
-    ['turn on termination protection', () => cfn.enableTerminationProtection(node.stackName)],
+    ['set the stack policy', () => (needed.policy ? cfn.setStackPolicy(node.stackName, statefulStackPolicy(run.stateful)) : Promise.resolve())],
+    ['turn on termination protection', () => (needed.termination ? cfn.enableTerminationProtection(node.stackName) : Promise.resolve())],
   ];
   let policySet = true;
   for (const [what, step] of steps) {

@@ -22,7 +22,7 @@ export async function recover(run: StackRun): Promise<Recovered | Outcome> {
     state = stackState(existing?.status);
   }
   if (state === 'rollback-complete') {
-    const ok = await deps.out.confirm(`${label} never finished creating (ROLLBACK_COMPLETE). Delete it and create it again?`, { assumeYes: options.yes ?? false });
+    const ok = await run.prompt(() => deps.out.confirm(`${label} never finished creating (ROLLBACK_COMPLETE). Delete it and create it again?`, { assumeYes: options.yes ?? false }));
     if (!ok) return { result: 'declined', error: 'stack is in ROLLBACK_COMPLETE; deletion declined' };
     deps.out.progress(`${label}: deleting the failed stack`);
     await cfn.deleteStack(node.stackName);
@@ -30,7 +30,7 @@ export async function recover(run: StackRun): Promise<Recovered | Outcome> {
     state = stackState(existing?.status);
   }
   if (state === 'update-rollback-failed') {
-    const ok = await deps.out.confirm(`${label} is in UPDATE_ROLLBACK_FAILED. Continue the rollback?`, { assumeYes: options.yes ?? false });
+    const ok = await run.prompt(() => deps.out.confirm(`${label} is in UPDATE_ROLLBACK_FAILED. Continue the rollback?`, { assumeYes: options.yes ?? false }));
     if (!ok) return { result: 'declined', error: 'stack is in UPDATE_ROLLBACK_FAILED; continue-update-rollback declined' };
     await cfn.continueUpdateRollback(node.stackName);
     existing = await waitTracked(run, node.stackName);
