@@ -12,12 +12,17 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     '<%= config.bin %> deploy --env staging --dry-run',
     '<%= config.bin %> deploy --env staging',
     '<%= config.bin %> deploy --env production --stack app --no-execute',
+    '<%= config.bin %> deploy --env production --no-execute --review-out review.json',
+    '<%= config.bin %> deploy --env production --execute review.json --yes',
   ];
 
   static override flags = {
     stack: Flags.string({ char: 's', summary: 'Deploy only this stack and what it needs (repeatable).', multiple: true }),
     'dry-run': Flags.boolean({ summary: 'Validate and print the plan offline; no AWS call at all.', default: false }),
     'no-execute': Flags.boolean({ summary: 'Create and show the change sets, keep them for review.', default: false }),
+    'review-out': Flags.string({ summary: 'With --no-execute: write the review here (JSON) and a Markdown summary at FILE.md.', dependsOn: ['no-execute'] }),
+    execute: Flags.string({ summary: 'Execute exactly the change sets of this review, refusing any whose stack changed since.', exclusive: ['no-execute', 'dry-run', 'force', 'stack'] }),
+    force: Flags.boolean({ summary: 'Create change sets even for stack instances equal to what is deployed.', default: false }),
     'allow-replacement': Flags.boolean({ summary: 'Allow replacing or removing stateful resources (databases, tables, buckets, keys).', default: false }),
     concurrency: Flags.integer({ summary: 'Stack instances deployed at once.', default: 4, min: 1, max: 32 }),
     catalog: Flags.string({ summary: 'Path of the stack catalog.', default: DEFAULT_CATALOG_FILE }),
@@ -40,6 +45,9 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
           ...(this.flags.region ? { region: this.flags.region } : {}),
           dryRun: this.flags['dry-run'],
           noExecute: this.flags['no-execute'],
+          force: this.flags.force,
+          ...(this.flags['review-out'] ? { reviewOut: this.flags['review-out'] } : {}),
+          ...(this.flags.execute ? { execute: this.flags.execute } : {}),
           yes: this.flags.yes,
           allowReplacement: this.flags['allow-replacement'],
           concurrency: this.flags.concurrency,

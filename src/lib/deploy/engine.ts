@@ -4,16 +4,22 @@
  */
 import type { DeployPlan, PlannedStack } from './plan';
 import { createMutex, runReadyQueue, type NotStarted } from './queue';
-import { deployStack } from './stack';
+import type { ReviewedStack } from './review';
+import { deployStack, executeReviewed } from './stack';
 import { STATEFUL_TYPES } from './status';
 import { isSuccess, type DeployDeps, type DeployOptions, type DeployReport, type NodeReport } from './types';
 
 export type { DeployDeps, DeployOptions, DeployReport, NodeReport, NodeResult } from './types';
 export { rootCause } from './phases/execute';
 
-export async function deployPlan(plan: DeployPlan, options: DeployOptions, deps: DeployDeps): Promise<DeployReport> {
-  const nodes = plan.waves.flat();
-  const byId = new Map(nodes.map((n) => [n.id, n]));
+/**
+ * Deploys the plan; given `reviewed` (deploy --execute), executes exactly those change sets instead, in
+ * dependency order (a reviewed stack after the reviewed stacks it needs), creating none.
+ */
+export async function deployPlan(plan: DeployPlan, options: DeployOptions, deps: DeployDeps, reviewed?: Map<string, ReviewedStack>): Promise<DeployReport> {
+  const all = plan.waves.flat();
+  const byId = new Map(all.map((n) => [n.id, n]));
+  const nodes = reviewed ? all.filter((n) => reviewed.has(n.id)).map((n) => ({ ...n, dependsOn: n.dependsOn.filter((d) => reviewed.has(d)) })) : all;
   const outputs = new Map<string, Record<string, string>>();
   const inFlight = new Set<string>();
   const stateful = new Set([...STATEFUL_TYPES, ...(options.statefulTypes ?? [])]);
@@ -22,8 +28,11 @@ export async function deployPlan(plan: DeployPlan, options: DeployOptions, deps:
 
   const { results, notStarted, firstFailure } = await runReadyQueue(nodes, {
     concurrency: options.concurrency ?? 4,
-    run: (node: PlannedStack) =>
-      deployStack({ node, label: `${node.stackName} (${node.region})`, cfn: deps.cloudFormation(node.region), options, deps, byId, outputs, inFlight, stateful, wait, prompt }),
+    run: (node: PlannedStack) => {
+      const run = { node, label: `${node.stackName} (${node.region})`, cfn: deps.cloudFormation(node.region), options, deps, byId, outputs, inFlight, stateful, wait, prompt };
+      const review = reviewed?.get(node.id);
+      return review ? executeReviewed(run, review) : deployStack(run);
+    },
     // A dependency unlocks its dependents once its outputs are known: deployed, unchanged, or (under
     // --no-execute) already existing with a change set kept for review.
     unlocks: (id, report) => report.result === 'created' || report.result === 'updated' || report.result === 'no changes' || (report.result === 'change set kept' && outputs.has(id)),

@@ -13,6 +13,7 @@ import { s3ArtifactPort } from './artifacts';
 import { awsHookPort, buildStorefront } from './hooks-aws';
 import { deployPlan, type DeployReport } from './engine';
 import { buildPlan, type DeployPlan } from './plan';
+import { buildReview, readReview, staleChangeSets, writeReview } from './review';
 import { planToJson, renderPlan } from './render';
 import type { CloudFormationPort } from './ports';
 import { systemClock } from './ports';
@@ -27,12 +28,18 @@ export interface DeployRequest {
   yes: boolean;
   allowReplacement: boolean;
   concurrency: number;
+  /** Create change sets even for stack instances equal to what is deployed. */
+  force?: boolean;
+  /** With noExecute: write the review (JSON) here, and its Markdown summary at FILE.md. */
+  reviewOut?: string;
+  /** Execute exactly the change sets of this review file. */
+  execute?: string;
   signal?: AbortSignal;
 }
 
 export type DeployResult =
   | ({ mode: 'dry-run' } & ReturnType<typeof planToJson>)
-  | ({ mode: 'deploy' | 'no-execute'; plan: ReturnType<typeof planToJson> } & DeployReport);
+  | ({ mode: 'deploy' | 'no-execute' | 'execute'; plan: ReturnType<typeof planToJson>; review?: { file: string; markdown: string } } & DeployReport);
 
 /** Validates every template of the plan parses (file:line on error). */
 export async function checkTemplates(plan: DeployPlan): Promise<void> {
@@ -50,10 +57,18 @@ async function lintBeforeDeploy(catalog: Catalog): Promise<void> {
 
 export async function runDeploy(request: DeployRequest, out: Output, clients: () => AwsClients): Promise<DeployResult> {
   const catalog: Catalog = await loadCatalog(request.catalogFile);
+  // A review is read (and checked against the environment) before any AWS call.
+  const review = request.execute ? await readReview(request.execute, request.env) : undefined;
   const plan = buildPlan(catalog, request.env, { ...(request.stacks ? { stacks: request.stacks } : {}), ...(request.region ? { region: request.region } : {}) });
-  await checkTemplates(plan);
-  await lintBeforeDeploy(catalog);
-  renderPlan(plan, out);
+  const byId = new Map(plan.waves.flat().map((n) => [n.id, n]));
+  if (review) {
+    const unknown = review.stacks.find((s) => !byId.has(s.id) || byId.get(s.id)!.stackName !== s.stackName || byId.get(s.id)!.region !== s.region);
+    if (unknown) throw new UserError(`${request.execute}: ${unknown.id} (${unknown.stackName}, ${unknown.region}) is not in the plan of ${request.env.name}`, 'review again: cafe-ops deploy --no-execute --review-out FILE');
+  } else {
+    await checkTemplates(plan);
+    await lintBeforeDeploy(catalog);
+    renderPlan(plan, out);
+  }
   if (request.dryRun) return { mode: 'dry-run', ...planToJson(plan) };
 
   const aws = clients();
@@ -69,12 +84,19 @@ export async function runDeploy(request: DeployRequest, out: Output, clients: ()
   const resolved = new Map<string, CloudFormationPort>();
   for (const region of regions) resolved.set(region, await portFor(region));
   out.info('');
+  if (review) {
+    // Every reviewed stack is in the plan (checked above), so its region's port is resolved.
+    const stale = await staleChangeSets(review, (region) => resolved.get(region)!);
+    if (stale.length) throw new UserError(`${request.execute} is stale, nothing executed: ${stale.join('; ')}`, 'review again: cafe-ops deploy --no-execute --review-out FILE');
+    out.info(`Executing the ${review.stacks.length} change set${review.stacks.length === 1 ? '' : 's'} reviewed at ${review.createdAt}`);
+  }
   const report = await deployPlan(
     plan,
     {
       yes: request.yes,
       allowReplacement: request.allowReplacement,
       noExecute: request.noExecute,
+      ...(request.force ? { force: true } : {}),
       concurrency: request.concurrency,
       tags: { Project: request.env.project, Environment: request.env.name, CostCenter: request.env.costCenter },
       ...(request.env.cloudFormationRole ? { roleArn: request.env.cloudFormationRole } : {}),
@@ -87,9 +109,16 @@ export async function runDeploy(request: DeployRequest, out: Output, clients: ()
       clock: systemClock,
       out,
     },
+    review ? new Map(review.stacks.map((s) => [s.id, s])) : undefined,
   );
   renderReport(report, out);
-  return { mode: request.noExecute ? 'no-execute' : 'deploy', plan: planToJson(plan), ...report };
+  let written: { file: string; markdown: string } | undefined;
+  if (request.reviewOut) {
+    const markdown = await writeReview(request.reviewOut, buildReview(report, request.env, (id) => byId.get(id)?.dependsOn ?? [], new Date()));
+    written = { file: request.reviewOut, markdown };
+    out.info(`review written to ${request.reviewOut} and ${markdown}`);
+  }
+  return { mode: review ? 'execute' : request.noExecute ? 'no-execute' : 'deploy', plan: planToJson(plan), ...(written ? { review: written } : {}), ...report };
 }
 
 export function renderReport(report: DeployReport, out: Output): void {
