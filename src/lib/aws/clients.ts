@@ -1,6 +1,7 @@
 /**
- * The one place that constructs AWS SDK clients. Every client gets the same region, profile,
- * endpoint override (for emulators such as moto_server) and adaptive retries for throttling.
+ * The one place that constructs AWS SDK clients. Every client gets the same region, one shared
+ * credential provider (profile, role, MFA: resolved once per run), endpoint override (for emulators
+ * such as moto_server, STS included) and adaptive retries for throttling.
  *
  * SDK modules are imported lazily, so commands that never call AWS (`--help`, `--dry-run`) never
  * load them.
@@ -20,11 +21,23 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { createCredentialProvider } from './credentials';
 import type { WAFV2Client } from '@aws-sdk/client-wafv2';
 
 export interface AwsSettings {
   /** Named profile from ~/.aws/config; undefined uses the default credential chain. */
   profile?: string;
+  /** Role assumed with those credentials (cafe-ops.yml roleArn or --role-arn). */
+  roleArn?: string;
+  /** MFA device whose code the role assumption needs (cafe-ops.yml mfaSerial). */
+  mfaSerial?: string;
+  /** Asks for an MFA code (the terminal prompt, or --mfa-code). */
+  mfaCode?: (serial: string) => Promise<string>;
+  /** Region of the STS calls made to get credentials (the environment's primary region). */
+  stsRegion?: string;
+  /** Ready-made credentials (tests); otherwise one provider is built from the settings above. */
+  credentials?: AwsCredentialIdentityProvider;
   /** Endpoint override for every service, e.g. http://127.0.0.1:5000 for moto_server. */
   endpointUrl?: string;
   /** Upper bound of attempts per request (adaptive retry backs off on throttling). */
@@ -48,15 +61,33 @@ type Ctor<T> = new (config: ReturnType<typeof clientConfig> & Record<string, unk
 
 export class AwsClients {
   private readonly cache = new Map<string, unknown>();
+  private credentialProvider?: Promise<AwsCredentialIdentityProvider>;
 
   constructor(readonly settings: AwsSettings = {}) {}
+
+  /** The one credential provider every client of this run shares (resolved once, refreshed near expiry). */
+  credentials(): Promise<AwsCredentialIdentityProvider> {
+    const s = this.settings;
+    this.credentialProvider ??= s.credentials
+      ? Promise.resolve(s.credentials)
+      : createCredentialProvider({
+          ...(s.profile ? { profile: s.profile } : {}),
+          ...(s.roleArn ? { roleArn: s.roleArn } : {}),
+          ...(s.mfaSerial ? { mfaSerial: s.mfaSerial } : {}),
+          ...(s.mfaCode ? { mfaCode: s.mfaCode } : {}),
+          ...(s.endpointUrl ? { endpointUrl: s.endpointUrl } : {}),
+          ...(s.stsRegion ? { region: s.stsRegion } : {}),
+        });
+    return this.credentialProvider;
+  }
 
   private async make<T>(key: string, region: string, load: () => Promise<Ctor<T>>, extra: Record<string, unknown> = {}): Promise<T> {
     const id = `${key}@${region}`;
     const cached = this.cache.get(id);
     if (cached) return cached as T;
     const Client = await load();
-    const client = new Client({ ...clientConfig(this.settings, region), ...extra });
+    const credentials = await this.credentials();
+    const client = new Client({ ...clientConfig(this.settings, region), credentials, ...extra });
     this.cache.set(id, client);
     return client;
   }

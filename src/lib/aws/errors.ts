@@ -21,6 +21,13 @@ export function translateAwsError(error: unknown, action?: string): unknown {
   const name = e?.name ?? '';
   const code = e?.code ?? '';
   const what = action ? ` while trying to ${action}` : '';
+  const profile = /Could not resolve credentials using profile: \[([^\]]+)\]/.exec(e?.message ?? '')?.[1];
+  if (profile) {
+    return new UserError(`AWS profile "${profile}" holds no credentials${what} (no keys, role_arn, sso_session or credential_process)`, `complete it with \`aws configure --profile ${profile}\` or \`aws configure sso --profile ${profile}\``);
+  }
+  if (/requires multi-factor authentication/i.test(e?.message ?? '')) {
+    return new UserError(`the role needs an MFA code${what}`, 'set mfaSerial for the environment in cafe-ops.yml and run in a terminal, or pass --mfa-code');
+  }
   if (CREDENTIAL_ERRORS.has(name) || /Could not load credentials/i.test(e?.message ?? '')) {
     return new UserError(`no AWS credentials found${what}`, 'set AWS_PROFILE or --profile, run `aws sso login`, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY');
   }

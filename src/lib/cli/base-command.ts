@@ -1,6 +1,7 @@
 import { Command, Flags, Interfaces } from '@oclif/core';
 import { AwsClients } from '../aws/clients';
 import { translateAwsError } from '../aws/errors';
+import { askMfaCode, awsIdentity } from '../aws/identity';
 import { loadConfig, selectEnvironment, DEFAULT_CONFIG_FILE, type ResolvedEnvironment } from '../config/load';
 import { isAwsRegion, suggestRegion } from '../config/regions';
 import { UserError, isUserError } from '../errors';
@@ -19,7 +20,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   static override baseFlags = {
     env: Flags.string({ char: 'e', summary: 'Environment from the config file (e.g. staging, production).', helpGroup: 'GLOBAL' }),
     config: Flags.string({ summary: 'Path of the config file.', default: DEFAULT_CONFIG_FILE, helpGroup: 'GLOBAL' }),
-    profile: Flags.string({ summary: 'AWS named profile.', env: 'AWS_PROFILE', helpGroup: 'GLOBAL' }),
+    profile: Flags.string({ summary: 'AWS named profile (default: the environment\'s profile in cafe-ops.yml, else AWS_PROFILE).', helpGroup: 'GLOBAL' }),
+    'role-arn': Flags.string({ summary: 'IAM role to assume for every AWS call (default: the environment\'s roleArn in cafe-ops.yml).', helpGroup: 'GLOBAL' }),
+    'mfa-code': Flags.string({ summary: 'Current code of the MFA device (mfaSerial) instead of a prompt.', env: 'CAFE_OPS_MFA_CODE', helpGroup: 'GLOBAL' }),
     region: Flags.string({ summary: 'Limit the command to one AWS region of the environment.', helpGroup: 'GLOBAL' }),
     yes: Flags.boolean({ char: 'y', summary: 'Answer yes to confirmations (stateful replacements still need their own flag).', default: false, helpGroup: 'GLOBAL' }),
     'endpoint-url': Flags.string({ summary: 'Send every AWS call to this endpoint (an emulator such as moto_server).', env: 'AWS_ENDPOINT_URL', helpGroup: 'GLOBAL' }),
@@ -28,6 +31,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected flags!: BaseFlags<T>;
   private output?: Output;
   private clients?: AwsClients;
+  private resolvedEnvironment?: ResolvedEnvironment;
 
   public override async init(): Promise<void> {
     await super.init();
@@ -54,16 +58,26 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** The environment chosen with --env from the config file, validated. */
   protected async environment(): Promise<ResolvedEnvironment> {
     const { config } = await loadConfig(this.flags.config);
-    return selectEnvironment(config, this.flags.env);
+    this.resolvedEnvironment = selectEnvironment(config, this.flags.env);
+    return this.resolvedEnvironment;
   }
 
-  /** AWS clients for every region, honouring --profile and --endpoint-url. */
+  /**
+   * AWS clients for every region, sharing one credential provider: the identity of the environment
+   * (profile, roleArn, mfaSerial) under --profile / --role-arn, and --endpoint-url for every service.
+   */
   protected aws(): AwsClients {
     this.clients ??= new AwsClients({
-      ...(this.flags.profile ? { profile: this.flags.profile } : {}),
+      ...awsIdentity(this.flags, this.resolvedEnvironment),
       ...(this.flags['endpoint-url'] ? { endpointUrl: this.flags['endpoint-url'] } : {}),
+      mfaCode: (serial) => this.mfaCode(serial),
     });
     return this.clients;
+  }
+
+  /** The MFA code from --mfa-code, else asked for in a terminal; under --json or without a terminal, a clear error. */
+  private mfaCode(serial: string): Promise<string> {
+    return askMfaCode(serial, { given: this.flags['mfa-code'], out: this.out, json: this.jsonEnabled() });
   }
 
   protected override async finally(error: Error | undefined): Promise<unknown> {
@@ -92,3 +106,4 @@ function awsServiceError(error: unknown): string | undefined {
   if (!e?.$metadata) return undefined;
   return `AWS ${e.name ?? 'error'}: ${e.message ?? ''}${e.$metadata.requestId ? ` (request ${e.$metadata.requestId})` : ''}`;
 }
+

@@ -45,6 +45,16 @@ export const environmentSchema = z
     alertEmail: z.email('must be an e-mail address'),
     monthlyBudget: z.number().positive('must be a positive amount in USD'),
     /**
+     * Who runs cafe-ops against this environment from a laptop: a named profile of ~/.aws/config, and/or a role
+     * assumed with it (AssumeRole), with the MFA device whose code is asked for in a terminal. --profile and
+     * --role-arn override them; credentials already in the environment (AWS_ACCESS_KEY_ID, as GitHub Actions'
+     * configure-aws-credentials exports them) take the place of all three.
+     */
+    profile: z.string().regex(/^[\w+=,.@/-]{1,128}$/, 'must be a profile name of ~/.aws/config').optional(),
+    roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN such as arn:aws:iam::111111111111:role/cafe-staging-admin').optional(),
+    // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html: SerialNumber is a device ARN or a hardware serial.
+    mfaSerial: z.string().regex(/^(arn:aws[a-z-]*:iam::\d{12}:mfa\/[\w+=,.@/-]+|[\w+=/:,.@-]{9,256})$/, 'must be an MFA device ARN such as arn:aws:iam::111111111111:mfa/alice').optional(),
+    /**
      * Role CloudFormation assumes to change the stacks (the ci stack's CloudFormationRoleArn output). Unset,
      * CloudFormation acts with the caller's own credentials, as on the first deploy by an administrator.
      */
@@ -75,6 +85,10 @@ export const environmentSchema = z
   .refine((e) => e.primaryRegion !== e.secondaryRegion, {
     message: 'must differ from primaryRegion: the secondary region is the disaster-recovery copy',
     path: ['secondaryRegion'],
+  })
+  .refine((e) => !e.mfaSerial || e.roleArn, {
+    message: 'needs roleArn: the MFA code is sent when cafe-ops assumes that role (for a profile, put mfa_serial in ~/.aws/config)',
+    path: ['mfaSerial'],
   });
 
 export const configSchema = z
