@@ -93,6 +93,9 @@ export async function destroyEnvironment(instances: PlannedStack[], options: Des
   if (options.confirmEnv !== undefined && options.confirmEnv !== environment) {
     throw new UserError(`--confirm-env ${options.confirmEnv} does not match the environment ${environment}: nothing deleted`);
   }
+  if (options.yes && options.confirmEnv === undefined) {
+    throw new UserError(`--yes alone does not destroy: add --confirm-env ${environment}: nothing deleted`);
+  }
   const described = await Promise.all(instances.map(async (n) => [n.id, await deps.cloudFormation(n.region).describeStack(n.stackName)] as const));
   const deployed = new Map<string, DeployedStack>();
   for (const [id, stack] of described) if (stack && stack.status !== 'DELETE_COMPLETE') deployed.set(id, stack);
@@ -162,9 +165,6 @@ export async function destroyEnvironment(instances: PlannedStack[], options: Des
 
 async function confirm(options: DestroyOptions, count: number, out: LifecycleDeps['out']): Promise<void> {
   if (options.confirmEnv !== undefined) return; // checked above: it names this environment
-  if (options.yes) {
-    throw new UserError(`--yes alone does not destroy: add --confirm-env ${options.environment}: nothing deleted`);
-  }
   let typed: string;
   try {
     typed = await out.ask(`Type the environment name (${options.environment}) to delete its ${count} stack instances`);
