@@ -16,7 +16,7 @@ export default class WafBlock extends BaseCommand<typeof WafBlock> {
   static override examples = [
     '<%= config.bin %> waf block 198.51.7.0/24 --env production --reason "scraping the menu at lunch" --for 24h',
     '<%= config.bin %> waf block 45.12.3.4 2a01:4f8:10::/48 --env production --reason "card testing on /payments" --yes --json',
-    '<%= config.bin %> waf block 31.0.0.0/7 --env production --reason "botnet, ticket SEC-42" --for 7d --force',
+    '<%= config.bin %> waf block 30.0.0.0/7 --env production --reason "botnet, ticket SEC-42" --for 7d --force',
   ];
   static override strict = false;
   static override args = { cidr: Args.string({ description: 'Address or CIDR range to block (several may follow).', required: true }) };
