@@ -9,6 +9,7 @@ import { deployPlan } from '../../src/lib/deploy/engine';
 import { buildPlan, type DeployPlan } from '../../src/lib/deploy/plan';
 import { parseCatalog } from '../../src/lib/stacks/catalog';
 import { parseTemplate } from '../../src/lib/templates/load';
+import { templateHash } from '../../src/lib/templates/serialize';
 import { createMemoryOutput } from '../../src/lib/ui/output';
 import { FakeClock, FakeCloudFormation } from '../lib/deploy/fake-cloudformation';
 import type { Benchmark } from './run';
@@ -38,10 +39,10 @@ export function criticalPath(plan: DeployPlan): number {
   return Math.max(...finish.values());
 }
 
-export async function simulate(concurrency: number) {
+export async function simulate(concurrency: number, environment = 'production', noOpCallMs?: number) {
   const catalogFile = join(root, 'templates/stacks.yaml');
   const catalog = parseCatalog(readFileSync(catalogFile, 'utf8'), catalogFile);
-  const env = selectEnvironment(parseConfig(readFileSync(join(root, 'cafe-ops.yml'), 'utf8')), 'production');
+  const env = selectEnvironment(parseConfig(readFileSync(join(root, 'cafe-ops.yml'), 'utf8')), environment);
   const plan = buildPlan(catalog, env);
   const clock = new FakeClock();
   const outputNames = (stackName: string) => {
@@ -69,22 +70,44 @@ export async function simulate(concurrency: number) {
     };
   };
   const out = createMemoryOutput();
-  const report = await deployPlan(
+  let hookMs = (id: string) => HOOK_MS[id]!;
+  const deploy = () => deployPlan(
     plan,
     { tags: {}, yes: true, concurrency, readTemplate: async (path) => readFileSync(join(root, path), 'utf8') },
     {
       cloudFormation: port,
       clock,
       out: out.output,
-      artifacts: { publish: async (name) => `functions/${name}/${'0'.repeat(64)}.zip`, publishTemplate: async () => 'https://bucket/template.yaml' },
+      artifacts: {
+        publish: async (name) => `functions/${name}/${'0'.repeat(64)}.zip`,
+        // GetTemplate answers a TemplateURL's body, as CloudFormation does.
+        publishTemplate: async (body) => {
+          const url = `https://bucket/${templateHash(body)}.yaml`;
+          cfn.templateUrls.set(url, body);
+          return url;
+        },
+      },
       hooks: {
-        invoke: async () => (await clock.sleep(HOOK_MS['app@primary']!), { result: { applied: 0 } }),
-        publishSite: async () => (await clock.sleep(HOOK_MS['edge@edge']!), { uploaded: [], unchanged: 0, deleted: [] }),
+        invoke: async () => (await clock.sleep(hookMs('app@primary')), { result: { applied: 0 } }),
+        publishSite: async () => (await clock.sleep(hookMs('edge@edge')), { uploaded: [], unchanged: 0, deleted: [] }),
       },
     },
   );
+  const report = await deploy();
   if (!report.ok) throw new Error(`simulated deploy failed: ${JSON.stringify(report.stacks.filter((s) => s.result !== 'created'))}`);
-  return { makespan: clock.now(), critical: criticalPath(plan), nodes: report.stacks.length, sum: plan.waves.flat().reduce((n, node) => n + durationOf(node.id), 0) };
+  const created = { makespan: clock.now(), critical: criticalPath(plan), nodes: report.stacks.length, sum: plan.waves.flat().reduce((n, node) => n + durationOf(node.id), 0) };
+  if (noOpCallMs === undefined) return { ...created, noOp: undefined };
+  // The same deploy again, nothing changed, every API call taking noOpCallMs; the hooks find nothing to do (0 s).
+  Object.assign(cfn.options, { callMs: noOpCallMs });
+  hookMs = () => 0;
+  const calls = cfn.calls.length;
+  const start = clock.now();
+  const again = await deploy();
+  if (!again.ok || again.stacks.some((s) => s.result !== 'no changes')) throw new Error(`no-op deploy changed something: ${JSON.stringify(again.stacks.filter((s) => s.result !== 'no changes'))}`);
+  const made = cfn.calls.slice(calls);
+  const byOp = new Map<string, number>();
+  for (const c of made) byOp.set(c.split(' ')[0]!, (byOp.get(c.split(' ')[0]!) ?? 0) + 1);
+  return { ...created, noOp: { makespan: clock.now() - start, calls: made.length, byOp, skipped: again.stacks.filter((s) => s.detectedBy === 'comparison').length } };
 }
 
 const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
@@ -118,4 +141,32 @@ const bench: Benchmark = {
     ].join('\n');
   },
 };
-export default bench;
+
+const NO_OP_CALL_MS = 80;
+
+/** A deploy that finds nothing to change: API calls per stack instance and makespan at 80 ms a call. */
+export const noOpBench: Benchmark = {
+  title: 'No-op deploy (virtual time, staging catalog, 80 ms per API call)',
+  async run() {
+    const r = await simulate(4, 'staging', NO_OP_CALL_MS);
+    const n = r.noOp!;
+    const perInstance = n.calls / r.nodes;
+    return [
+      `The staging plan (${r.nodes} stack instances) deployed once on the in-memory CloudFormation, then deployed again with nothing`,
+      `changed, every API call taking ${NO_OP_CALL_MS} ms of virtual time, --concurrency 4, the after-deploy hooks finding nothing to do (0 s).`,
+      `A stack instance whose template body, parameters, tags, role and stack policy equal what is deployed is "no changes"`,
+      'without a change set (`detectedBy: comparison`); `--force` creates the change sets anyway.',
+      '',
+      '| | measured | goal |',
+      '|---|---|---|',
+      `| stack instances skipped without a change set | ${n.skipped} of ${r.nodes} | all |`,
+      `| API calls per stack instance | ${perInstance.toFixed(2)} (${[...n.byOp].map(([op, c]) => `${op} ${c}`).join(', ')}) | ≤ 3 |`,
+      `| makespan | ${(n.makespan / 1000).toFixed(2)} s | ≤ 5 s |`,
+      '',
+      'DescribeStacks, then GetTemplate and GetStackPolicy in parallel, per stack instance; stacks start as soon as the stacks they',
+      'need are done, so the makespan is about two round trips per link of the longest dependency chain.',
+    ].join('\n');
+  },
+};
+
+export default [bench, noOpBench];

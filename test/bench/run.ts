@@ -1,9 +1,11 @@
 /**
  * `npm run bench`: runs every test/bench/*.bench.ts and writes docs/performance.md.
- * Each benchmark exports `{ title, run }`; `run` measures and returns a Markdown section.
+ * Each benchmark file exports `{ title, run }` (or a list of them); `run` measures and returns a
+ * Markdown section. `npm run bench -- NAME` runs the matching files and replaces only their sections
+ * of docs/performance.md (added at the end when new), keeping the others.
  * Benchmarks compare ratios within one run (these machines are shared and noisy).
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,11 +22,13 @@ async function main(): Promise<void> {
     .sort();
   const sections: string[] = [];
   for (const file of files) {
-    const bench = (await import(join(__dirname, file))).default as Benchmark;
-    process.stderr.write(`bench: ${bench.title}...\n`);
-    const started = Date.now();
-    const body = await bench.run();
-    sections.push(`## ${bench.title}\n\n${body.trim()}\n\n_measured by \`npm run bench -- ${file.replace('.bench.ts', '')}\` in ${((Date.now() - started) / 1000).toFixed(1)} s_\n`);
+    const exported = (await import(join(__dirname, file))).default as Benchmark | Benchmark[];
+    for (const bench of Array.isArray(exported) ? exported : [exported]) {
+      process.stderr.write(`bench: ${bench.title}...\n`);
+      const started = Date.now();
+      const body = await bench.run();
+      sections.push(`## ${bench.title}\n\n${body.trim()}\n\n_measured by \`npm run bench -- ${file.replace('.bench.ts', '')}\` in ${((Date.now() - started) / 1000).toFixed(1)} s_\n`);
+    }
   }
   const header = [
     '# Performance',
@@ -36,7 +40,26 @@ async function main(): Promise<void> {
   ].join('\n');
   const out = join(__dirname, '../../docs/performance.md');
   if (only.length === 0) writeFileSync(out, `${header}\n${sections.join('\n')}`);
-  else process.stdout.write(sections.join('\n'));
+  else {
+    writeFileSync(out, replaceSections(existsSync(out) ? readFileSync(out, 'utf8') : `${header}\n`, sections));
+    process.stdout.write(sections.join('\n'));
+  }
+}
+
+/** The document with each section (by its `## title` line) replaced, or appended when new. */
+function replaceSections(doc: string, sections: string[]): string {
+  let text = doc;
+  for (const section of sections) {
+    const title = section.split('\n')[0]!;
+    const start = text.indexOf(`${title}\n`);
+    if (start < 0) {
+      text = `${text.trimEnd()}\n\n${section}`;
+      continue;
+    }
+    const next = text.indexOf('\n## ', start + title.length);
+    text = `${text.slice(0, start)}${section}${next < 0 ? '' : `\n${text.slice(next + 1)}`}`;
+  }
+  return text;
 }
 
 main().catch((error) => {
