@@ -53,7 +53,13 @@ describe('cafe-ops deploy (command)', () => {
       join(cyclic, 'templates/stacks.yaml'),
       readFileSync(join(cyclic, 'templates/stacks.yaml'), 'utf8').replace('      Domain: { context: domain }\n\n  data:', '      Domain: { context: domain }\n      Loop: { output: app.ApiEndpoint }\n\n  data:'),
     );
+    const reviews = workspace();
+    writeFileSync(join(reviews, 'broken.json'), '{ "kind": ');
+    writeFileSync(join(reviews, 'other.json'), JSON.stringify({ kind: 'cafe-ops/deploy-review', version: 1, environment: 'production', account: '1', createdAt: '', stacks: [], unchanged: [], notInReview: [] }));
     const cases: [string[], string | undefined, RegExp][] = [
+      // --execute: a review that does not parse or is for another environment is refused before any AWS call.
+      [['deploy', '--env', 'staging', '--execute', 'broken.json'], reviews, /broken\.json does not parse as a deploy review/],
+      [['deploy', '--env', 'staging', '--execute', 'other.json'], reviews, /other\.json is a review of environment production, not staging/],
       [['deploy', '--env', 'prod', '--dry-run'], undefined, /unknown environment "prod" \(known: staging, production\)/],
       [['deploy', '--env', 'staging', '--stack', 'databse', '--dry-run'], undefined, /unknown stack "databse"/],
       [['deploy', '--env', 'staging', '--region', 'eu-wset-1', '--dry-run'], undefined, /"eu-wset-1" is not an AWS region \(did you mean eu-west-1\?\)/],
