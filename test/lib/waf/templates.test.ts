@@ -28,10 +28,11 @@ describe.each(TEMPLATES)('blocklist in $file', ({ file, acl, scope }) => {
         Scope: scope,
         IPAddressVersion: version,
         Addresses: [],
-        // Only parameters fixed for the life of an environment: a changed value would update (and empty) the set.
+        // A changed value of these (like a changed stack tag) updates the set, which empties it: the deploy's reconcile puts the list back.
         Tags: [
           { Key: 'Project', Value: { Ref: 'Project' } },
           { Key: 'Environment', Value: { Ref: 'Environment' } },
+          { Key: 'CostCenter', Value: { Ref: 'CostCenter' } },
         ],
       });
     }
