@@ -14,6 +14,12 @@ export interface PollOptions {
   factor?: number;
   /** Give up after this long (measured on the clock); no limit when absent. */
   timeoutMs?: number;
+  /**
+   * At the timeout: by default the poll gives up before a sleep that would pass it; with
+   * `probeAtTimeout` the last sleep is cut short to end at the timeout, and the poll probes once
+   * more there, so an answer that turns final just before the deadline is still seen.
+   */
+  probeAtTimeout?: boolean;
   signal?: AbortSignal;
   /** What is being waited for, for the timeout's message. */
   what?: string;
@@ -48,8 +54,13 @@ export async function pollUntil<T>(probe: (attempt: number) => Promise<T>, done:
     if (signal?.aborted) throw new PollAborted(what);
     const answer = await probe(attempt);
     if (done(answer)) return answer;
-    if (options.timeoutMs !== undefined && clock.now() - started + delay > options.timeoutMs) throw new PollTimedOut(what, options.timeoutMs);
-    await sleep(clock, delay, signal);
+    let wait = delay;
+    if (options.timeoutMs !== undefined) {
+      const left = options.timeoutMs - (clock.now() - started);
+      if (options.probeAtTimeout ? left <= 0 : delay > left) throw new PollTimedOut(what, options.timeoutMs);
+      if (options.probeAtTimeout) wait = Math.min(delay, left);
+    }
+    await sleep(clock, wait, signal);
     delay = Math.min(options.maxMs, delay * (options.factor ?? 2));
   }
 }

@@ -16,6 +16,16 @@ describe('pollUntil', () => {
     expect(clock.now()).toBeLessThanOrEqual(5000);
   });
 
+  it('with probeAtTimeout, cuts the last sleep short and probes once more at the timeout', async () => {
+    const clock = new FakeClock();
+    const at: number[] = [];
+    const options = { clock, firstMs: 1000, maxMs: 2000, timeoutMs: 4500, probeAtTimeout: true, what: 'the switch' };
+    await expect(pollUntil(async () => at.push(clock.now()), () => false, options)).rejects.toThrow('the switch: still not done after 5 s');
+    expect(at).toEqual([0, 1000, 3000, 4500]);
+    const late = new FakeClock();
+    expect(await pollUntil(async () => late.now(), (t) => t >= 4500, { ...options, clock: late })).toBe(4500);
+  });
+
   it('stops at once when the signal fires, even mid-sleep', async () => {
     const clock = new FakeClock();
     const controller = new AbortController();
