@@ -10,10 +10,11 @@ import { createHandler as ordersHandler } from '../../functions/orders/handler';
 import { createHandler as paymentsHandler } from '../../functions/payments/handler';
 import { createHandler as workflowHandler } from '../../functions/order-workflow/handler';
 import type { Order } from '../../functions/shared/orders';
-import { localLifecycle, type AslDefinition, type LocalLifecycle } from '../../functions/shared/local/lifecycle';
+import { localWorkflow } from '../../functions/shared/local/workflow';
 import { startPaymentSandbox, type PaymentSandbox } from '../../functions/shared/local/payment-sandbox';
 import { httpPaymentProvider } from '../../functions/shared/payment-provider';
 import { connectPg, type Database } from '../../functions/shared/sql';
+import { LocalStepFunctions } from '../../src/lib/dev/step-functions';
 import { describeWithTool, TOOLS } from '../support/tools';
 import { startPostgres, type Postgres } from '../support/postgres';
 import { reset } from './support/api-suite';
@@ -21,7 +22,12 @@ import { ALICE, BARISTA, PICKUP, apiEvent, bodyOf, prepare, startDynalite, testD
 
 jest.setTimeout(60_000);
 
-const definition = JSON.parse(readFileSync(join(__dirname, '../../templates/statemachines/order-lifecycle.asl.json'), 'utf8')) as AslDefinition;
+const definition = readFileSync(join(__dirname, '../../templates/statemachines/order-lifecycle.asl.json'), 'utf8');
+
+/** The local state machine `cafe-ops dev` runs, seen per order (executions are named after the order). */
+function lifecycleOf(sfn: LocalStepFunctions) {
+  return { outcome: (orderId: string) => sfn.waitFor(sfn.executionArn(orderId)), stop: () => sfn.stop() };
+}
 
 async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -39,7 +45,7 @@ describeWithTool(TOOLS.postgres, 'order lifecycle on PostgreSQL 15')('order life
   let dynamo: Awaited<ReturnType<typeof startDynalite>>;
   let sandbox: PaymentSandbox;
   let deps: TestDeps;
-  let lifecycle: LocalLifecycle;
+  let lifecycle: ReturnType<typeof lifecycleOf>;
 
   beforeAll(async () => {
     pg = await startPostgres();
@@ -64,13 +70,17 @@ describeWithTool(TOOLS.postgres, 'order lifecycle on PostgreSQL 15')('order life
     });
     const workflowStep = workflowHandler(deps);
     const payments = paymentsHandler(deps);
-    lifecycle = await localLifecycle({
+    const functions: Record<string, (event: unknown) => Promise<unknown>> = { 'order-workflow': workflowStep, payments: (event) => payments(event) };
+    const sfn = new LocalStepFunctions({
       definition,
-      functions: { OrderWorkflowFunctionArn: workflowStep, PaymentsFunctionArn: (event) => payments(event) },
-      timeoutSeconds,
-      retryIntervalMs: 20,
+      substitutions: { OrderWorkflowFunctionArn: 'order-workflow', PaymentsFunctionArn: 'payments' },
+      invoke: (fn, event) => functions[fn]!(event),
+      stateMachineArn: 'arn:aws:states:eu-west-1:000000000000:stateMachine:cafe-local-order-lifecycle',
+      ...(timeoutSeconds ? { timeoutSeconds } : {}),
+      retryDelayMs: 20,
     });
-    deps.workflow = lifecycle;
+    lifecycle = lifecycleOf(sfn);
+    deps.workflow = localWorkflow(sfn);
     return { orders: ordersHandler(deps), admin: adminHandler(deps) };
   }
   afterEach(() => lifecycle?.stop());

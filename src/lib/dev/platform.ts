@@ -23,7 +23,7 @@ import { localSiteConfig } from '../site/config';
 import { LocalStepFunctions } from './step-functions';
 import { LocalTokenIssuer } from './tokens';
 import { LOCAL_ACCOUNT } from './events';
-import { localWorkflowClient, wireDeps, type CafeBundle, type LocalDatabase, type PaymentSandbox } from './wiring';
+import { wireDeps, type CafeBundle, type LocalDatabase, type PaymentSandbox } from './wiring';
 
 export const DEFAULT_DATA_DIR = '.cafe-ops/dev';
 export const DEFAULT_PORT = 3000;
@@ -139,7 +139,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
       substitutions: model.stateMachine?.substitutions ?? {},
       invoke: (fn, payload) => functions.runtime!.invoke(fn, payload),
       stateMachineArn,
-      stateFile: join(dataDir, 'executions.json'),
+      stateDir: join(dataDir, 'executions'),
       ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
       log: options.log,
     });
@@ -147,7 +147,6 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
       await stateMachine.stop();
       await stateMachine.flush();
     });
-    const sfnClient = localWorkflowClient(stateMachine);
 
     const tables = tableNames(model);
     const runtime = createRuntime({
@@ -162,7 +161,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
         for (const fn of model.functions) {
           const module = bundle.functions[fn.name];
           if (!module?.createHandler) throw new Error(`functions/${fn.name}/handler.ts exports no createHandler(deps)`);
-          const deps = wireDeps({ bundle, fn: fn.name, db: db.db, dynamodb, tables, sfnClient, stateMachineArn, sandbox, region: LOCAL_REGION, log: options.log });
+          const deps = wireDeps({ bundle, fn: fn.name, db: db.db, dynamodb, tables, executions: stateMachine, sandbox, region: LOCAL_REGION, log: options.log });
           handlers[fn.name] = module.createHandler(deps as never) as LambdaHandler;
         }
         return handlers;
@@ -176,8 +175,8 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
       progress(`migrations: ${result.applied?.length ?? 0} applied, ${result.seeded ?? 0} menu items seeded (${since()})`);
     }
 
-    const resumed = await stateMachine.resumeParked();
-    if (resumed.length) progress(`${resumed.length} order${resumed.length === 1 ? '' : 's'} still waiting for the barista, resumed`);
+    const resumed = await stateMachine.resume();
+    if (resumed.length) progress(`${resumed.length} order${resumed.length === 1 ? '' : 's'} in progress, resumed`);
 
     const server: Server = createServer(
       createApiListener({
@@ -291,7 +290,7 @@ async function buildFunctionBundles(options: DevOptions, model: AppModel, dataDi
   lines.push(`export { connectPg } from ${JSON.stringify(join(shared, 'sql'))};`);
   lines.push(`export { dynamoControl } from ${JSON.stringify(join(shared, 'control'))};`);
   lines.push(`export { httpPaymentProvider } from ${JSON.stringify(join(shared, 'payment-provider'))};`);
-  lines.push(`export { stepFunctionsWorkflow } from ${JSON.stringify(join(shared, 'workflow'))};`);
+  lines.push(`export { localWorkflow } from ${JSON.stringify(join(shared, 'local', 'workflow'))};`);
   lines.push(`export { systemClock } from ${JSON.stringify(join(shared, 'ports'))};`);
   lines.push(`export { startPaymentSandbox } from ${JSON.stringify(join(shared, 'local', 'payment-sandbox'))};`);
   const entry = join(buildDir, 'entry.ts');

@@ -1,11 +1,21 @@
 /**
- * The order-lifecycle state machine, locally: the ASL file executed by aws-local-stepfunctions,
- * each `lambda:invoke` task bound to the local function it names (through the template's
- * DefinitionSubstitutions), and `.waitForTaskToken` tasks parked until SendTaskSuccess /
- * SendTaskFailure arrives with their token — as the barista's "advance" does in AWS.
+ * The one local runner of the order-lifecycle state machine, used by `cafe-ops dev` and by the
+ * tests: the ASL file executed by aws-local-stepfunctions, each `lambda:invoke` task bound to the
+ * local function it names (through the template's DefinitionSubstitutions), and
+ * `.waitForTaskToken` tasks parked until SendTaskSuccess / SendTaskFailure arrives with their
+ * token — as the barista's "advance" does in AWS. It answers the three Step Functions calls the
+ * functions make, with AWS's errors; functions/shared/local/workflow.ts is the functions' Workflow
+ * port over it, as functions/shared/workflow.ts is over the SDK.
+ *
+ * Durable when given a `stateDir`: every execution in flight is saved after each state transition
+ * (one small file per execution, so a transition costs the same however many are in flight), and
+ * `resume()` enters each one again at the state it was in, with its input, its task token and the
+ * deadline its wait had. A task state entered again runs its function again, as a Step Functions
+ * retry would: the steps are idempotent (payments by idempotency key, order steps by status).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
 
@@ -23,8 +33,19 @@ export interface ExecutionRecord {
   states: string[];
 }
 
+/**
+ * What Step Functions answers SendTaskSuccess / SendTaskFailure with a token that no task waits
+ * for (never issued, already used, or timed out), and the one error this runner raises for it:
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html
+ * (the functions' Workflow adapters treat TaskDoesNotExist, InvalidToken and TaskTimedOut alike).
+ */
 export class TaskTokenError extends Error {
   override readonly name = 'TaskDoesNotExist';
+}
+
+/** StartExecution with a name already used: https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html */
+export class ExecutionAlreadyExists extends Error {
+  override readonly name = 'ExecutionAlreadyExists';
 }
 
 export interface LocalStepFunctionsOptions {
@@ -36,45 +57,61 @@ export interface LocalStepFunctionsOptions {
   stateMachineArn: string;
   /** Milliseconds to wait before each retry, instead of the ASL's IntervalSeconds (tests). */
   retryDelayMs?: number;
+  /** TimeoutSeconds per state name, replacing the definition's (e.g. { WaitForBarista: 1 } in tests). */
+  timeoutSeconds?: Record<string, number>;
   /**
-   * File that keeps executions parked on a task token, so a restart resumes them with the same
-   * token (the one the order holds) instead of losing them.
+   * Folder that keeps every execution in flight (one JSON file each), so a restart — after a
+   * clean stop or a crash — resumes them where they were instead of losing them.
    */
-  stateFile?: string;
+  stateDir?: string;
   log?: (line: string) => void;
 }
 
-/** An execution waiting on a task token, as kept across restarts. */
-export interface ParkedExecution {
+/** An execution in flight, as saved after each state transition. */
+export interface SavedExecution {
+  executionArn: string;
+  name: string;
+  startDate: string;
+  /** The execution's input. */
+  input: unknown;
+  /** The execution's task token (the one an order waiting for the barista holds). */
+  taskToken: string;
+  states: string[];
+  /** The state it is in, with that state's input: a restart enters it again. */
+  state: { name: string; input: unknown };
+  /** Set once a task-token state's function has run: a restart only waits for the token, until the same deadline. */
+  waiting?: { state: string; deadline: string };
+}
+
+/** What a previous release kept (executions.json: only the executions waiting on a token). */
+interface LegacyParkedExecution {
   executionArn: string;
   name: string;
   startDate: string;
   stateName: string;
-  /** The state's input (what the execution carried when it entered the waiting state). */
   input: unknown;
   taskToken: string;
 }
 
-interface RunStart {
-  startAt: string;
-  input: unknown;
-  taskToken: string;
-  /** The waiting state's function already ran before the restart: only wait for the token. */
-  resumed: boolean;
-}
-
-type Definition = { StartAt: string; States: Record<string, { Type: string; Resource?: string; Retry?: unknown[] }> } & Record<string, unknown>;
+type StateDefinition = { Type: string; Resource?: string; Retry?: unknown[]; TimeoutSeconds?: number };
+type Definition = { StartAt: string; States: Record<string, StateDefinition> } & Record<string, unknown>;
+type Waiter = { resolve: (output: unknown) => void; reject: (error: Error) => void; executionArn: string };
 
 const FUNCTION_PREFIX = 'arn:aws:lambda:local:000000000000:function:';
+/** The library's default for a Task state without TimeoutSeconds. */
+const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
+
+const named = (name: string, message: string) => Object.assign(new Error(message), { name });
 
 export class LocalStepFunctions {
   private readonly executions = new Map<string, ExecutionRecord>();
-  private readonly waiting = new Map<string, { resolve: (output: unknown) => void; reject: (error: Error) => void; executionArn: string }>();
+  private readonly waiting = new Map<string, Waiter>();
   private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
   private readonly definition: Definition;
   private stopping = false;
-  private readonly parked = new Map<string, ParkedExecution>();
-  private persisting: Promise<void> = Promise.resolve();
+  /** Pending writes per execution, in order: the last one written wins. */
+  private readonly writes = new Map<string, Promise<void>>();
+  private dirReady: Promise<void> | undefined;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
     let text = options.definition;
@@ -82,19 +119,39 @@ export class LocalStepFunctions {
     const unresolved = /\$\{([A-Za-z0-9]+)\}/.exec(text);
     if (unresolved) throw new Error(`state machine definition: no local value for \${${unresolved[1]}}`);
     this.definition = JSON.parse(text) as Definition;
+    for (const [stateName, state] of Object.entries(this.definition.States)) {
+      const timeout = options.timeoutSeconds?.[stateName];
+      if (timeout !== undefined) state.TimeoutSeconds = timeout;
+      if (state.Type !== 'Task' || !state.Resource) continue;
+      if (!/^arn:aws:states:::lambda:invoke(\.waitForTaskToken)?$/.test(state.Resource)) {
+        throw new Error(`state ${stateName}: only lambda:invoke tasks run locally (resource ${state.Resource})`);
+      }
+    }
+  }
+
+  /** The ARN of the execution with this name (the orders' executions are named after the order). */
+  executionArn(name: string): string {
+    return `${this.options.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
   }
 
   /** StartExecution: runs in the background; returns at once like the API. */
   async startExecution(request: { input?: string | unknown; name?: string }): Promise<{ executionArn: string; startDate: Date }> {
     const name = request.name ?? randomUUID();
-    const executionArn = `${this.options.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-    if (this.executions.has(executionArn)) throw Object.assign(new Error(`execution ${name} already exists`), { name: 'ExecutionAlreadyExists' });
+    const executionArn = this.executionArn(name);
+    if (this.executions.has(executionArn)) throw new ExecutionAlreadyExists(`execution ${name} already exists`);
     const input = typeof request.input === 'string' ? JSON.parse(request.input) : (request.input ?? {});
     const startDate = new Date();
-    const record: ExecutionRecord = { executionArn, name, status: 'RUNNING', input, startDate: startDate.toISOString(), states: [] };
-    this.executions.set(executionArn, record);
-    const done = this.run(record);
-    this.running.set(executionArn, { abort: () => undefined, done });
+    const saved: SavedExecution = {
+      executionArn,
+      name,
+      startDate: startDate.toISOString(),
+      input,
+      taskToken: randomBytes(48).toString('base64url'),
+      states: [],
+      state: { name: this.definition.StartAt, input },
+    };
+    this.save(saved);
+    this.launch(saved, false);
     return { executionArn, startDate };
   }
 
@@ -105,7 +162,7 @@ export class LocalStepFunctions {
 
   async sendTaskFailure(request: { taskToken: string; error?: string; cause?: string }): Promise<void> {
     const waiter = this.take(request.taskToken);
-    waiter.reject(Object.assign(new Error(request.cause ?? ''), { name: request.error ?? 'States.TaskFailed' }));
+    waiter.reject(named(request.error ?? 'States.TaskFailed', request.cause ?? ''));
   }
 
   describeExecution(executionArn: string): ExecutionRecord | undefined {
@@ -129,74 +186,81 @@ export class LocalStepFunctions {
     return [...this.waiting.entries()].map(([taskToken, w]) => ({ taskToken, executionArn: w.executionArn }));
   }
 
-  /** Stops every running execution (Ctrl-C). */
+  /** Stops every running execution (Ctrl-C); what is in flight stays saved for the next start. */
   async stop(): Promise<void> {
     this.stopping = true;
     for (const run of this.running.values()) run.abort();
     // Settle parked tasks too, so nothing keeps their timeout timers (an hour for the barista) alive.
     for (const [token, waiter] of this.waiting) {
       this.waiting.delete(token);
-      waiter.reject(Object.assign(new Error('local run stopped'), { name: 'States.Runtime' }));
+      waiter.reject(named('States.Runtime', 'local run stopped'));
     }
     await Promise.allSettled([...this.running.values()].map((r) => r.done));
   }
 
-  private take(taskToken: string) {
+  /** Waits until every saved transition is written. */
+  async flush(): Promise<void> {
+    while (this.writes.size) await Promise.all([...this.writes.values()]);
+  }
+
+  /** Resumes the executions a previous run left in flight (see stateDir), each at the state it was in. */
+  async resume(): Promise<ExecutionRecord[]> {
+    const dir = this.options.stateDir;
+    if (!dir) return [];
+    const saved = [...(await this.readLegacy(dir)), ...(await this.readSaved(dir))];
+    const resumed: ExecutionRecord[] = [];
+    for (const execution of saved) {
+      if (this.executions.has(execution.executionArn)) continue;
+      if (!this.definition.States[execution.state.name]) {
+        this.options.log?.(`order lifecycle ${execution.name}: state ${execution.state.name} is no longer in the definition; not resumed (${this.fileOf(execution.name)})`);
+        continue;
+      }
+      resumed.push(this.launch(execution, true));
+    }
+    return resumed;
+  }
+
+  private take(taskToken: string): Waiter {
     const waiter = this.waiting.get(taskToken);
     if (!waiter) throw new TaskTokenError('Task Token does not exist or has already been used');
     this.waiting.delete(taskToken);
     return waiter;
   }
 
-  /** Resumes the executions a previous run left waiting on a task token (see stateFile). */
-  async resumeParked(): Promise<ExecutionRecord[]> {
-    if (!this.options.stateFile) return [];
-    let saved: ParkedExecution[];
-    try {
-      saved = JSON.parse(await readFile(this.options.stateFile, 'utf8')) as ParkedExecution[];
-    } catch {
-      return [];
-    }
-    const resumed: ExecutionRecord[] = [];
-    for (const p of saved) {
-      if (this.executions.has(p.executionArn) || !this.definition.States[p.stateName]) continue;
-      const record: ExecutionRecord = { executionArn: p.executionArn, name: p.name, status: 'RUNNING', input: p.input, startDate: p.startDate, states: [] };
-      this.executions.set(p.executionArn, record);
-      this.parked.set(p.taskToken, p);
-      const done = this.run(record, { startAt: p.stateName, input: p.input, taskToken: p.taskToken, resumed: true });
-      this.running.set(p.executionArn, { abort: () => undefined, done });
-      resumed.push(record);
-    }
-    return resumed;
+  private launch(saved: SavedExecution, resumed: boolean): ExecutionRecord {
+    const record: ExecutionRecord = {
+      executionArn: saved.executionArn,
+      name: saved.name,
+      status: 'RUNNING',
+      input: saved.input,
+      startDate: saved.startDate,
+      // The state it was in is entered again, and listed again when it is.
+      states: resumed ? saved.states.slice(0, -1) : [],
+    };
+    this.executions.set(saved.executionArn, record);
+    const entry = { abort: () => undefined as void, done: Promise.resolve() };
+    this.running.set(saved.executionArn, entry);
+    entry.done = this.run(record, saved, resumed, entry);
+    return record;
   }
 
-  private persist(): void {
-    const file = this.options.stateFile;
-    if (!file) return;
-    const snapshot = JSON.stringify([...this.parked.values()], null, 2);
-    this.persisting = this.persisting.then(() => writeFile(file, snapshot)).catch((error: Error) => this.options.log?.(`could not save waiting executions: ${error.message}`));
-  }
-
-  /** Waits until the parked executions are written. */
-  async flush(): Promise<void> {
-    await this.persisting;
-  }
-
-  private async run(record: ExecutionRecord, start?: RunStart): Promise<void> {
+  private async run(record: ExecutionRecord, saved: SavedExecution, resumed: boolean, entry: { abort: () => void }): Promise<void> {
     ensurePromiseWithResolvers();
     const { StateMachine } = await import('aws-local-stepfunctions');
-    const taskToken = start?.taskToken ?? randomBytes(48).toString('base64url');
-    let resumeWait = start?.resumed ?? false;
-    let current: { name: string; input: unknown } = { name: start?.startAt ?? String(this.definition.StartAt), input: start?.input ?? record.input };
+    const { taskToken } = saved;
+    const definition = plainCopy(this.definition) as Definition;
+    if (resumed) definition.StartAt = saved.state.name;
+    const resumedWait = resumed && saved.waiting?.state === saved.state.name ? saved.waiting : undefined;
+    if (resumedWait) {
+      // The wait keeps the deadline it had before the restart (the library times out from the state's entry).
+      definition.States[resumedWait.state]!.TimeoutSeconds = Math.max(1, Date.parse(resumedWait.deadline) - Date.now()) / 1000;
+    }
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     const retryIntervalOverrides: Record<string, number> = {};
-    for (const [stateName, state] of Object.entries(this.definition.States)) {
+    for (const [stateName, state] of Object.entries(definition.States)) {
       if (state.Type !== 'Task' || !state.Resource) continue;
       if (state.Retry && this.options.retryDelayMs !== undefined) retryIntervalOverrides[stateName] = this.options.retryDelayMs;
       const waits = state.Resource.endsWith('.waitForTaskToken');
-      if (!/^arn:aws:states:::lambda:invoke(\.waitForTaskToken)?$/.test(state.Resource)) {
-        throw new Error(`state ${stateName}: only lambda:invoke tasks run locally (resource ${state.Resource})`);
-      }
       handlers[stateName] = async (input) => {
         const { FunctionName, Payload } = input as { FunctionName?: string; Payload?: unknown };
         const fn = String(FunctionName ?? '').replace(FUNCTION_PREFIX, '');
@@ -204,47 +268,25 @@ export class LocalStepFunctions {
           const result = await this.options.invoke(fn, Payload ?? {});
           return { ExecutedVersion: '$LATEST', Payload: (result ?? null) as never, StatusCode: 200 };
         }
-        const parked = new Promise<unknown>((resolve, reject) => this.waiting.set(taskToken, { resolve, reject, executionArn: record.executionArn }));
-        parked.catch(() => undefined);
-        try {
-          if (!resumeWait) await this.options.invoke(fn, Payload ?? {});
-          resumeWait = false;
-        } catch (error) {
-          this.waiting.delete(taskToken);
-          throw error;
-        }
-        // The event log has reported this state's entry by now (the function call above took a turn of I/O at least).
-        await new Promise((r) => setImmediate(r));
-        const stateInput = current.name === stateName ? current.input : undefined;
-        this.parked.set(taskToken, { executionArn: record.executionArn, name: record.name, startDate: record.startDate, stateName, input: stateInput, taskToken });
-        this.persist();
-        try {
-          return (await parked) as never;
-        } finally {
-          // Kept on Ctrl-C, so the next start resumes the wait; gone once the token is used or times out.
-          if (!this.stopping) {
-            this.parked.delete(taskToken);
-            this.persist();
-          }
-        }
+        return this.park(record, saved, stateName, fn, Payload ?? {}, resumedWait?.state === stateName ? Date.parse(resumedWait.deadline) : undefined);
       };
     }
-    const definition = start ? { ...this.definition, StartAt: start.startAt } : this.definition;
     // A resumed run starts mid-way, so the states before it are unreachable: it was validated when first run.
-    const machine = new StateMachine(definition as never, { validationOptions: start ? { noValidate: true } : { checkArn: false } });
-    const execution = machine.run((start?.input ?? record.input) as never, {
+    const machine = new StateMachine(definition as never, { validationOptions: resumed ? { noValidate: true } : { checkArn: false } });
+    const execution = machine.run(plainCopy(resumed ? saved.state.input : saved.input) as never, {
       overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides },
-      context: { Task: { Token: taskToken }, Execution: { Id: record.executionArn, Name: record.name } },
+      context: { Task: { Token: taskToken }, Execution: { Id: record.executionArn, Name: record.name, StartTime: record.startDate } },
       noThrowOnAbort: true,
     });
-    const entry = this.running.get(record.executionArn);
-    if (entry) entry.abort = () => execution.abort();
+    entry.abort = () => execution.abort();
     const seen = (async () => {
       for await (const event of execution.eventLogs as AsyncIterable<{ type: string; state?: { name: string; input: unknown } }>) {
-        if (event.type === 'StateEntered' && event.state) {
-          record.states.push(event.state.name);
-          current = { name: event.state.name, input: event.state.input };
-        }
+        if (event.type !== 'StateEntered' || !event.state || this.stopping) continue;
+        record.states.push(event.state.name);
+        saved.states = [...record.states];
+        saved.state = { name: event.state.name, input: event.state.input };
+        if (saved.waiting && saved.waiting.state !== event.state.name) delete saved.waiting;
+        this.save(saved);
       }
     })().catch(() => undefined);
     try {
@@ -265,7 +307,113 @@ export class LocalStepFunctions {
       record.stopDate = new Date().toISOString();
       for (const [token, w] of this.waiting) if (w.executionArn === record.executionArn) this.waiting.delete(token);
       await seen;
+      // Kept on Ctrl-C, so the next start resumes it; gone once the execution has ended.
+      if (!this.stopping) this.forget(saved.name);
     }
+  }
+
+  /**
+   * A `.waitForTaskToken` task: runs its function (unless it ran before a restart), then waits for
+   * the token until the deadline, when the wait fails with States.Timeout as in AWS.
+   */
+  private async park(record: ExecutionRecord, saved: SavedExecution, stateName: string, fn: string, payload: unknown, resumedDeadline: number | undefined): Promise<unknown> {
+    const { taskToken } = saved;
+    const deadline = resumedDeadline ?? Date.now() + (this.definition.States[stateName]!.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000;
+    const parked = new Promise<unknown>((resolve, reject) => this.waiting.set(taskToken, { resolve, reject, executionArn: record.executionArn }));
+    parked.catch(() => undefined);
+    // The token is forgotten at the deadline, so a late SendTaskSuccess gets TaskDoesNotExist.
+    const timer = setTimeout(() => {
+      const waiter = this.waiting.get(taskToken);
+      this.waiting.delete(taskToken);
+      waiter?.reject(named('States.Timeout', 'States.Timeout'));
+    }, Math.max(0, deadline - Date.now()));
+    try {
+      if (resumedDeadline === undefined) await this.options.invoke(fn, payload);
+      if (!this.stopping) {
+        saved.waiting = { state: stateName, deadline: new Date(deadline).toISOString() };
+        this.save(saved);
+      }
+      return await parked;
+    } finally {
+      clearTimeout(timer);
+      if (this.waiting.get(taskToken)?.executionArn === record.executionArn) this.waiting.delete(taskToken);
+    }
+  }
+
+  private fileOf(name: string): string {
+    return join(this.options.stateDir!, `${encodeURIComponent(name)}.json`);
+  }
+
+  /** Writes one execution's file (a temporary file renamed over it, so a crash never leaves half a file). */
+  private save(saved: SavedExecution): void {
+    if (!this.options.stateDir) return;
+    const file = this.fileOf(saved.name);
+    const text = JSON.stringify(saved);
+    this.queue(saved.name, async () => {
+      this.dirReady ??= mkdir(this.options.stateDir!, { recursive: true }).then(() => undefined);
+      await this.dirReady;
+      await writeFile(`${file}.tmp`, text);
+      await rename(`${file}.tmp`, file);
+    });
+  }
+
+  private forget(name: string): void {
+    if (!this.options.stateDir) return;
+    this.queue(name, () => rm(this.fileOf(name), { force: true }));
+  }
+
+  private queue(name: string, write: () => Promise<void>): void {
+    const next = (this.writes.get(name) ?? Promise.resolve())
+      .then(write)
+      .catch((error: Error) => this.options.log?.(`could not save the execution ${name}: ${error.message}`));
+    this.writes.set(name, next);
+    void next.then(() => {
+      if (this.writes.get(name) === next) this.writes.delete(name);
+    });
+  }
+
+  private async readSaved(dir: string): Promise<SavedExecution[]> {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const saved: SavedExecution[] = [];
+    for (const file of names.filter((n) => n.endsWith('.json')).sort()) {
+      try {
+        const execution = JSON.parse(await readFile(join(dir, file), 'utf8')) as SavedExecution;
+        if (typeof execution.name !== 'string' || typeof execution.state?.name !== 'string' || typeof execution.taskToken !== 'string') throw new Error('not a saved execution');
+        saved.push(execution);
+      } catch (error) {
+        this.options.log?.(`order lifecycle: ${join(dir, file)} cannot be read (${(error as Error).message}); that execution is not resumed`);
+      }
+    }
+    return saved;
+  }
+
+  /** Executions a previous release left waiting on a token (`<stateDir>.json`), taken over once. */
+  private async readLegacy(dir: string): Promise<SavedExecution[]> {
+    const file = `${dir}.json`;
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text === undefined) return [];
+    let parked: LegacyParkedExecution[];
+    try {
+      parked = JSON.parse(text) as LegacyParkedExecution[];
+    } catch (error) {
+      this.options.log?.(`order lifecycle: ${file} cannot be read (${(error as Error).message}); its executions are not resumed`);
+      return [];
+    }
+    const saved = parked.map((p): SavedExecution => ({
+      executionArn: p.executionArn,
+      name: p.name,
+      startDate: p.startDate,
+      input: p.input,
+      taskToken: p.taskToken,
+      states: [p.stateName],
+      state: { name: p.stateName, input: p.input },
+      // That release kept no deadline: the wait starts over, as it did then.
+      waiting: { state: p.stateName, deadline: new Date(Date.now() + (this.definition.States[p.stateName]?.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000).toISOString() },
+    }));
+    for (const execution of saved) this.save(execution);
+    await this.flush();
+    await rm(file, { force: true });
+    return saved;
   }
 }
 
@@ -273,6 +421,20 @@ function unwrapExecutionError(error: unknown): { error: string; cause?: string }
   const e = error as { name?: string; message?: string; cause?: { name?: string; message?: string } };
   const inner = e.cause ?? e;
   return { error: inner.name ?? 'Error', ...(inner.message ? { cause: inner.message } : {}) };
+}
+
+/**
+ * A deep copy made of this realm's objects. The library recognises nested payload templates with a
+ * plain-object check, which objects from another realm (structuredClone, JSON.parse under jest) fail.
+ */
+function plainCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plainCopy);
+  if (value && typeof value === 'object') {
+    const copy: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) copy[key] = plainCopy(inner);
+    return copy;
+  }
+  return value;
 }
 
 /** aws-local-stepfunctions 3 uses Promise.withResolvers, which Node.js has from version 22 only. */

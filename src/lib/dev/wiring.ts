@@ -1,11 +1,11 @@
 /**
  * The local adapters handed to each function's composition root, `createHandler(deps)`: the
  * same adapter code the functions use in AWS (DynamoDB client, control table, HTTP payment
- * provider, Step Functions workflow), pointed at the local services. The types here mirror the
- * functions' own (functions/shared/deps.ts) structurally, because the CLI is compiled apart from
- * the functions; test/lib/dev/wiring.test.ts checks they still agree.
+ * provider), pointed at the local services, and the local Workflow adapter
+ * (functions/shared/local/workflow.ts) over the local state-machine runner. The types here mirror
+ * the functions' own (functions/shared/deps.ts) structurally, because the CLI is compiled apart
+ * from the functions; test/lib/dev/wiring.test.ts checks they still agree.
  */
-import type { LocalStepFunctions } from './step-functions';
 
 export interface SqlDatabase {
   query(text: string, params?: readonly unknown[]): Promise<{ rows: unknown[]; rowCount: number }>;
@@ -32,38 +32,19 @@ export interface CafeBundle {
   connectPg(options: { connectionString: string }): Promise<SqlDatabase>;
   dynamoControl(dynamodb: unknown, table: string): unknown;
   httpPaymentProvider(options: { baseUrl: string; apiKey: (refresh: boolean) => Promise<string> }): unknown;
-  stepFunctionsWorkflow(sfn: SfnSender, stateMachineArn: string): unknown;
+  localWorkflow(executions: LocalExecutions): unknown;
   systemClock: { now(): Date };
   startPaymentSandbox(options: { apiKey?: string; port?: number }): Promise<PaymentSandbox>;
 }
 
-/** The one method of SFNClient the workflow adapter uses. */
-export interface SfnSender {
-  send(command: { input: unknown; constructor: { name: string } }): Promise<unknown>;
-}
-
 /**
- * An SFNClient stand-in that answers StartExecution, SendTaskSuccess and SendTaskFailure from the
- * local state machine, with the errors AWS returns (ExecutionAlreadyExists, TaskDoesNotExist).
+ * The Step Functions calls the functions' local Workflow adapter makes (functions/shared/local/workflow.ts),
+ * answered by the local state machine (LocalStepFunctions).
  */
-export function localWorkflowClient(sfn: LocalStepFunctions): SfnSender {
-  return {
-    send: async (command) => {
-      const input = command.input as Record<string, string>;
-      switch (command.constructor.name) {
-        case 'StartExecutionCommand':
-          return sfn.startExecution({ ...(input.name ? { name: input.name } : {}), input: input.input ?? '{}' });
-        case 'SendTaskSuccessCommand':
-          await sfn.sendTaskSuccess({ taskToken: input.taskToken!, output: input.output ?? '{}' });
-          return {};
-        case 'SendTaskFailureCommand':
-          await sfn.sendTaskFailure({ taskToken: input.taskToken!, ...(input.error ? { error: input.error } : {}), ...(input.cause ? { cause: input.cause } : {}) });
-          return {};
-        default:
-          throw new Error(`${command.constructor.name} is not available locally`);
-      }
-    },
-  };
+export interface LocalExecutions {
+  startExecution(request: { name: string; input: string }): Promise<unknown>;
+  sendTaskSuccess(request: { taskToken: string; output: string }): Promise<void>;
+  sendTaskFailure(request: { taskToken: string; error: string; cause: string }): Promise<void>;
 }
 
 export interface WireInputs {
@@ -73,8 +54,8 @@ export interface WireInputs {
   /** One DynamoDB client for every function (they would each have their own in Lambda; locally they share a process). */
   dynamodb: import('@aws-sdk/client-dynamodb').DynamoDBClient;
   tables: { menu: string; carts: string; idempotency: string; control: string };
-  sfnClient: SfnSender;
-  stateMachineArn: string;
+  /** The local state machine the functions start executions on and answer task tokens to. */
+  executions: LocalExecutions;
   sandbox: PaymentSandbox;
   region: string;
   log: (line: string) => void;
@@ -89,7 +70,7 @@ export function wireDeps(inputs: WireInputs) {
     dynamodb,
     tables: inputs.tables,
     control: inputs.bundle.dynamoControl(dynamodb, inputs.tables.control),
-    workflow: inputs.bundle.stepFunctionsWorkflow(inputs.sfnClient, inputs.stateMachineArn),
+    workflow: inputs.bundle.localWorkflow(inputs.executions),
     payments: inputs.bundle.httpPaymentProvider({ baseUrl: inputs.sandbox.url, apiKey: async () => inputs.sandbox.apiKey }),
     clock: inputs.bundle.systemClock,
     log: consoleLog(inputs.fn, inputs.log),

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { cpSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { LocalStepFunctions, TaskTokenError } from '../../../src/lib/dev/step-functions';
 
 const definition = readFileSync(resolve(__dirname, '../../../templates/statemachines/order-lifecycle.asl.json'), 'utf8');
@@ -106,12 +107,9 @@ describe('LocalStepFunctions running the order-lifecycle ASL', () => {
 
 describe('LocalStepFunctions across a restart', () => {
   it('keeps executions waiting on a task token and resumes them with the same token, without running the waiting step again', async () => {
-    const { mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const stateFile = join(mkdtempSync(join(tmpdir(), 'cafe-sfn-')), 'executions.json');
+    const stateDir = join(mkdtempSync(join(tmpdir(), 'cafe-sfn-')), 'executions');
     const first = fakeFunctions();
-    const before = new LocalStepFunctions({ definition, substitutions, invoke: first.invoke, stateMachineArn: arn, stateFile });
+    const before = new LocalStepFunctions({ definition, substitutions, invoke: first.invoke, stateMachineArn: arn, stateDir });
     const { executionArn } = await before.startExecution({ input: { orderId: 'o-9' }, name: 'o-9' });
     await until(() => first.tokens.length === 1);
     await new Promise((r) => setTimeout(r, 20));
@@ -119,8 +117,8 @@ describe('LocalStepFunctions across a restart', () => {
     await before.flush();
 
     const second = fakeFunctions();
-    const after = new LocalStepFunctions({ definition, substitutions, invoke: second.invoke, stateMachineArn: arn, stateFile });
-    const resumed = await after.resumeParked();
+    const after = new LocalStepFunctions({ definition, substitutions, invoke: second.invoke, stateMachineArn: arn, stateDir });
+    const resumed = await after.resume();
     expect(resumed.map((r) => r.executionArn)).toEqual([executionArn]);
     await until(() => after.pendingTokens().length === 1);
     expect(after.pendingTokens()[0]!.taskToken).toBe(first.tokens[0]);
@@ -132,7 +130,83 @@ describe('LocalStepFunctions across a restart', () => {
     expect(second.calls.map((c) => `${String(c.payload.action)}:${String(c.payload.orderId)}`)).toEqual(['capture:o-9', 'complete:o-9']);
     await after.flush();
     // Nothing is left waiting for the next start.
-    const third = new LocalStepFunctions({ definition, substitutions, invoke: second.invoke, stateMachineArn: arn, stateFile });
-    expect(await third.resumeParked()).toEqual([]);
+    const third = new LocalStepFunctions({ definition, substitutions, invoke: second.invoke, stateMachineArn: arn, stateDir });
+    expect(await third.resume()).toEqual([]);
+  });
+
+  it('resumes an execution in flight at the state it was in, after a crash (nothing stopped, only what was written)', async () => {
+    const stateDir = join(mkdtempSync(join(tmpdir(), 'cafe-sfn-')), 'executions');
+    let release!: () => void;
+    const hung = new Promise<void>((r) => (release = r));
+    const first = fakeFunctions({ 'payments:authorise': () => hung.then(() => ({})) });
+    const before = new LocalStepFunctions({ definition, substitutions, invoke: first.invoke, stateMachineArn: arn, stateDir });
+    const { executionArn } = await before.startExecution({ input: { orderId: 'o-7' }, name: 'o-7' });
+    await until(() => first.calls.some((c) => c.payload.action === 'authorise'));
+    await before.flush();
+    // What a killed process leaves behind: the files as they were written.
+    const crashed = join(mkdtempSync(join(tmpdir(), 'cafe-sfn-')), 'executions');
+    cpSync(stateDir, crashed, { recursive: true });
+    expect(readdirSync(crashed)).toEqual(['o-7.json']);
+    expect(JSON.parse(readFileSync(join(crashed, 'o-7.json'), 'utf8')).state.name).toBe('AuthorisePayment');
+    release();
+    await before.stop();
+
+    const second = fakeFunctions();
+    const after = new LocalStepFunctions({ definition, substitutions, invoke: second.invoke, stateMachineArn: arn, stateDir: crashed });
+    expect((await after.resume()).map((r) => r.executionArn)).toEqual([executionArn]);
+    await until(() => second.tokens.length === 1);
+    // Authorise runs again (with the same idempotency key), and the wait gets the execution's token.
+    expect(second.calls.map((c) => `${String(c.payload.action)}:${String(c.payload.idempotencyKey ?? '')}`)).toEqual(['authorise:authorise-o-7', 'awaitBarista:']);
+    await after.sendTaskSuccess({ taskToken: second.tokens[0]!, output: '{}' });
+    const done = await after.waitFor(executionArn);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.states).toEqual(['Validate', 'AuthorisePayment', 'WaitForBarista', 'CapturePayment', 'Complete']);
+    await after.flush();
+    expect(readdirSync(crashed)).toEqual([]);
+  });
+
+  it('keeps the barista\'s deadline across a restart: a wait past its deadline times out at once', async () => {
+    const stateDir = join(mkdtempSync(join(tmpdir(), 'cafe-sfn-')), 'executions');
+    const first = fakeFunctions();
+    const before = new LocalStepFunctions({ definition, substitutions, invoke: first.invoke, stateMachineArn: arn, stateDir, timeoutSeconds: { WaitForBarista: 1 } });
+    const { executionArn } = await before.startExecution({ input: { orderId: 'o-8' }, name: 'o-8' });
+    await until(() => before.pendingTokens().length === 1);
+    await before.flush();
+    const saved = JSON.parse(readFileSync(join(stateDir, 'o-8.json'), 'utf8')) as { waiting: { state: string; deadline: string } };
+    expect(saved.waiting.state).toBe('WaitForBarista');
+    const deadline = Date.parse(saved.waiting.deadline);
+    expect(deadline - Date.now()).toBeGreaterThan(0);
+    expect(deadline - Date.now()).toBeLessThanOrEqual(1000);
+    await before.stop();
+    await before.flush();
+    await new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now()) + 50));
+
+    const second = fakeFunctions();
+    const after = new LocalStepFunctions({ definition, substitutions, invoke: second.invoke, stateMachineArn: arn, stateDir, timeoutSeconds: { WaitForBarista: 1 } });
+    const restarted = Date.now();
+    await after.resume();
+    const done = await after.waitFor(executionArn);
+    // Timed out at the saved deadline, not a full timeout after the restart.
+    expect(Date.now() - restarted).toBeLessThan(900);
+    expect(done.states.slice(-3)).toEqual(['Refund', 'MarkCancelled', 'Cancelled']);
+    expect(second.calls.map((c) => String(c.payload.action))).toEqual(['refund', 'cancel']);
+    expect(second.calls[1]!.payload.reason).toBe('States.Timeout');
+    await expect(after.sendTaskSuccess({ taskToken: first.tokens[0]!, output: '{}' })).rejects.toBeInstanceOf(TaskTokenError);
+  });
+
+  it('takes over the executions file of the previous release once', async () => {
+    const { writeFileSync, mkdirSync, existsSync } = await import('node:fs');
+    const base = mkdtempSync(join(tmpdir(), 'cafe-sfn-'));
+    mkdirSync(base, { recursive: true });
+    const stateDir = join(base, 'executions');
+    writeFileSync(`${stateDir}.json`, JSON.stringify([{ executionArn: `${arn.replace(':stateMachine:', ':execution:')}:o-6`, name: 'o-6', startDate: new Date().toISOString(), stateName: 'WaitForBarista', input: { orderId: 'o-6' }, taskToken: 'kept-token' }]));
+    const fns = fakeFunctions();
+    const sfn = new LocalStepFunctions({ definition, substitutions, invoke: fns.invoke, stateMachineArn: arn, stateDir });
+    expect((await sfn.resume()).map((r) => r.name)).toEqual(['o-6']);
+    expect(existsSync(`${stateDir}.json`)).toBe(false);
+    await until(() => sfn.pendingTokens().length === 1);
+    expect(sfn.pendingTokens()[0]!.taskToken).toBe('kept-token');
+    expect(fns.calls).toEqual([]);
+    await sfn.stop();
   });
 });

@@ -1,16 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { stepFunctionsWorkflow } from '../../../functions/shared/workflow';
+import { localWorkflow, type LocalExecutions } from '../../../functions/shared/local/workflow';
 import { TaskTokenExpired } from '../../../functions/shared/ports';
 import type { Deps } from '../../../functions/shared/deps';
 import { LocalStepFunctions } from '../../../src/lib/dev/step-functions';
 import { localDynamoClient } from '../../../src/lib/dev/dynamodb';
-import { consoleLog, localWorkflowClient, wireDeps, type CafeBundle, type PaymentSandbox, type SqlDatabase } from '../../../src/lib/dev/wiring';
+import { consoleLog, wireDeps, type CafeBundle, type PaymentSandbox, type SqlDatabase } from '../../../src/lib/dev/wiring';
 
 const definition = readFileSync(resolve(__dirname, '../../../templates/statemachines/order-lifecycle.asl.json'), 'utf8');
 
-describe('the local Step Functions client behind the functions\' own workflow adapter', () => {
+describe('the functions\' local Workflow adapter over the local state machine', () => {
   function setup() {
     const payloads: Record<string, unknown>[] = [];
     const sfn = new LocalStepFunctions({
@@ -22,8 +21,8 @@ describe('the local Step Functions client behind the functions\' own workflow ad
       },
       stateMachineArn: 'arn:aws:states:eu-west-1:000000000000:stateMachine:cafe-local-order-lifecycle',
     });
-    // The adapter the functions use in AWS, given the local client in place of SFNClient.
-    const workflow = stepFunctionsWorkflow(localWorkflowClient(sfn) as unknown as SFNClient, 'arn:ignored');
+    // The runner is handed to the adapter as it is: no SFN client stands in.
+    const workflow = localWorkflow(sfn);
     return { sfn, workflow, payloads };
   }
 
@@ -42,16 +41,22 @@ describe('the local Step Functions client behind the functions\' own workflow ad
     await expect(workflow.sendTaskFailure('unknown', 'OrderCancelled', 'x')).rejects.toBeInstanceOf(TaskTokenExpired);
   });
 
-  it('answers the SDK command shapes and refuses the ones it does not run', async () => {
+  it('answers with the errors Step Functions raises', async () => {
     const { sfn } = setup();
-    const client = localWorkflowClient(sfn);
-    const started = (await client.send(new StartExecutionCommand({ stateMachineArn: 'x', name: 'o-2', input: '{"orderId":"o-2"}' }))) as { executionArn: string };
+    const started = await sfn.startExecution({ name: 'o-2', input: '{"orderId":"o-2"}' });
     expect(started.executionArn).toMatch(/:execution:cafe-local-order-lifecycle:o-2$/);
-    await expect(client.send(new StartExecutionCommand({ stateMachineArn: 'x', name: 'o-2', input: '{}' }))).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
-    await expect(client.send(new SendTaskSuccessCommand({ taskToken: 'nope', output: '{}' }))).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
-    await expect(client.send(new SendTaskFailureCommand({ taskToken: 'nope' }))).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
-    await expect(client.send({ input: {}, constructor: { name: 'StopExecutionCommand' } })).rejects.toThrow('StopExecutionCommand is not available locally');
+    await expect(sfn.startExecution({ name: 'o-2', input: '{}' })).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
+    await expect(sfn.sendTaskSuccess({ taskToken: 'nope', output: '{}' })).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
+    await expect(sfn.sendTaskFailure({ taskToken: 'nope', error: 'x', cause: 'y' })).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
     await sfn.stop();
+  });
+
+  it('agrees with the functions on the shapes the CLI mirrors', () => {
+    // Type-level: the runner is what the adapter takes, and the bundle's adapter is the functions' own.
+    const { sfn } = setup();
+    const executions: LocalExecutions = sfn;
+    const adapter: CafeBundle['localWorkflow'] = localWorkflow;
+    expect(adapter(executions)).toHaveProperty('start');
   });
 });
 
@@ -60,20 +65,21 @@ describe('wireDeps', () => {
     const calls: string[] = [];
     const bundle = {
       dynamoControl: (_client: unknown, table: string) => ({ table }),
-      stepFunctionsWorkflow: (_sfn: unknown, arn: string) => ({ arn }),
+      localWorkflow: (executions: unknown) => ({ executions }),
       httpPaymentProvider: (options: { baseUrl: string }) => ({ baseUrl: options.baseUrl }),
       systemClock: { now: () => new Date(0) },
     } as unknown as CafeBundle;
     const db = {} as SqlDatabase;
+    const executions = { startExecution: async () => ({}), sendTaskSuccess: async () => undefined, sendTaskFailure: async () => undefined };
     const sandbox = { url: 'http://127.0.0.1:9', apiKey: 'k' } as PaymentSandbox;
     const deps = wireDeps({
       bundle, fn: 'orders', db, dynamodb: localDynamoClient('http://127.0.0.1:8', 'eu-west-1'), sandbox, region: 'eu-west-1', log: (l) => calls.push(l),
-      tables: { menu: 'm', carts: 'c', idempotency: 'i', control: 'ctl' }, sfnClient: { send: async () => ({}) }, stateMachineArn: 'arn:sm',
+      tables: { menu: 'm', carts: 'c', idempotency: 'i', control: 'ctl' }, executions,
     });
     // Type-level: what wireDeps returns has every key the functions' Deps has.
     const keys: Record<keyof Deps, true> = { db: true, reader: true, dynamodb: true, tables: true, control: true, workflow: true, payments: true, clock: true, log: true, region: true, role: true, corsOrigins: true };
     expect(Object.keys(deps).sort()).toEqual(Object.keys(keys).sort());
-    expect(deps).toMatchObject({ db, reader: db, control: { table: 'ctl' }, workflow: { arn: 'arn:sm' }, payments: { baseUrl: 'http://127.0.0.1:9' }, region: 'eu-west-1', role: 'primary' });
+    expect(deps).toMatchObject({ db, reader: db, control: { table: 'ctl' }, workflow: { executions }, payments: { baseUrl: 'http://127.0.0.1:9' }, region: 'eu-west-1', role: 'primary' });
     deps.log.info('hello', { orderId: 'o-1' });
     deps.log.warn('careful');
     expect(calls).toEqual(['[orders] hello {"orderId":"o-1"}', '[orders] warn: careful']);
