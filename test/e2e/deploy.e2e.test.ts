@@ -18,7 +18,8 @@ describeWithTool(TOOLS.moto, 'cafe-ops deploy end to end against moto_server')('
     dir = mkdtempSync(join(tmpdir(), 'cafe-e2e-'));
     cpSync(join(root, 'test/fixtures/deploy'), join(dir, 'templates'), { recursive: true });
     cpSync(join(root, 'cafe-ops.yml'), join(dir, 'cafe-ops.yml'));
-  });
+    // startMoto waits up to 60 s for the emulator to listen.
+  }, 90_000);
   afterAll(async () => moto?.stop());
 
   const deploy = async () => {
