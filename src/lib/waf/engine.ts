@@ -225,16 +225,18 @@ export async function list(target: BlocklistTarget, ports: WafPorts): Promise<Wa
  * recorded range a set lacks (an IPSet update by CloudFormation resets the set to the template's
  * empty list). Never prompts; a place it cannot reach is reported in the result (`ok: false`).
  */
-export async function reconcileBlocklist(target: BlocklistTarget, ports: WafPorts, action: 'sweep' | 'list' = 'sweep'): Promise<WafResult> {
-  return sweep(target, ports, action);
+export async function reconcileBlocklist(target: BlocklistTarget, ports: WafPorts, options: { places?: PlaceKey[] } = {}): Promise<WafResult> {
+  return sweep(target, ports, 'sweep', options.places);
 }
 
-async function sweep(target: BlocklistTarget, ports: WafPorts, action: 'sweep' | 'list'): Promise<WafResult> {
+async function sweep(target: BlocklistTarget, ports: WafPorts, action: 'sweep' | 'list', only?: PlaceKey[]): Promise<WafResult> {
   const records = await ports.store.list();
   const now = ports.clock.now();
-  const states = await survey(target, ports);
+  const states = await survey(target, ports, only);
   const plan = planFor(records, now, { add: [], remove: [] });
   const run = await converge(states, plan, ports);
+  // A sweep of some places only cleans their sets: the records stay until every place is clean.
+  if (only && placesOf(target).some((p) => !only.includes(p.key))) run.partial = true;
   return finish(action, target, states, run, records, now, ports, [], run.problems);
 }
 
@@ -300,9 +302,9 @@ function label(place: Place): string {
   return `${place.key} (${place.region}, ${place.scope})`;
 }
 
-async function survey(target: BlocklistTarget, ports: WafPorts): Promise<PlaceState[]> {
+async function survey(target: BlocklistTarget, ports: WafPorts, only?: PlaceKey[]): Promise<PlaceState[]> {
   const states = await Promise.all(
-    placesOf(target).map(async (place): Promise<PlaceState & { thrown?: unknown }> => {
+    placesOf(target).filter((p) => !only || only.includes(p.key)).map(async (place): Promise<PlaceState & { thrown?: unknown }> => {
       try {
         const sets = {} as Record<IpVersion, SetState>;
         for (const version of VERSIONS) {
@@ -351,6 +353,8 @@ interface Run {
   applied: { state: PlaceState; ref: IpSetRef; added: string[] }[];
   final: Map<string, string[]>;
   failed: boolean;
+  /** Only some of the places were looked at. */
+  partial?: boolean;
   problems: string[];
 }
 
@@ -446,7 +450,7 @@ async function finish(
 ): Promise<WafResult> {
   // Expired records leave the table once no reachable set holds them and every place was reached.
   const expired = records.filter((r) => !isActive(r, now) && !requested.some((c) => c.text === r.cidr));
-  const everywhere = !run.failed && states.every((s) => s.sets);
+  const everywhere = !run.failed && !run.partial && states.every((s) => s.sets);
   const kept: BlockRecord[] = [];
   for (const record of records) {
     if (!expired.includes(record)) kept.push(record);
@@ -460,7 +464,7 @@ async function finish(
     } else kept.push(record);
   }
   const presence = (cidr: string, version: IpVersion): Record<PlaceKey, Presence> => {
-    const result = {} as Record<PlaceKey, Presence>;
+    const result: Record<PlaceKey, Presence> = { edge: 'unknown', primary: 'unknown', secondary: 'unknown' };
     for (const state of states) {
       const final = state.sets ? (run.final.get(state.sets[version].ref.name + state.place.key) ?? state.sets[version].addresses) : undefined;
       result[state.place.key] = final === undefined ? 'unknown' : final.includes(cidr) ? 'blocked' : 'missing';
@@ -499,7 +503,7 @@ async function finish(
     requested: requested.map((c) => c.text),
     expired: expired.map((r) => r.cidr),
     entries,
-    places: placesOf(target).map((p) => run.reports.get(p.key)!),
+    places: placesOf(target).flatMap((p) => run.reports.get(p.key) ?? []),
     table: ports.store.description,
     problems,
   };

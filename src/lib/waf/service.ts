@@ -6,7 +6,7 @@ import type { ResolvedEnvironment } from '../config/load';
 import type { Output } from '../ui/output';
 import { callerIdentity, controlTableName, dynamoBlockStore, wafPort } from './aws';
 import { block, checkBlockRequest, checkUnblockRequest, list, reconcileBlocklist, unblock, type BlockRequest, type UnblockRequest, type WafResult } from './engine';
-import type { WafPorts } from './ports';
+import type { PlaceKey, WafPorts } from './ports';
 
 export async function awsWafPorts(clients: AwsClients, env: ResolvedEnvironment): Promise<WafPorts> {
   const table = await controlTableName(clients, env);
@@ -33,10 +33,11 @@ export async function runWaf(env: ResolvedEnvironment, command: WafCommand, out:
 }
 
 /**
- * For the deploy, after the edge stack and after each app stack: removes the expired ranges and
- * puts back what an IPSet update reset. Never prompts and never throws for a place it cannot
- * reach (see the result's `problems`).
+ * For the deploy, after the edge stack (places ['edge']) and after each app stack (['primary'] or
+ * ['secondary']), or once at the end of a deploy (every place): removes the expired ranges and puts
+ * back what an IPSet update reset. Never prompts; a place it cannot reach is in the result's
+ * `problems` with `ok: false`. Records are removed only by a sweep of every place.
  */
-export async function sweepAfterDeploy(env: ResolvedEnvironment, clients: AwsClients): Promise<WafResult> {
-  return reconcileBlocklist(env, await awsWafPorts(clients, env));
+export async function sweepAfterDeploy(env: ResolvedEnvironment, clients: AwsClients, places?: PlaceKey[]): Promise<WafResult> {
+  return reconcileBlocklist(env, await awsWafPorts(clients, env), places ? { places } : {});
 }

@@ -193,6 +193,23 @@ describe('waf engine: expiry, unblock, list', () => {
     expect(store.records.size).toBe(0);
   });
 
+  it('after one stack\'s deploy, sweeps and repairs that place only, and keeps the records for the others', async () => {
+    const { waf, store, clock, ports } = world();
+    await block(TARGET, { cidrs: ['45.12.3.4'], reason: 'x', durationMs: 60_000, yes: true }, ports, yes());
+    await block(TARGET, { cidrs: ['46.1.1.1'], reason: 'y', yes: true }, ports, yes());
+    await clock.sleep(60_000);
+    waf.sets.set('primary/IPV4', []);
+    const result = await reconcileBlocklist(TARGET, ports, { places: ['primary'] });
+    expect(result.places.map((p) => p.place)).toEqual(['primary']);
+    expect(waf.addresses('primary')).toEqual(['46.1.1.1/32']);
+    expect(waf.addresses('edge')).toEqual(['45.12.3.4/32', '46.1.1.1/32']);
+    expect(store.records.has('45.12.3.4/32')).toBe(true);
+    expect(result.entries.find((e) => e.cidr === '46.1.1.1/32')?.places).toEqual({ edge: 'unknown', primary: 'blocked', secondary: 'unknown' });
+    await reconcileBlocklist(TARGET, ports);
+    expect(store.records.has('45.12.3.4/32')).toBe(false);
+    expect(waf.addresses('edge')).toEqual(['46.1.1.1/32']);
+  });
+
   it('puts back what a redeploy reset (the template holds Addresses: [])', async () => {
     const { waf, ports } = world();
     await block(TARGET, { cidrs: ['45.12.3.4'], reason: 'x', yes: true }, ports, yes());
