@@ -9,7 +9,7 @@ import { LocalTokenIssuer, type IdTokenClaims } from './tokens';
 export type DevResult = Pick<DevServer, 'urls' | 'port' | 'dataDir' | 'database' | 'dynamodb' | 'paymentSandbox' | 'startupMs'> & { routes: number };
 
 export type RunDevOptions = Omit<DevOptions, 'log' | 'progress'> & {
-  /** Resolves when the café should stop; defaults to the first SIGINT or SIGTERM. */
+  /** Resolves when the café should stop; defaults to the first SIGINT, SIGTERM or SIGHUP (a closed terminal). */
   until?: Promise<unknown>;
   /** Where request and function logs go; defaults to stderr. */
   log?: (line: string) => void;
@@ -31,7 +31,7 @@ export function describeDev(server: DevServer): DevResult {
 /** Starts the local café, reports where it is, and runs until Ctrl-C (or `until`), then stops it all. */
 export async function runDev(options: RunDevOptions, out: Output, onReady: (result: DevResult) => void = () => undefined): Promise<DevResult> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const until = options.until ?? signalled();
+  const until = options.until ?? stopSignal();
   let server: DevServer;
   try {
     server = await startDev({ ...options, log, progress: (line) => out.progress(line) });
@@ -59,15 +59,16 @@ export async function runDev(options: RunDevOptions, out: Output, onReady: (resu
   return result;
 }
 
-function signalled(): Promise<string> {
+/** Ctrl-C, a kill, or the terminal closed (SIGHUP): each stops the café cleanly, keeping what is in flight. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+export function stopSignal(): Promise<string> {
   return new Promise((resolveSignal) => {
     const on = (signal: string) => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
+      for (const s of STOP_SIGNALS) process.off(s, on);
       resolveSignal(signal);
     };
-    process.once('SIGINT', on);
-    process.once('SIGTERM', on);
+    for (const s of STOP_SIGNALS) process.once(s, on);
   });
 }
 
