@@ -4,14 +4,16 @@
  * what can be undone).
  */
 import { randomBytes } from 'node:crypto';
-import { UserError, errorMessage } from '../errors';
+import { UserError } from '../errors';
 import type { Output } from '../ui/output';
-import { runSteps, STEP_TITLES, type DrillSettings } from './engine';
-import { isFinished, STEP_IDS, type Journal, type JournalStore, type StepId } from './journal';
+import { runSteps, type DrillSettings } from './engine';
+import { seconds } from './format';
+import { isFinished, type Journal, type JournalStore } from './journal';
 import type { FailoverPorts } from './ports';
 import { runPreflight, type Mode, type PreflightCheck } from './preflight';
-import { buildReport, renderMarkdown, renderSvg, renderTimelineChart, seconds, type DrillReport } from './report';
-import { healthFunctionName, readTopology, type RegionTopology, type Side, type Topology, type TopologyEnvironment } from './topology';
+import { buildReport, renderMarkdown, renderSvg, renderTimelineChart, type DrillReport } from './report';
+import { STEPS, type PlanContext, type StepId } from './steps';
+import { healthFunctionName, readTopology, type Side, type TopologyEnvironment } from './topology';
 
 export interface DrillRequest {
   env: TopologyEnvironment;
@@ -68,7 +70,7 @@ async function startDrill(request: DrillRequest, { ports, store, out }: DrillDep
   const preflight = await runPreflight(topology, { mode, source, target }, ports, { lagThresholdMs: request.settings.lagThresholdMs, httpTimeoutMs: request.settings.httpTimeoutMs });
   const preflightEndedAt = ports.clock.now();
   renderPreflight(preflight.checks, out);
-  const plan = planSteps(topology, mode, source, target, request.settings);
+  const plan = planSteps({ topology, mode, source, target, settings: request.settings });
   out.info('');
   out.info(`Plan: ${mode} failover of ${env.name} from ${source.region} (${from}) to ${target.region} (${to})`);
   plan.forEach((p, i) => out.info(`  ${i + 1}. ${p.title}: ${p.does}`));
@@ -123,9 +125,9 @@ async function loadUnfinished(request: DrillRequest, store: JournalStore, verb: 
 
 async function resumeDrill(request: DrillRequest, { ports, store, out }: DrillDeps): Promise<DrillResult> {
   const journal = await loadUnfinished(request, store, 'resume');
-  const next = STEP_IDS.find((id) => !journal.steps.some((s) => s.id === id && s.status === 'done'))!;
-  out.info(`Resuming drill ${journal.drillId} (${journal.mode}, ${journal.sourceRegion} → ${journal.targetRegion}) at ${next}: ${STEP_TITLES[next]}`);
-  if (!(await out.confirm(`Resume the failover of ${journal.environment} at ${next}?`, { assumeYes: request.yes }))) throw new UserError('resume cancelled: nothing changed', undefined, 1);
+  const next = STEPS.find((step) => !journal.steps.some((s) => s.id === step.id && s.status === 'done'))!;
+  out.info(`Resuming drill ${journal.drillId} (${journal.mode}, ${journal.sourceRegion} → ${journal.targetRegion}) at ${next.id}: ${next.title}`);
+  if (!(await out.confirm(`Resume the failover of ${journal.environment} at ${next.id}?`, { assumeYes: request.yes }))) throw new UserError('resume cancelled: nothing changed', undefined, 1);
   journal.resumedAt.push(ports.clock.now());
   // A journal from before the drill wrote Aurora canaries does not name the health function.
   journal.topology.healthFunction ??= healthFunctionName(request.env.project, request.env.name);
@@ -136,8 +138,6 @@ async function abortDrill(request: DrillRequest, { ports, store, out }: DrillDep
   const journal = await loadUnfinished(request, store, 'abort');
   const source = journal.topology[journal.from];
   const target = journal.topology[journal.to];
-  const table = journal.topology.controlTable!;
-  const started = (id: StepId) => journal.steps.some((s) => s.id === id);
   if (!(await out.confirm(`Roll back the failover drill ${journal.drillId} of ${journal.environment}?`, { assumeYes: request.yes }))) throw new UserError('abort cancelled: nothing changed', undefined, 1);
   const gc = await ports.database.describeGlobalCluster(target.region, journal.topology.globalClusterId!);
   if (gc?.failover) {
@@ -145,33 +145,13 @@ async function abortDrill(request: DrillRequest, { ports, store, out }: DrillDep
   }
   const switched = Boolean(gc?.members.some((m) => m.isWriter && m.clusterArn === target.clusterArn));
   const actions: string[] = [];
-  let advice: string | undefined;
-  const clearFlag = async (region: string, required: boolean) => {
-    try {
-      const call = await ports.tables.setWritesPaused(region, table, { paused: false, drillId: journal.drillId, at: ports.clock.now() });
-      actions.push(`writes resumed in ${region}${call.requestId ? ` (request ${call.requestId})` : ''}`);
-    } catch (error) {
-      if (required) throw error;
-      actions.push(`could not clear the maintenance flag in ${region}: ${errorMessage(error)}`);
-    }
-  };
-  if (switched) {
-    // The database already switched: keep traffic with the writer, end the write pause.
-    if (started('pause-writes')) await clearFlag(target.region, true);
-    advice = `The database writer stays in ${target.region}; traffic ${journal.steps.some((s) => s.id === 'move-traffic' && s.status === 'done') ? 'follows it' : 'may still reach ' + source.region + ', whose functions write through the global writer endpoint'}. To switch back, run \`cafe-ops failover --env ${journal.environment} --to ${journal.from}\`.`;
-  } else {
-    if (started('move-traffic') && journal.healthChecksBefore) {
-      for (const before of journal.healthChecksBefore) {
-        const call = await ports.dns.setHealthCheck(before.id, { inverted: before.inverted, disabled: before.disabled });
-        actions.push(`health check ${before.id} restored (inverted ${before.inverted}, disabled ${before.disabled})${call.requestId ? ` (request ${call.requestId})` : ''}`);
-      }
-    }
-    if (started('pause-writes')) {
-      await clearFlag(source.region, journal.mode === 'planned');
-      await clearFlag(target.region, false);
-    }
-    advice = `The database writer is still in ${source.region}; the café is back as it was before the drill.`;
-  }
+  // Each started step undoes itself, the last one first; a step that leaves nothing behind has no undo.
+  const started = STEPS.filter((step) => journal.steps.some((s) => s.id === step.id));
+  for (const step of [...started].reverse()) await step.undo?.({ journal, ports, switched, done: (action) => actions.push(action) });
+  const advice = switched
+    ? // The database already switched: traffic stays with the writer, the write pause is over.
+      `The database writer stays in ${target.region}; traffic ${journal.steps.some((s) => s.id === 'move-traffic' && s.status === 'done') ? 'follows it' : 'may still reach ' + source.region + ', whose functions write through the global writer endpoint'}. To switch back, run \`cafe-ops failover --env ${journal.environment} --to ${journal.from}\`.`
+    : `The database writer is still in ${source.region}; the café is back as it was before the drill.`;
   if (actions.length === 0) actions.push('nothing had changed: no step had started');
   journal.state = 'aborted';
   journal.abort = { at: ports.clock.now(), actions, advice };
@@ -210,26 +190,7 @@ function renderSummary(report: DrillReport, files: string[], out: Output): void 
   out.info(`Report: ${files.join(', ')}`);
 }
 
-/** What each step will do, with the real names, for the plan shown before confirmation. */
-export function planSteps(topology: Topology, mode: Mode, source: RegionTopology, target: RegionTopology, settings: DrillSettings): PlanStep[] {
-  const control = topology.controlTable ?? '<control table>';
-  const fn = topology.healthFunction ?? '<health function>';
-  const primaryCheck = topology.primary.healthCheckId ?? '<primary health check>';
-  const toSecondary = target.role === 'secondary';
-  const does: Record<StepId, string> = {
-    canary: `put canary 1 in ${control} and in Aurora through ${fn} (${source.region})`,
-    'pause-writes': mode === 'planned' ? `set the maintenance flag in ${control} (${source.region}), wait until both regions see it` : `set the maintenance flag in ${target.region} (and ${source.region} if it answers)`,
-    'switch-database':
-      `put canary 2 in ${control} and Aurora (${source.region}); ` +
-      (mode === 'planned' ? 'SwitchoverGlobalCluster' : 'FailoverGlobalCluster --allow-data-loss') +
-      ` ${topology.globalClusterId ?? '<global cluster>'} → ${target.clusterArn ?? '<target cluster>'}; poll until ${target.region} is the only writer (timeout ${seconds(settings.switchTimeoutMs)})`,
-    'move-traffic': toSecondary
-      ? `UpdateHealthCheck ${primaryCheck} Disabled+Inverted: ${topology.apiDomain} fails over to the SECONDARY record`
-      : `UpdateHealthCheck ${primaryCheck} back to normal; wait until Route 53 sees ${target.region} healthy`,
-    'wait-ttl': `wait ${seconds(settings.ttlMs)} for resolvers to drop the old answer`,
-    verify: `GET https://${topology.apiDomain}/health answers from ${target.region}, ${target.healthUrl ?? '<target /health>'} answers, GET /menu; a signed POST /health/canary (AWS_IAM) through ${topology.apiDomain} and api-${target.region} writes in Aurora, answered 201 from ${target.region}`,
-    'resume-writes': `clear the maintenance flag, wait until it is seen cleared`,
-    'check-canary': `write canary 3 in ${target.region} (Aurora through ${fn}, and ${control}) and read it back; look for the ${source.region} canaries in both (RPO)`,
-  };
-  return STEP_IDS.map((step) => ({ step, title: STEP_TITLES[step], does: does[step] }));
+/** What each step will do, with the real names, for the plan shown before confirmation: each step describes itself. */
+export function planSteps(plan: PlanContext): PlanStep[] {
+  return STEPS.map((step) => ({ step: step.id, title: step.title, does: step.describe(plan) }));
 }

@@ -8,10 +8,8 @@ import { join, resolve } from 'node:path';
 import { UserError } from '../errors';
 import type { Canary, LagReading } from './ports';
 import type { Mode, PreflightCheck } from './preflight';
+import type { StepId } from './steps';
 import type { Side, Topology } from './topology';
-
-export const STEP_IDS = ['canary', 'pause-writes', 'switch-database', 'move-traffic', 'wait-ttl', 'verify', 'resume-writes', 'check-canary'] as const;
-export type StepId = (typeof STEP_IDS)[number];
 
 export interface StepRecord {
   id: StepId;

@@ -3,9 +3,10 @@
  * measured RTO and RPO (and how each was measured), the lag before the switch, deviations. As JSON
  * (the --json contract), Markdown (with a Mermaid Gantt chart) and a timeline drawn in the terminal.
  */
-import { STEP_IDS, type Journal } from './journal';
-import { STEP_TITLES } from './engine';
+import { seconds } from './format';
+import type { Journal } from './journal';
 import type { PreflightCheck } from './preflight';
+import { STEPS } from './steps';
 
 export interface TimelineEntry {
   step: string;
@@ -72,12 +73,12 @@ export interface DrillReport {
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
 export function buildReport(journal: Journal): DrillReport {
-  const timeline = STEP_IDS.map((id): TimelineEntry => {
+  const timeline = STEPS.map(({ id, title }): TimelineEntry => {
     const s = journal.steps.find((step) => step.id === id);
-    if (!s) return { step: id, title: STEP_TITLES[id], status: 'not started', requestIds: [] };
+    if (!s) return { step: id, title, status: 'not started', requestIds: [] };
     return {
       step: id,
-      title: STEP_TITLES[id],
+      title,
       status: s.status,
       startedAt: iso(s.startedAt)!,
       ...(s.endedAt !== undefined ? { endedAt: iso(s.endedAt)!, durationMs: s.endedAt - s.startedAt } : {}),
@@ -179,7 +180,6 @@ export function buildReport(journal: Journal): DrillReport {
   };
 }
 
-export const seconds = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`);
 
 /** The timeline as bars in a terminal, one line per step. */
 export function renderTimelineChart(report: DrillReport, width = 40): string[] {

@@ -1,6 +1,7 @@
 import { DEFAULT_SETTINGS, type DrillSettings } from '../../../src/lib/failover/engine';
 import { runDrill, type DrillRequest, type DrillResult } from '../../../src/lib/failover/drill';
-import { memoryJournalStore, STEP_IDS, type Journal, type StepId } from '../../../src/lib/failover/journal';
+import { memoryJournalStore, type Journal } from '../../../src/lib/failover/journal';
+import { STEP_IDS, type StepId } from '../../../src/lib/failover/steps';
 import type { DrillReport } from '../../../src/lib/failover/report';
 import { createMemoryOutput } from '../../../src/lib/ui/output';
 import { CanaryError } from '../../../src/lib/failover/ports';
