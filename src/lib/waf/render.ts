@@ -6,10 +6,11 @@ const MARK = { blocked: 'yes', missing: 'NO', unknown: '?' } as const;
 
 export function renderWafResult(result: WafResult, out: Output): void {
   if (result.expired.length > 0) out.info(`expired, removed: ${result.expired.join(', ')}`);
+  // What changed where; the places that could not be changed are in the problems below.
   for (const place of result.places) {
     if (place.added.length || place.removed.length) {
       out.progress(`${place.place} (${place.region}): ${place.status}${place.added.length ? `, +${place.added.join(' +')}` : ''}${place.removed.length ? `, -${place.removed.join(' -')}` : ''}`);
-    } else if (place.status !== 'unchanged') out.progress(`${place.place} (${place.region}): ${place.status}${place.error ? ` - ${place.error}` : ''}`);
+    }
   }
   if (result.entries.length === 0) out.info('nothing is blocked');
   else out.table(['cidr', 'edge', 'primary', 'secondary', 'by', 'until', 'reason'], result.entries.map(row));
