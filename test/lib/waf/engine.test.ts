@@ -152,6 +152,17 @@ describe('waf engine: block', () => {
     expect(result.problems.join('\n')).toMatch(/rolled back where it had been applied/);
   });
 
+  it('refuses a range every set already holds without a record (added in the console)', async () => {
+    const { waf, ports } = world();
+    for (const place of ['edge', 'primary', 'secondary']) waf.sets.set(`${place}/IPV4`, ['45.12.3.4/32']);
+    const error = await refusal(block(TARGET, { cidrs: ['45.12.3.4'], reason: 'x', yes: true }, ports, yes()));
+    expect(error.message).toMatch(/already in every IP set, with no record \(added outside cafe-ops\)/);
+    // In some sets only: the block fills in the others and records it.
+    waf.sets.set('secondary/IPV4', []);
+    await block(TARGET, { cidrs: ['45.12.3.4'], reason: 'x', yes: true }, ports, yes());
+    expect(waf.addresses('secondary')).toEqual(['45.12.3.4/32']);
+  });
+
   it('a record that cannot be written rolls the sets back', async () => {
     const { waf, store, ports } = world();
     store.failPut = true;
