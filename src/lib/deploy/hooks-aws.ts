@@ -11,7 +11,22 @@ import { buildSite, contentType } from '../site/build';
 import type { AwsClients } from '../aws/clients';
 import { sha256 } from './artifacts';
 import { siteConfigFromValues, type SiteConfig } from '../site/config';
-import type { HookPort, SitePublishResult } from './hooks';
+import type { BlocklistSweepResult, HookPort, SitePublishResult } from './hooks';
+import type { ResolvedEnvironment } from '../config/load';
+import type { Role } from '../stacks/catalog';
+import { sweepAfterDeploy } from '../waf/service';
+
+/** The WAF blocklist of one place after its stack deployed: expired ranges out, reset ones back (src/lib/waf). */
+async function sweepBlocklist(clients: AwsClients, env: ResolvedEnvironment, place: Role): Promise<BlocklistSweepResult> {
+  try {
+    const result = await sweepAfterDeploy(env, clients, [place]);
+    if (!result.ok) return { ok: false, detail: result.problems.join('; ') || 'a place could not be reached' };
+    const expired = result.expired.length ? `; expired and removed: ${result.expired.join(', ')}` : '';
+    return { ok: true, detail: `${result.entries.length} range${result.entries.length === 1 ? '' : 's'} blocked${expired}` };
+  } catch (error) {
+    return { ok: false, detail: (error as Error).message.split('\n')[0]! };
+  }
+}
 
 export const SITE_MANIFEST_KEY = '.cafe-ops/site-manifest.json';
 /** Beyond this many changed paths one wildcard invalidation is cheaper than listing them. */
@@ -53,8 +68,9 @@ export function cacheControl(key: string): string {
 }
 
 
-export function awsHookPort(clients: AwsClients, buildSite: () => Promise<string>): HookPort {
+export function awsHookPort(clients: AwsClients, buildSite: () => Promise<string>, env?: ResolvedEnvironment): HookPort {
   return {
+    ...(env ? { sweepBlocklist: (place: Role) => sweepBlocklist(clients, env, place) } : {}),
     invoke: async (region, functionName, payload) => {
       const sdk = await import('@aws-sdk/client-lambda');
       const lambda = await clients.lambda(region);

@@ -5,6 +5,7 @@
  * migration or a changed page is never left behind; both are idempotent.
  */
 import type { Output } from '../ui/output';
+import type { Role } from '../stacks/catalog';
 import type { PlannedHook, PlannedParameter, PlannedStack } from './plan';
 
 export interface InvokeResult {
@@ -23,10 +24,18 @@ export interface SitePublishResult {
   invalidationId?: string;
 }
 
+export interface BlocklistSweepResult {
+  /** false: some place could not be checked (the next `waf` command or deploy retries). */
+  ok: boolean;
+  detail: string;
+}
+
 /** What hooks need of AWS (src/lib/deploy/hooks-aws.ts implements it with the SDK). */
 export interface HookPort {
   invoke(region: string, functionName: string, payload: Record<string, unknown>): Promise<InvokeResult>;
   publishSite(input: { region: string; bucket: string; distributionId: string; config: Record<string, string> }): Promise<SitePublishResult>;
+  /** Reconciles the WAF blocklist of one place (edge, primary, secondary); absent: the hook is skipped with a warning. */
+  sweepBlocklist?(place: Role): Promise<BlocklistSweepResult>;
 }
 
 export interface HookReport {
@@ -64,6 +73,11 @@ export async function runHooks(
           break;
         }
         reports.push({ hook: name, ok: true, detail: `${fn}: ${summarise(result.result)}`, ...requestId });
+      } else if (hook.kind === 'blocklist') {
+        // Housekeeping, not part of the stack: a place it cannot reach is a warning, and the next command retries.
+        const result = port.sweepBlocklist ? await port.sweepBlocklist(hook.place) : { ok: false, detail: 'no blocklist sweep configured' };
+        if (!result.ok) out.warn(`${label}: WAF blocklist not reconciled: ${result.detail}`);
+        reports.push({ hook: name, ok: true, detail: result.ok ? result.detail : `not reconciled: ${result.detail}` });
       } else {
         const config = await resolve(hook.config);
         const bucket = output(hook.bucket);
@@ -86,6 +100,7 @@ export async function runHooks(
 }
 
 export function hookName(hook: PlannedHook): string {
+  if (hook.kind === 'blocklist') return `reconcile the WAF blocklist (${hook.place})`;
   return hook.kind === 'invoke' ? `invoke ${hook.function}` : `publish the site to ${hook.bucket}`;
 }
 

@@ -35,7 +35,8 @@ export interface PlannedStack {
 
 export type PlannedHook =
   | { kind: 'invoke'; function: string; description?: string; payload: Record<string, unknown> }
-  | { kind: 'site'; bucket: string; distribution: string; config: PlannedParameter[] };
+  | { kind: 'site'; bucket: string; distribution: string; config: PlannedParameter[] }
+  | { kind: 'blocklist'; place: Role };
 
 export interface DeployPlan {
   environment: string;
@@ -91,6 +92,7 @@ function planHook(hook: HookSpec, role: Role, env: ResolvedEnvironment): Planned
     if (roles && !roles.includes(role)) return [];
     return [{ kind: 'invoke', function: fn, ...(description ? { description } : {}), payload }];
   }
+  if ('blocklist' in hook) return [{ kind: 'blocklist', place: role }];
   const { bucket, distribution, config } = hook.site;
   return [{ kind: 'site', bucket, distribution, config: Object.entries(config).map(([name, source]) => planParameter(name, source, role, env)) }];
 }

@@ -1,5 +1,5 @@
 import type { Output } from '../ui/output';
-import type { DeployPlan } from './plan';
+import type { DeployPlan, PlannedHook } from './plan';
 
 /** The plan for people: waves, stacks per region, and each parameter's value or source. */
 export function renderPlan(plan: DeployPlan, out: Output): void {
@@ -16,10 +16,16 @@ export function renderPlan(plan: DeployPlan, out: Output): void {
         out.info(`      ${p.name} = ${p.value !== undefined ? p.value : `<${p.from}>`}${p.value !== undefined && p.from !== 'literal' ? `  (${p.from})` : ''}`);
       }
       for (const hook of node.after) {
-        out.info(`      then: ${hook.kind === 'invoke' ? `invoke <${hook.function}>${hook.description ? ` (${hook.description})` : ''}` : `publish site/ to <${hook.bucket}>, invalidate <${hook.distribution}>`}`);
+        out.info(`      then: ${describeHook(hook)}`);
       }
     }
   });
+}
+
+function describeHook(hook: PlannedHook): string {
+  if (hook.kind === 'invoke') return `invoke <${hook.function}>${hook.description ? ` (${hook.description})` : ''}`;
+  if (hook.kind === 'blocklist') return `reconcile the WAF blocklist (${hook.place})`;
+  return `publish site/ to <${hook.bucket}>, invalidate <${hook.distribution}>`;
 }
 
 /** The `--json` form of a plan (the graph as plain data). */
@@ -34,7 +40,9 @@ export function planToJson(plan: DeployPlan) {
         after: after.map((hook) =>
           hook.kind === 'invoke'
             ? { invoke: hook.function, ...(hook.description ? { description: hook.description } : {}) }
-            : { site: { bucket: hook.bucket, distribution: hook.distribution, config: hook.config.map(({ name, value, from }) => ({ name, from, ...(value !== undefined ? { value } : {}) })) } },
+            : hook.kind === 'blocklist'
+              ? { blocklist: hook.place }
+              : { site: { bucket: hook.bucket, distribution: hook.distribution, config: hook.config.map(({ name, value, from }) => ({ name, from, ...(value !== undefined ? { value } : {}) })) } },
         ),
       })),
     ),

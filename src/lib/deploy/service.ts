@@ -104,7 +104,7 @@ export async function runDeploy(request: DeployRequest, out: Output, clients: ()
     },
     {
       cloudFormation: (region) => resolved.get(region)!,
-      hooks: awsHookPort(aws, () => buildStorefront(resolve(catalog.root, '..', 'site'))),
+      hooks: awsHookPort(aws, () => buildStorefront(resolve(catalog.root, '..', 'site')), request.env),
       artifacts: s3ArtifactPort(catalog, aws, (key, region, uploaded) => out.progress(`${uploaded ? 'uploaded' : 'unchanged'} ${key} (${region})`)),
       clock: systemClock,
       out,

@@ -267,7 +267,7 @@ export function lintWiring(catalog: Catalog, loaded: Map<string, LoadedTemplate>
     }
     // Hooks name outputs of their own stack (the function to invoke, the site bucket and distribution).
     spec.after.forEach((hook, i) => {
-      const names = 'invoke' in hook ? { function: hook.invoke.function } : { bucket: hook.site.bucket, distribution: hook.site.distribution };
+      const names: Record<string, string> = 'invoke' in hook ? { function: hook.invoke.function } : 'site' in hook ? { bucket: hook.site.bucket, distribution: hook.site.distribution } : {};
       for (const [key, output] of Object.entries(names)) {
         if (!t.template.Outputs?.[output]) {
           findings.push({ file: catalogFile, line: 1, level: 'error', rule: 'wiring', message: `stacks.${name}.after.${i}: ${key} ${output} is not an output of ${spec.template}`, source: 'cafe-ops' });

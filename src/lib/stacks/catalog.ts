@@ -91,6 +91,16 @@ const hook = z.union([
         .strict(),
     })
     .strict(),
+  z
+    .object({
+      /**
+       * Reconcile the WAF IP blocklist of this stack's web ACL(s) with the records in the control table:
+       * expired ranges removed, recorded ones an IPSet update reset put back (docs/waf.md). Housekeeping:
+       * a place it cannot reach is a warning, not a failed stack.
+       */
+      blocklist: z.object({}).strict(),
+    })
+    .strict(),
 ]);
 export type HookSpec = z.infer<typeof hook>;
 

@@ -75,6 +75,35 @@ describe('deploy hooks', () => {
     expect(report.stacks.find((s) => s.id === 'edge@edge')!.result).toBe('skipped');
   });
 
+  it('reconciles the WAF blocklist of each place after its stack, and only warns when a place cannot be checked', async () => {
+    const text = withHooks.replace('    after:\n      - site:', '    after:\n      - blocklist: {}\n      - site:').replace(
+      '    after:\n      - invoke:',
+      '    after:\n      - blocklist: {}\n      - invoke:',
+    );
+    const clock = new FakeClock();
+    const outputs = () => ({ Id: 'x', GlobalId: 'g', MigrateFn: 'migrate', Bucket: 'site-bucket', Dist: 'E123', Url: 'https://api.example' });
+    const cfn = new FakeCloudFormation({ clock, outputs });
+    const plan = buildPlan(parseCatalog(text, '/project/templates/stacks.yaml', 'stacks.yaml'), env);
+    const swept: string[] = [];
+    const hooks: HookPort = {
+      invoke: async () => ({ result: { applied: 0 } }),
+      publishSite: async () => ({ uploaded: [], unchanged: 1, deleted: [] }),
+      sweepBlocklist: async (place) => {
+        swept.push(place);
+        return place === 'secondary' ? { ok: false, detail: 'eu-central-1: AccessDeniedException' } : { ok: true, detail: '2 ranges blocked' };
+      },
+    };
+    const out = createMemoryOutput();
+    const report = await deployPlan(plan, { tags, yes: true, readTemplate }, { cloudFormation: (r) => cfn.port(r), clock, out: out.output, hooks });
+    expect(report.ok).toBe(true);
+    expect(swept.sort()).toEqual(['edge', 'primary', 'secondary']);
+    expect(report.stacks.find((s) => s.id === 'api@secondary')!.hooks).toEqual([
+      { hook: 'reconcile the WAF blocklist (secondary)', ok: true, detail: 'not reconciled: eu-central-1: AccessDeniedException' },
+    ]);
+    expect(out.lines.filter((l) => l.kind === 'warn').map((l) => l.text)).toContain('cafe-staging-api (eu-central-1): WAF blocklist not reconciled: eu-central-1: AccessDeniedException');
+    expect(plan.waves.flat().find((n) => n.id === 'edge@edge')!.after.map((h) => h.kind)).toEqual(['blocklist', 'site']);
+  });
+
   it('makes hook config outputs graph edges, and lets a hook read its own stack', () => {
     const graph = buildGraph(parseCatalog(withHooks, '/project/templates/stacks.yaml', 'stacks.yaml'));
     expect(graph.nodes.get('edge@edge')!.dependsOn).toEqual(expect.arrayContaining(['api@primary', 'api@secondary']));
