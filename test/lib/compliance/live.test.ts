@@ -147,6 +147,25 @@ describe('live audit engine', () => {
     ]);
   });
 
+  it('reports the blocklist addresses cafe-ops waf adds as expected drift, not as a finding to fix', async () => {
+    const ipSet = (properties: ResourceDrift['properties']): ResourceDrift => ({ logicalId: 'BlocklistIpv4', resourceType: 'AWS::WAFv2::IPSet', physicalId: 'cafe-staging-blocklist-ipv4', status: 'MODIFIED', properties });
+    const addresses = [{ path: '/Addresses/0', expected: undefined, actual: '203.0.113.7/32', difference: 'ADD' }];
+    const run = (drifts: ResourceDrift[]) =>
+      auditLive({
+        catalog,
+        env,
+        region: 'eu-west-1',
+        clock: fakeClock(),
+        checks: ['drift'],
+        ports: fakePorts({ 'eu-west-1': { stacks: [{ name: 'cafe-staging-data', status: 'UPDATE_COMPLETE' }], drift: { 'cafe-staging-data': { polls: 0, drifts } } } }),
+      });
+    const managed = await run([ipSet(addresses)]);
+    expect(managed.findings.map((f) => [f.rule, f.severity])).toEqual([['Drift.Managed', 'info']]);
+    // A change of anything else on the set is drift like any other.
+    const changed = await run([ipSet([...addresses, { path: '/Description', expected: 'blocklist', actual: 'x', difference: 'NOT_EQUAL' }])]);
+    expect(changed.findings.map((f) => [f.rule, f.severity])).toEqual([['Drift', 'high']]);
+  });
+
   it('gives up on a drift detection that never ends, and reports failed ones', async () => {
     const clock = fakeClock();
     const result = await auditLive({

@@ -7,7 +7,7 @@ import { regionOf, stackName, type Catalog, type Role } from '../../stacks/catal
 import { errorMessage } from '../../errors';
 import type { Output } from '../../ui/output';
 import type { Finding } from '../types';
-import { systemClock, type Clock, type RegionPorts } from './ports';
+import { systemClock, type Clock, type RegionPorts, type ResourceDrift } from './ports';
 
 export const LIVE_CHECKS = ['deployment', 'drift', 'config', 'cloudtrail'] as const;
 export type LiveCheck = (typeof LIVE_CHECKS)[number];
@@ -229,6 +229,22 @@ async function detectDrift(region: string, stacks: LiveStack[], ports: RegionPor
         item.entry.drift = drifts.length > 0 || status.stackDriftStatus === 'DRIFTED' ? 'DRIFTED' : 'IN_SYNC';
         item.entry.driftedResources = drifts.length;
         for (const d of drifts) {
+          if (managedOutsideTemplate(d)) {
+            result.findings.push({
+              rule: 'Drift.Managed',
+              severity: 'info',
+              title: 'Properties cafe-ops manages outside the template',
+              message: `${item.entry.name}: ${d.logicalId} differs from its template only in ${d.properties.map((p) => p.path).join(', ')}, which cafe-ops manages outside it (${MANAGED_OUTSIDE_TEMPLATE[d.resourceType]!.why})`,
+              source: 'drift',
+              region,
+              stack: item.entry.name,
+              logicalId: d.logicalId,
+              resourceType: d.resourceType,
+              ...(d.physicalId ? { resourceId: d.physicalId } : {}),
+              remediation: 'Nothing to do: this is the expected state. Do not redeploy to "fix" it.',
+            });
+            continue;
+          }
           const props = d.properties.map((p) => `${p.path} ${p.difference.toLowerCase()}${p.expected !== undefined || p.actual !== undefined ? ` (expected ${p.expected ?? '-'}, actual ${p.actual ?? '-'})` : ''}`);
           result.findings.push({
             rule: 'Drift',
@@ -249,6 +265,22 @@ async function detectDrift(region: string, stacks: LiveStack[], ports: RegionPor
     }
     if (pending.length > 0) await clock.sleep(pollMs);
   }
+}
+
+/**
+ * Properties the CLI changes on purpose outside CloudFormation, so drift there is the expected state: the
+ * WAF blocklist's addresses (the template creates each IP set empty and `cafe-ops waf` fills it; docs/waf.md).
+ * Drift reports such a resource MODIFIED with the property differences
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackResourceDrift.html).
+ */
+const MANAGED_OUTSIDE_TEMPLATE: Record<string, { paths: string[]; why: string }> = {
+  'AWS::WAFv2::IPSet': { paths: ['/Addresses'], why: 'the WAF blocklist, `cafe-ops waf list`' },
+};
+
+function managedOutsideTemplate(d: ResourceDrift): boolean {
+  const managed = MANAGED_OUTSIDE_TEMPLATE[d.resourceType];
+  if (!managed || d.status !== 'MODIFIED' || d.properties.length === 0) return false;
+  return d.properties.every((p) => managed.paths.some((m) => p.path === m || p.path.startsWith(`${m}/`)));
 }
 
 function driftFailure(region: string, stack: string, reason: string): Finding {
