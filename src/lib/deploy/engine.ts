@@ -31,7 +31,11 @@ export async function deployPlan(plan: DeployPlan, options: DeployOptions, deps:
     run: (node: PlannedStack) => {
       const run = { node, label: `${node.stackName} (${node.region})`, cfn: deps.cloudFormation(node.region), options, deps, byId, outputs, inFlight, stateful, wait, prompt };
       const review = reviewed?.get(node.id);
-      return review ? executeReviewed(run, review) : deployStack(run);
+      deps.onStackEvent?.(node.id, { phase: 'started', status: 'starting' });
+      return (review ? executeReviewed(run, review) : deployStack(run)).then((report) => {
+        deps.onStackEvent?.(node.id, { phase: 'done', status: report.result });
+        return report;
+      });
     },
     // A dependency unlocks its dependents once its outputs are known: deployed, unchanged, or (under
     // --no-execute) already existing with a change set kept for review.

@@ -78,6 +78,17 @@ export interface DeployDeps {
   hooks?: HookPort;
   clock: Clock;
   out: Output;
+  /** Structured progress of one stack instance (by node id), for a live view; the line log goes to `out`. */
+  onStackEvent?(id: string, event: StackProgress): void;
+}
+
+/** Where a stack instance is: its phase, a short status, and the resource CloudFormation last reported. */
+export interface StackProgress {
+  phase: 'started' | 'change set' | 'review' | 'execute' | 'hooks' | 'done';
+  /** A CloudFormation stack status while executing, else a word or two ("creating change set"), or the result when done. */
+  status: string;
+  /** The latest resource event, e.g. `Queue CREATE_IN_PROGRESS`. */
+  resource?: string;
 }
 
 /** Results after which a stack counts as deployed (or, under --no-execute, planned). */

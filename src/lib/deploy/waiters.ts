@@ -21,6 +21,8 @@ export interface FollowEvents {
   stackName: string;
   label: string;
   out: Output;
+  /** Each poll: the stack's status and its latest resource event (`LogicalId STATUS`). */
+  onProgress?(status: string, resource?: string): void;
 }
 
 /**
@@ -30,6 +32,7 @@ export interface FollowEvents {
 export async function waitForStack(cfn: CloudFormationPort, stack: string, options: WaitOptions, follow?: FollowEvents): Promise<StackInfo | undefined> {
   const { first, max } = options.pollMs ?? { first: 1000, max: 10_000 };
   const seen = new Set<string>();
+  let latest: string | undefined;
   return pollUntil(
     async () => {
       const info = await cfn.describeStack(stack);
@@ -38,8 +41,11 @@ export async function waitForStack(cfn: CloudFormationPort, stack: string, optio
         for (const e of [...events].reverse()) {
           if (seen.has(e.id) || e.timestamp < follow.since) continue;
           seen.add(e.id);
-          if (e.logicalId !== follow.stackName) follow.out.progress(`${follow.label}: ${e.logicalId} ${e.status}${e.reason ? ` — ${e.reason}` : ''}`);
+          if (e.logicalId === follow.stackName) continue;
+          latest = `${e.logicalId} ${e.status}`;
+          follow.out.progress(`${follow.label}: ${e.logicalId} ${e.status}${e.reason ? ` — ${e.reason}` : ''}`);
         }
+        follow.onProgress?.(info?.status ?? 'DELETE_COMPLETE', latest);
       }
       return info;
     },

@@ -60,6 +60,7 @@ export async function prepareChangeSet(run: StackRun, state: StackState, existin
     deps.out.progress(`${label}: ${compared.why}; creating a change set`);
   }
   const changeSetName = `cafe-ops-${deps.clock.now()}`;
+  deps.onStackEvent?.(node.id, { phase: 'change set', status: 'creating change set' });
   const templateSource = await templateInput(body, run);
   const changed = type === 'CREATE' ? Object.keys(createParameters).filter((name) => parameterValue(name, parameters, source) !== createParameters[name]) : [];
   const createWith = changed.length ? { ...parameters, ...Object.fromEntries(changed.map((name) => [name, createParameters[name]!])) } : parameters;

@@ -48,7 +48,7 @@ async function executeAndFollow(run: StackRun, prepared: ChangeSetReady, onProte
   const stack = prepared.stackId ?? node.stackName;
   const executedAt = deps.clock.now();
   await cfn.executeChangeSet(node.stackName, changeSetName);
-  const final = await waitTracked(run, stack, { since: executedAt, stackName: node.stackName, label, out: deps.out });
+  const final = await waitTracked(run, stack, { since: executedAt, stackName: node.stackName, label, out: deps.out, onProgress: follow(run) });
   const finalState = stackState(final?.status);
   if (finalState !== 'complete' || final?.status?.includes('ROLLBACK')) {
     const events = await cfn.stackEvents(stack, executedAt);
@@ -66,6 +66,11 @@ async function executeAndFollow(run: StackRun, prepared: ChangeSetReady, onProte
   if (await protect(run)) onProtected?.();
   deps.out.progress(`${label}: ${final!.status}`);
   return finish(run, type === 'CREATE' ? 'created' : 'updated', settled.outputs, { changes });
+}
+
+/** The stack's status and latest resource, for a live view. */
+function follow(run: StackRun): (status: string, resource?: string) => void {
+  return (status, resource) => run.deps.onStackEvent?.(run.node.id, { phase: 'execute', status, ...(resource ? { resource } : {}) });
 }
 
 function isOutcomeOf(value: StackInfo | Outcome): value is Outcome {
@@ -93,7 +98,7 @@ async function applyRegularValues(run: StackRun, followUp: NonNullable<ChangeSet
   }
   const executedAt = deps.clock.now();
   await cfn.executeChangeSet(node.stackName, changeSetName);
-  const final = await waitTracked(run, stack, { since: executedAt, stackName: node.stackName, label, out: deps.out });
+  const final = await waitTracked(run, stack, { since: executedAt, stackName: node.stackName, label, out: deps.out, onProgress: follow(run) });
   if (stackState(final?.status) !== 'complete' || final?.status?.includes('ROLLBACK')) {
     const events = await cfn.stackEvents(stack, executedAt);
     return { result: 'failed', rootCause: rootCause(events, executedAt), error: `created, but the update to ${what} ended in ${final?.status ?? 'DELETE_COMPLETE'}; deploy again to apply it` };
@@ -120,6 +125,7 @@ export async function completeUnchanged(
 async function finish(run: StackRun, result: NodeResult, stackOutputs: Record<string, string>, extra: Partial<Outcome> = {}): Promise<Outcome> {
   const { node, deps, label } = run;
   if (node.after.length === 0) return { result, ...extra };
+  deps.onStackEvent?.(node.id, { phase: 'hooks', status: 'running after: hooks' });
   const hooks = deps.hooks
     ? await runHooks(node, stackOutputs, (params) => resolveValues(node, params, run.byId, run.outputs, deps), deps.hooks, deps.out)
     : node.after.map((hook) => ({ hook: hookName(hook), ok: false, detail: 'no hook runner configured' }));

@@ -45,6 +45,7 @@ export async function gate(
   }
   // One stack at a time holds the prompt: its changes, right above its questions. Other ready
   // stacks wait here to ask; the rest keep deploying.
+  deps.onStackEvent?.(node.id, { phase: 'review', status: 'waiting for confirmation' });
   const decision = await run.prompt(() => ask(run, prepared, dangerous));
   if (decision === 'yes') return { dangerous };
   await discard(run, prepared);
