@@ -7,6 +7,8 @@ import { ConfirmationNeeded } from '../errors';
  */
 export interface Output {
   readonly json: boolean;
+  /** The terminal progress goes to, when it is one and not under --json: where a live view may draw. */
+  readonly terminal?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   /** A line for people (stdout). */
   info(message: string): void;
   /** A warning for people (stderr), kept under --json too so CI logs show it. */
@@ -45,8 +47,10 @@ export function createOutput(options: OutputOptions = {}): Output & { style(text
   const interactive = options.interactive ?? Boolean(process.stdin.isTTY && (stdout as NodeJS.WriteStream).isTTY);
   const color = options.color ?? Boolean((stderr as NodeJS.WriteStream).isTTY && !process.env.NO_COLOR);
   const style = (text: string, ...styles: Style[]) => (color && styles.length ? styleText(styles, text) : text);
+  const terminal = (stderr as NodeJS.WriteStream).isTTY && !json ? { terminal: stderr as NodeJS.WriteStream } : {};
   return {
     json,
+    ...terminal,
     style,
     info: (message) => {
       if (!json) stdout.write(`${message}\n`);
