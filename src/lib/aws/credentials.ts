@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { UserError } from '../errors';
+import { EnvironmentError } from '../errors';
 
 export interface IdentitySettings {
   /** Named profile of ~/.aws/config or ~/.aws/credentials; unset uses the SDK's default chain. */
@@ -116,7 +116,7 @@ export async function assertProfileExists(profile: string, env: NodeJS.ProcessEn
   const inConfig = sections(config).some((name) => name === `profile ${profile}` || (profile === 'default' && name === 'default'));
   const inCredentials = sections(credentials).includes(profile);
   if (inConfig || inCredentials) return;
-  throw new UserError(
+  throw new EnvironmentError(
     `AWS profile "${profile}" is not defined in ${configFile} or ${credentialsFile}`,
     `create it (\`aws configure --profile ${profile}\` or \`aws configure sso --profile ${profile}\`), or fix --profile / AWS_PROFILE / profile: in cafe-ops.yml`,
   );

@@ -1,11 +1,12 @@
+import { resolve } from 'node:path';
 import { Command, Flags, Interfaces } from '@oclif/core';
 import { AwsClients } from '../aws/clients';
-import { translateAwsError } from '../aws/errors';
 import { askMfaCode, awsIdentity } from '../aws/identity';
 import { loadConfig, selectEnvironment, DEFAULT_CONFIG_FILE, type ResolvedEnvironment } from '../config/load';
 import { isAwsRegion, suggestRegion } from '../config/regions';
-import { UserError, isUserError } from '../errors';
+import { ExitCode, UserError } from '../errors';
 import { createOutput, type Output } from '../ui/output';
+import { EXIT_CODES_HELP, jsonRequested, printUserError, toUserError } from './errors';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 
@@ -18,6 +19,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   static override enableJsonFlag = true;
 
   static override baseFlags = {
+    // Declared here (oclif would add it the same) so every command's --help documents the output contract and exit codes.
+    json: Flags.boolean({ summary: 'Format output as json.', description: EXIT_CODES_HELP, helpGroup: 'GLOBAL' }),
     env: Flags.string({ char: 'e', summary: 'Environment from the config file (e.g. staging, production).', helpGroup: 'GLOBAL' }),
     config: Flags.string({ summary: 'Path of the config file.', default: DEFAULT_CONFIG_FILE, helpGroup: 'GLOBAL' }),
     profile: Flags.string({ summary: 'AWS named profile (default: the environment\'s profile in cafe-ops.yml, else AWS_PROFILE).', helpGroup: 'GLOBAL' }),
@@ -32,9 +35,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   private output?: Output;
   private clients?: AwsClients;
   private resolvedEnvironment?: ResolvedEnvironment;
+  private interrupted = false;
+  private readonly onInterrupt = () => {
+    this.interrupted = true;
+    // Nothing else listens: behave as Node does without a listener (end the process, exit 130).
+    if (process.listenerCount('SIGINT') === 0) process.kill(process.pid, 'SIGINT');
+  };
 
   public override async init(): Promise<void> {
     await super.init();
+    process.once('SIGINT', this.onInterrupt);
     const { flags } = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
@@ -46,6 +56,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (this.flags.region !== undefined && !isAwsRegion(this.flags.region)) {
       const suggestion = suggestRegion(this.flags.region);
       throw new UserError(`--region: "${this.flags.region}" is not an AWS region${suggestion ? ` (did you mean ${suggestion}?)` : ''}`);
+    }
+    const endpoint = this.flags['endpoint-url'];
+    if (endpoint !== undefined && !URL.canParse(endpoint)) {
+      throw new UserError(`--endpoint-url: "${endpoint}" is not a valid URL`, 'give a full URL such as http://localhost:5000 (or fix AWS_ENDPOINT_URL)', ExitCode.Usage, 'INVALID_URL');
     }
   }
 
@@ -81,29 +95,27 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected override async finally(error: Error | undefined): Promise<unknown> {
+    process.off('SIGINT', this.onInterrupt);
     this.clients?.destroy();
+    // A run that Ctrl-C cut short and that did not finish cleanly (dev stops cleanly on Ctrl-C).
+    if (this.interrupted && !error && process.exitCode !== undefined && process.exitCode !== 0) process.exitCode = ExitCode.Interrupted;
     return super.finally(error);
   }
 
+  /**
+   * One error path for every failure a user can act on (including oclif's parse errors, raised before
+   * the flags exist): one line and the hint, or under --json one `{"error": ...}` document on stdout.
+   */
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
-    const translated = translateAwsError(error);
-    const aws = awsServiceError(translated);
-    const userError = isUserError(translated) ? translated : aws ? new UserError(aws, undefined, 1) : undefined;
+    const userError = toUserError(error, (path) => this.flagOf(path));
     if (!userError) return super.catch(error);
-    if (this.jsonEnabled()) {
-      this.logJson({ error: { message: userError.message, ...(userError.hint ? { hint: userError.hint } : {}) } });
-      this.exit(userError.exitCode);
-    }
-    // One unwrapped line (and the hint), so it reads the same in a terminal and in a CI log.
-    process.stderr.write(`Error: ${userError.message}\n${userError.hint ? `  hint: ${userError.hint}\n` : ''}`);
-    this.exit(userError.exitCode);
+    printUserError(userError, this.flags ? this.jsonEnabled() : jsonRequested(this.argv));
+    this.exit(this.interrupted ? ExitCode.Interrupted : userError.exitCode);
+  }
+
+  /** The `--flag` whose value is this path or URL, to name it in an error. */
+  private flagOf(value: string): string | undefined {
+    const entry = Object.entries(this.flags ?? {}).find(([, given]) => given === value || (typeof given === 'string' && given !== '' && resolve(given) === value));
+    return entry ? `--${entry[0]}` : undefined;
   }
 }
-
-/** One line for an error returned by an AWS service (it has request metadata), else undefined. */
-function awsServiceError(error: unknown): string | undefined {
-  const e = error as { name?: string; message?: string; $metadata?: { requestId?: string } };
-  if (!e?.$metadata) return undefined;
-  return `AWS ${e.name ?? 'error'}: ${e.message ?? ''}${e.$metadata.requestId ? ` (request ${e.$metadata.requestId})` : ''}`;
-}
-
