@@ -18,10 +18,10 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
 
   static override flags = {
     stack: Flags.string({ char: 's', summary: 'Deploy only this stack and what it needs (repeatable).', multiple: true }),
-    'dry-run': Flags.boolean({ summary: 'Validate and print the plan offline; no AWS call at all.', default: false }),
+    'dry-run': Flags.boolean({ summary: 'Validate and print the plan offline; no AWS call at all.', default: false, exclusive: ['no-execute', 'execute'] }),
     'no-execute': Flags.boolean({ summary: 'Create and show the change sets, keep them for review.', default: false }),
-    'review-out': Flags.string({ summary: 'With --no-execute: write the review here (JSON) and a Markdown summary at FILE.md.', dependsOn: ['no-execute'] }),
-    execute: Flags.string({ summary: 'Execute exactly the change sets of this review, refusing any whose stack changed since.', exclusive: ['no-execute', 'dry-run', 'force', 'stack'] }),
+    'review-out': Flags.string({ summary: 'With --no-execute: write the review here (JSON) and a Markdown summary at FILE.md.', dependsOn: ['no-execute'], exclusive: ['execute', 'dry-run'] }),
+    execute: Flags.string({ summary: 'Execute exactly the change sets of this review, refusing any whose stack changed since.', exclusive: ['no-execute', 'dry-run', 'review-out', 'force', 'stack'] }),
     force: Flags.boolean({ summary: 'Create change sets even for stack instances equal to what is deployed.', default: false }),
     'allow-replacement': Flags.boolean({ summary: 'Allow replacing or removing stateful resources (databases, tables, buckets, keys).', default: false }),
     concurrency: Flags.integer({ summary: 'Stack instances deployed at once.', default: 4, min: 1, max: 32 }),

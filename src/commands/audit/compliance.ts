@@ -22,7 +22,14 @@ export default class AuditCompliance extends BaseCommand<typeof AuditCompliance>
   static override flags = {
     live: Flags.boolean({ summary: 'Also audit the deployed environment (needs --env and credentials).', default: false }),
     static: Flags.boolean({ summary: 'Audit the templates (turn off with --no-static for a live-only audit).', default: true, allowNo: true }),
-    format: Flags.string({ char: 'f', summary: 'Report format.', options: [...FORMATS], default: 'table' }),
+    format: Flags.string({
+      char: 'f',
+      summary: 'Report format.',
+      options: [...FORMATS],
+      default: 'table',
+      // Without --out the report would go to stdout, which --json already fills.
+      relationships: [{ type: 'none', flags: [{ name: 'json', when: async (flags) => flags.out === undefined }] }],
+    }),
     out: Flags.string({ char: 'o', summary: 'Write the report to this file instead of stdout.' }),
     'fail-on': Flags.string({ summary: 'Exit 1 when an unsuppressed finding is at least this severe.', options: [...FAIL_ON], default: 'high' }),
     rule: Flags.string({ summary: 'Only this rule id or Security Hub control (repeatable).', multiple: true }),
