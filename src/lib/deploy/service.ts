@@ -6,11 +6,13 @@ import type { ResolvedEnvironment } from '../config/load';
 import { loadTemplate } from '../templates/load';
 import { loadCatalog, type Catalog } from '../stacks/catalog';
 import type { Output } from '../ui/output';
+import { LiveView, liveOutput, liveViewWanted } from '../ui/live-view';
 import { UserError } from '../errors';
 import { lintCatalog } from '../lint/lint';
 import { cloudFormationPort, s3ArtifactPort } from './aws';
 import { awsHookPort, buildStorefront } from './hooks-aws';
 import { deployPlan, type DeployReport } from './engine';
+import type { StackProgress } from './types';
 import { buildPlan, type DeployPlan } from './plan';
 import { buildReview, readReview, staleChangeSets, writeReview } from './review';
 import { planToJson, renderPlan } from './render';
@@ -89,6 +91,13 @@ export async function runDeploy(request: DeployRequest, out: Output, clients: ()
     if (stale.length) throw new UserError(`${request.execute} is stale, nothing executed: ${stale.join('; ')}`, 'review again: cafe-ops deploy --no-execute --review-out FILE');
     out.info(`Executing the ${review.stacks.length} change set${review.stacks.length === 1 ? '' : 's'} reviewed at ${review.createdAt}`);
   }
+  // In a terminal (not CI, not --json) a live view replaces the line log while the stacks deploy.
+  const instances = plan.waves.flat().filter((n) => !review || review.stacks.some((s) => s.id === n.id));
+  const view = out.terminal && liveViewWanted(out.terminal, out.json)
+    ? new LiveView(instances.map((n) => ({ id: n.id, label: `${n.stackName} (${n.region})` })), { stream: out.terminal, now: () => systemClock.now() })
+    : undefined;
+  const engineOut = view ? liveOutput(out, view) : out;
+  view?.start();
   const report = await deployPlan(
     plan,
     {
@@ -104,12 +113,18 @@ export async function runDeploy(request: DeployRequest, out: Output, clients: ()
     {
       cloudFormation: (region) => resolved.get(region)!,
       hooks: awsHookPort(aws, () => buildStorefront(resolve(catalog.root, '..', 'site')), request.env),
-      artifacts: s3ArtifactPort(catalog, aws, (key, region, uploaded) => out.progress(`${uploaded ? 'uploaded' : 'unchanged'} ${key} (${region})`)),
+      artifacts: s3ArtifactPort(catalog, aws, (key, region, uploaded) => engineOut.progress(`${uploaded ? 'uploaded' : 'unchanged'} ${key} (${region})`)),
       clock: systemClock,
-      out,
+      out: engineOut,
+      ...(view ? { onStackEvent: (id: string, event: StackProgress) => view.update(id, event) } : {}),
     },
     review ? new Map(review.stacks.map((s) => [s.id, s])) : undefined,
-  );
+  ).catch((error: unknown) => {
+    view?.stop();
+    throw error;
+  });
+  view?.settle(report.stacks);
+  view?.stop();
   renderReport(report, out);
   let written: { file: string; markdown: string } | undefined;
   if (request.reviewOut) {
@@ -122,9 +137,12 @@ export async function runDeploy(request: DeployRequest, out: Output, clients: ()
 
 export function renderReport(report: DeployReport, out: Output): void {
   out.info('');
+  // A failed, declined or skipped row says why in its own row; the full text follows the table.
+  const reasons = report.stacks.map(reasonOf);
+  const withReason = reasons.some(Boolean);
   out.table(
-    ['stack', 'region', 'result', 'changes', 'time'],
-    report.stacks.map((s) => [s.stackName, s.region, s.result, s.changes.length, `${Math.round(s.durationMs / 1000)} s`]),
+    ['stack', 'region', 'result', 'changes', 'time', ...(withReason ? ['reason'] : [])],
+    report.stacks.map((s, i) => [s.stackName, s.region, s.result, s.changes.length, `${Math.round(s.durationMs / 1000)} s`, ...(withReason ? [reasons[i] ?? ''] : [])]),
   );
   for (const s of report.stacks) {
     if (s.rootCause) out.warn(`${s.stackName} (${s.region}) failed at ${s.rootCause.logicalId} (${s.rootCause.type}): ${s.rootCause.reason}`);
@@ -135,4 +153,12 @@ export function renderReport(report: DeployReport, out: Output): void {
   if (skipped.length) out.warn(`${skipped.length} stack instance${skipped.length === 1 ? '' : 's'} not started:`);
   for (const s of skipped) out.warn(`  ${s.stackName} (${s.region}): ${(s.error ?? '').replace(/^not started: /, '')}`);
   if (report.stillInProgress.length) out.warn(`still in progress in AWS (not waited for): ${report.stillInProgress.join(', ')}`);
+}
+
+/** The short reason of a row that did not succeed: the failed resource and why, else the error's first line. */
+export function reasonOf(s: DeployReport['stacks'][number]): string | undefined {
+  if (s.result !== 'failed' && s.result !== 'declined' && s.result !== 'skipped') return undefined;
+  const text = s.rootCause ? `${s.rootCause.logicalId}: ${s.rootCause.reason}` : (s.error ?? 'no reason given').replace(/^not started: /, '');
+  const line = text.split('\n')[0]!;
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }

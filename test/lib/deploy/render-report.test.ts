@@ -27,5 +27,10 @@ describe('renderReport', () => {
       '  cafe-staging-db (eu-west-1): needs base@primary, which failed',
     ]);
     expect(memory.text()).not.toMatch(/interrupted|they need stacks that did not finish/);
+    // Every failed or skipped row carries its reason in the table itself.
+    const table = memory.lines.find((l) => l.kind === 'table')!.text.split('\n');
+    expect(table[0]).toMatch(/reason$/);
+    expect(table[2]).toMatch(/failed .* Topic: already exists$/);
+    expect(table[4]).toMatch(/skipped .* needs base@primary, which failed$/);
   });
 });
