@@ -12,7 +12,7 @@ describe('cafe-ops destroy (command)', () => {
       expect(result.stderr).not.toMatch(/\n\s+at /);
     }
     const json = await cli(['destroy', '--env', 'production', '--json']);
-    expect(JSON.parse(json.stdout)).toEqual({ error: { message: 'refusing to destroy production: nothing deleted', hint: expect.stringContaining('--allow-production') } });
+    expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'USAGE', message: 'refusing to destroy production: nothing deleted', hint: expect.stringContaining('--allow-production') } });
   }, 60_000);
 
   it('has examples and the confirmation flags in its help', async () => {

@@ -23,6 +23,6 @@ describe('cafe-ops failover (command)', () => {
   it('--json turns a user mistake into one JSON error document', async () => {
     const result = await cli(['failover', '--env', 'staging', '--json']);
     expect(result.code).toBe(2);
-    expect(JSON.parse(result.stdout)).toEqual({ error: { message: 'say where to fail over: --to primary or --to secondary', hint: 'or --resume / --abort an earlier drill' } });
+    expect(JSON.parse(result.stdout)).toEqual({ error: { code: 'USAGE', message: 'say where to fail over: --to primary or --to secondary', hint: 'or --resume / --abort an earlier drill' } });
   }, 60_000);
 });

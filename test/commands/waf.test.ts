@@ -25,6 +25,7 @@ describe('cafe-ops waf (commands)', () => {
     expect(result.code).toBe(2);
     expect(JSON.parse(result.stdout)).toEqual({
       error: {
+        code: 'USAGE',
         message: '192.168.1.1: is in 192.168.0.0/16, private (RFC 1918); it is not a public client address; 2001:db8::1: is in 2001:db8::/32, documentation (RFC 3849); it is not a public client address',
         hint: 'nothing was changed',
       },
