@@ -1,14 +1,12 @@
 /**
- * Builds and publishes the catalog's artifacts: Lambda bundles (esbuild → deterministic zip) and
- * plain files, under content-hash keys, so unchanged code uploads nothing.
+ * Builds the catalog's artifacts: Lambda bundles (esbuild → deterministic zip) and plain files,
+ * under content-hash keys, so unchanged code uploads nothing (s3ArtifactPort in ./aws publishes them).
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import type { AwsClients } from '../aws/clients';
 import { UserError } from '../errors';
 import type { Catalog } from '../stacks/catalog';
-import type { ArtifactPort } from './ports';
 import { deterministicZip } from './zip';
 
 export interface BuiltArtifact {
@@ -50,43 +48,3 @@ export async function buildArtifact(catalog: Catalog, name: string): Promise<Bui
 }
 
 export const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
-
-/** Publishes artifacts to S3, building each once per run and skipping objects that exist. */
-export function s3ArtifactPort(catalog: Catalog, clients: AwsClients, onUpload?: (key: string, region: string, uploaded: boolean) => void): ArtifactPort {
-  const built = new Map<string, Promise<BuiltArtifact>>();
-  const build = (name: string) => {
-    if (!built.has(name)) built.set(name, buildArtifact(catalog, name));
-    return built.get(name)!;
-  };
-  const put = async (region: string, bucket: string, key: string, body: Buffer, contentType: string) => {
-    const s3sdk = await import('@aws-sdk/client-s3');
-    const s3 = await clients.s3(region);
-    try {
-      await s3.send(new s3sdk.HeadObjectCommand({ Bucket: bucket, Key: key }));
-      onUpload?.(key, region, false);
-      return;
-    } catch (error) {
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status !== 404 && (error as Error).name !== 'NotFound') throw error;
-    }
-    // No encryption header: the bucket's default encryption applies (the bootstrap stack's own KMS key).
-    // `x-amz-server-side-encryption: aws:kms` without a key id would use the AWS managed aws/s3 key
-    // instead: https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html (x-amz-server-side-encryption-aws-kms-key-id),
-    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionByDefault.html ("If a PUT Object request does not specify any server-side encryption, this default encryption will be applied")
-    await s3.send(new s3sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
-    onUpload?.(key, region, true);
-  };
-  return {
-    publish: async (name, region, bucket) => {
-      const artifact = await build(name);
-      await put(region, bucket, artifact.key, artifact.body, artifact.contentType);
-      return artifact.key;
-    },
-    publishTemplate: async (body, region, bucket) => {
-      const key = `templates/${sha256(body)}.yaml`;
-      await put(region, bucket, key, Buffer.from(body), 'text/yaml');
-      const host = region === 'us-east-1' ? 's3.amazonaws.com' : `s3.${region}.amazonaws.com`;
-      return clients.settings.endpointUrl ? `${clients.settings.endpointUrl}/${bucket}/${key}` : `https://${host}/${bucket}/${key}`;
-    },
-  };
-}

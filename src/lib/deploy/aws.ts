@@ -1,7 +1,9 @@
 /** The deploy engine's ports implemented with the AWS SDK (clients from AwsClients). */
 import type { CloudFormationClient, Stack } from '@aws-sdk/client-cloudformation';
 import type { AwsClients } from '../aws/clients';
-import type { CloudFormationPort, StackEvent } from './ports';
+import type { Catalog } from '../stacks/catalog';
+import { buildArtifact, sha256, type BuiltArtifact } from './artifacts';
+import type { ArtifactPort, CloudFormationPort, StackEvent } from './ports';
 
 export async function cloudFormationPort(clients: AwsClients, region: string): Promise<CloudFormationPort> {
   const sdk = await import('@aws-sdk/client-cloudformation');
@@ -117,6 +119,46 @@ export async function cloudFormationPort(clients: AwsClients, region: string): P
     },
     enableTerminationProtection: async (name) => {
       await client.send(new sdk.UpdateTerminationProtectionCommand({ StackName: name, EnableTerminationProtection: true }));
+    },
+  };
+}
+
+/** Publishes artifacts to S3, building each once per run and skipping objects that exist. */
+export function s3ArtifactPort(catalog: Catalog, clients: AwsClients, onUpload?: (key: string, region: string, uploaded: boolean) => void): ArtifactPort {
+  const built = new Map<string, Promise<BuiltArtifact>>();
+  const build = (name: string) => {
+    if (!built.has(name)) built.set(name, buildArtifact(catalog, name));
+    return built.get(name)!;
+  };
+  const put = async (region: string, bucket: string, key: string, body: Buffer, contentType: string) => {
+    const s3sdk = await import('@aws-sdk/client-s3');
+    const s3 = await clients.s3(region);
+    try {
+      await s3.send(new s3sdk.HeadObjectCommand({ Bucket: bucket, Key: key }));
+      onUpload?.(key, region, false);
+      return;
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status !== 404 && (error as Error).name !== 'NotFound') throw error;
+    }
+    // No encryption header: the bucket's default encryption applies (the bootstrap stack's own KMS key).
+    // `x-amz-server-side-encryption: aws:kms` without a key id would use the AWS managed aws/s3 key
+    // instead: https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html (x-amz-server-side-encryption-aws-kms-key-id),
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionByDefault.html ("If a PUT Object request does not specify any server-side encryption, this default encryption will be applied")
+    await s3.send(new s3sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+    onUpload?.(key, region, true);
+  };
+  return {
+    publish: async (name, region, bucket) => {
+      const artifact = await build(name);
+      await put(region, bucket, artifact.key, artifact.body, artifact.contentType);
+      return artifact.key;
+    },
+    publishTemplate: async (body, region, bucket) => {
+      const key = `templates/${sha256(body)}.yaml`;
+      await put(region, bucket, key, Buffer.from(body), 'text/yaml');
+      const host = region === 'us-east-1' ? 's3.amazonaws.com' : `s3.${region}.amazonaws.com`;
+      return clients.settings.endpointUrl ? `${clients.settings.endpointUrl}/${bucket}/${key}` : `https://${host}/${bucket}/${key}`;
     },
   };
 }

@@ -5,7 +5,8 @@ import { inflateRawSync } from 'node:zlib';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AwsClients } from '../../../src/lib/aws/clients';
-import { buildArtifact, bundleFunction, s3ArtifactPort } from '../../../src/lib/deploy/artifacts';
+import { buildArtifact, bundleFunction } from '../../../src/lib/deploy/artifacts';
+import { s3ArtifactPort } from '../../../src/lib/deploy/aws';
 import { deterministicZip } from '../../../src/lib/deploy/zip';
 import { parseCatalog } from '../../../src/lib/stacks/catalog';
 
