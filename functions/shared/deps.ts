@@ -1,7 +1,7 @@
 /**
  * Everything a function can depend on. Each handler module exports `createHandler(deps)` taking the
  * part of this it needs, so a local runner builds one `Deps` and wires every handler from it.
- * `fromEnvironment()` (./environment) builds the AWS one from the Lambda environment variables.
+ * In AWS, each handler builds its part from the Lambda environment variables with ./env/*.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Database } from './sql';

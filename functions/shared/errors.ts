@@ -45,6 +45,3 @@ export class WorkflowError extends Error {
     super(message);
   }
 }
-
-export const isWorkflowError = (error: unknown, name?: WorkflowErrorName): error is WorkflowError =>
-  error instanceof WorkflowError && (name === undefined || error.name === name);

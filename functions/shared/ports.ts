@@ -38,7 +38,6 @@ export interface Maintenance {
 export interface ControlPort {
   maintenance(): Promise<Maintenance>;
 }
-export const noMaintenance: ControlPort = { maintenance: async () => ({ writesPaused: false, retryAfterSeconds: 0 }) };
 
 export interface PaymentAuthorisation {
   authorisationId: string;

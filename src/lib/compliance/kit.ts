@@ -64,11 +64,6 @@ export function isFalse(value: unknown): boolean {
   return branches(value).some((v) => v === false || v === 'false');
 }
 
-/** Whether a property is absent (or AWS::NoValue) on any branch. */
-export function isMissing(value: unknown): boolean {
-  return branches(value).some((v) => v === undefined || v === null);
-}
-
 /** Literal strings a value can take (intrinsics are skipped). */
 export function literals(value: unknown): string[] {
   return branches(value).filter((v): v is string | number => typeof v === 'string' || typeof v === 'number').map(String);

@@ -8,13 +8,6 @@ import { dirname } from 'node:path';
 import { UserError } from '../errors';
 import type { TableDefinition } from './app-model';
 
-export interface LocalDynamo {
-  endpoint: string;
-  /** Tables created by this start (the others existed already). */
-  created: string[];
-  stop(): Promise<void>;
-}
-
 /** Credentials for a local endpoint: never the user's AWS credentials. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
