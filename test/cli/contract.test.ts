@@ -1,27 +1,8 @@
-import { execFile } from 'node:child_process';
+import { cli } from '../support/cli';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 
-const run = promisify(execFile);
-const root = join(__dirname, '../..');
-const bin = join(root, 'bin/dev.js');
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--require', require.resolve('tsx/cjs'), bin, ...args], {
-      cwd: root,
-      env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_ENDPOINT_URL: '', NO_COLOR: '1' },
-      timeout: 90_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 /** The one JSON document stdout must be under --json, and its error. */
 function jsonError(result: { stdout: string }): { code: string; message: string; hint?: string } {

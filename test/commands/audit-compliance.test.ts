@@ -1,26 +1,8 @@
-import { execFile } from 'node:child_process';
+import { cli } from '../support/cli';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 
-const run = promisify(execFile);
-const root = join(__dirname, '../..');
-const bin = join(root, 'bin/dev.js');
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--require', require.resolve('tsx/cjs'), bin, ...args], {
-      cwd: root,
-      env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', NO_COLOR: '1' },
-      timeout: 90_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('cafe-ops audit compliance (command)', () => {
   it('audits the real catalog: --json is the report, --fail-on sets the exit code, --out writes SARIF', async () => {

@@ -1,27 +1,9 @@
-import { execFile } from 'node:child_process';
+import { cli } from '../support/cli';
 import { mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 
-const run = promisify(execFile);
 const root = join(__dirname, '../..');
-const bin = join(root, 'bin/dev.js');
-
-/** Runs the CLI from the sources; returns exit code and output (never throws). */
-async function cli(args: string[], cwd = root): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--require', require.resolve('tsx/cjs'), bin, ...args], {
-      cwd,
-      env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', NO_COLOR: '1' },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 /** A copy of the project's config and templates in a temp dir, to break on purpose. */
 function workspace(): string {
@@ -68,7 +50,7 @@ describe('cafe-ops deploy (command)', () => {
       [['deploy', '--env', 'staging', '--dry-run'], cyclic, /dependency cycle between stacks: .*app@primary.*identity@primary/],
       [['deploy', '--env', 'staging', '--yes', '--endpoint-url', 'http://127.0.0.1:9'], undefined, /no AWS credentials found|cannot reach the AWS endpoint/],
     ];
-    const results = await Promise.all(cases.map(([args, cwd]) => cli(args, cwd)));
+    const results = await Promise.all(cases.map(([args, cwd]) => cli(args, cwd === undefined ? {} : { cwd })));
     results.forEach((result, i) => {
       expect(result.code).not.toBe(0);
       expect(result.stderr).toMatch(cases[i]![2]);

@@ -1,4 +1,4 @@
-import { cli } from '../lib/lifecycle/cli';
+import { cli } from '../support/cli';
 
 describe('cafe-ops destroy (command)', () => {
   it('refuses production, --region and a mismatched --confirm-env before any AWS call; nothing deleted', async () => {

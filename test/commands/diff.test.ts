@@ -1,4 +1,4 @@
-import { cli } from '../lib/lifecycle/cli';
+import { cli } from '../support/cli';
 
 describe('cafe-ops diff (command)', () => {
   it('answers input mistakes with one line before any AWS call, and has examples', async () => {

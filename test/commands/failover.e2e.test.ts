@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMoto, type Moto } from '../support/moto';
 import { describeWithTool, TOOLS } from '../support/tools';
-import { cli } from '../lib/failover/cli';
+import { cli } from '../support/cli';
 
 const root = join(__dirname, '../..');
 

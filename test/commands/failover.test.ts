@@ -1,4 +1,4 @@
-import { cli } from '../lib/failover/cli';
+import { cli } from '../support/cli';
 
 describe('cafe-ops failover (command)', () => {
   it('answers user mistakes with one line and a non-zero exit, never a stack trace', async () => {

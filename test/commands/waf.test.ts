@@ -1,4 +1,4 @@
-import { cli } from '../lib/failover/cli';
+import { cli } from '../support/cli';
 
 describe('cafe-ops waf (commands)', () => {
   it('answers bad input with one line and exit 2 before any AWS call', async () => {

@@ -13,7 +13,7 @@ import { AwsClients } from '../../src/lib/aws/clients';
 import { wafPort } from '../../src/lib/waf/aws';
 import type { WafResult } from '../../src/lib/waf/engine';
 import type { IpSetRef, Place } from '../../src/lib/waf/ports';
-import { cli } from '../lib/failover/cli';
+import { cli } from '../support/cli';
 import { startMoto, type Moto } from '../support/moto';
 import { describeWithTool, TOOLS } from '../support/tools';
 
