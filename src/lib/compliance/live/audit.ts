@@ -229,18 +229,14 @@ async function detectDrift(region: string, stacks: LiveStack[], ports: RegionPor
         item.entry.drift = drifts.length > 0 || status.stackDriftStatus === 'DRIFTED' ? 'DRIFTED' : 'IN_SYNC';
         item.entry.driftedResources = drifts.length;
         for (const d of drifts) {
+          const where = { source: 'drift' as const, region, stack: item.entry.name, logicalId: d.logicalId, resourceType: d.resourceType, ...(d.physicalId ? { resourceId: d.physicalId } : {}) };
           if (managedOutsideTemplate(d)) {
             result.findings.push({
               rule: 'Drift.Managed',
               severity: 'info',
               title: 'Properties cafe-ops manages outside the template',
               message: `${item.entry.name}: ${d.logicalId} differs from its template only in ${d.properties.map((p) => p.path).join(', ')}, which cafe-ops manages outside it (${MANAGED_OUTSIDE_TEMPLATE[d.resourceType]!.why})`,
-              source: 'drift',
-              region,
-              stack: item.entry.name,
-              logicalId: d.logicalId,
-              resourceType: d.resourceType,
-              ...(d.physicalId ? { resourceId: d.physicalId } : {}),
+              ...where,
               remediation: 'Nothing to do: this is the expected state. Do not redeploy to "fix" it.',
             });
             continue;
@@ -251,12 +247,7 @@ async function detectDrift(region: string, stacks: LiveStack[], ports: RegionPor
             severity: 'high',
             title: 'Deployed resources match their templates',
             message: `${item.entry.name}: ${d.logicalId} ${d.status === 'DELETED' ? 'was deleted outside CloudFormation' : `was changed outside CloudFormation${props.length ? `: ${props.join('; ')}` : ''}`}`,
-            source: 'drift',
-            region,
-            stack: item.entry.name,
-            logicalId: d.logicalId,
-            resourceType: d.resourceType,
-            ...(d.physicalId ? { resourceId: d.physicalId } : {}),
+            ...where,
             remediation: 'Put the change into the template and deploy, or redeploy to undo it.',
           });
         }
