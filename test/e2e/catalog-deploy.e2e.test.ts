@@ -1,12 +1,11 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
-import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { parseDocument, visit } from 'yaml';
 import { startMoto, type Moto } from '../support/moto';
+import { deployWorkspace } from '../support/workspace';
 import { describeWithTool, TOOLS } from '../support/tools';
 
 const run = promisify(execFile);
@@ -59,16 +58,7 @@ describeWithTool(TOOLS.moto, 'the whole catalog deployed on the emulator')('the 
 
   beforeAll(async () => {
     moto = await startMoto();
-    dir = mkdtempSync(join(tmpdir(), 'cafe-catalog-'));
-    for (const part of ['templates', 'cafe-ops.yml']) cpSync(join(root, part), join(dir, part), { recursive: true });
-    // The deploy bundles the functions and builds the site from the working directory.
-    for (const part of ['functions', 'site', 'package.json', 'tsconfig.json', 'node_modules']) symlinkSync(join(root, part), join(dir, part));
-    // The account's hosted zone is a prerequisite of a deploy (README); create it and point staging at it.
-    const route53 = new Route53Client({ region: 'us-east-1', endpoint: moto.endpoint });
-    const zone = await route53.send(new CreateHostedZoneCommand({ Name: 'staging.cafe.example.com', CallerReference: `e2e-${Date.now()}` }));
-    const zoneId = zone.HostedZone!.Id!.split('/').pop()!;
-    const config = readFileSync(join(dir, 'cafe-ops.yml'), 'utf8');
-    writeFileSync(join(dir, 'cafe-ops.yml'), config.replace('hostedZoneId: Z0STAGING0000000000', `hostedZoneId: ${zoneId}`));
+    dir = await deployWorkspace(moto.endpoint, 'cafe-catalog-');
   }, 120_000);
   afterAll(async () => {
     await moto?.stop();

@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { startMoto, type Moto } from '../support/moto';
+import { deployWorkspace } from '../support/workspace';
 import { describeWithTool, TOOLS } from '../support/tools';
 
 const run = promisify(execFile);
@@ -56,13 +55,7 @@ describeWithTool(TOOLS.moto, 'the lifecycle commands on the emulator')('diff, st
 
   beforeAll(async () => {
     moto = await startMoto();
-    dir = mkdtempSync(join(tmpdir(), 'cafe-lifecycle-'));
-    for (const part of ['templates', 'cafe-ops.yml']) cpSync(join(root, part), join(dir, part), { recursive: true });
-    for (const part of ['functions', 'site', 'package.json', 'tsconfig.json', 'node_modules']) symlinkSync(join(root, part), join(dir, part));
-    const route53 = new Route53Client({ region: 'us-east-1', endpoint: moto.endpoint });
-    const zone = await route53.send(new CreateHostedZoneCommand({ Name: 'staging.cafe.example.com', CallerReference: `e2e-${Date.now()}` }));
-    const zoneId = zone.HostedZone!.Id!.split('/').pop()!;
-    writeFileSync(join(dir, 'cafe-ops.yml'), readFileSync(join(dir, 'cafe-ops.yml'), 'utf8').replace('hostedZoneId: Z0STAGING0000000000', `hostedZoneId: ${zoneId}`));
+    dir = await deployWorkspace(moto.endpoint, 'cafe-lifecycle-');
     const deployed = await json<{ ok: boolean; stacks: { id: string; result: string }[] }>(['deploy', '--env', 'staging', '--stack', 'bootstrap', '--yes']);
     expect(deployed.body.stacks.map((s) => [s.id, s.result])).toEqual([
       ['ci@primary', 'created'],
