@@ -13,9 +13,11 @@ export default class Destroy extends BaseCommand<typeof Destroy> {
   static override examples = [
     '<%= config.bin %> destroy --env staging',
     '<%= config.bin %> destroy --env staging --yes --confirm-env staging --disable-termination-protection',
+    '<%= config.bin %> destroy --env staging --stack app --stack edge',
   ];
 
   static override flags = {
+    stack: Flags.string({ char: 's', summary: 'Delete only this stack, in every region it runs in (repeatable); refused while a deployed stack outside the selection needs it.', multiple: true }),
     'confirm-env': Flags.string({ summary: 'The environment name, as the confirmation without a prompt (with --yes).' }),
     'disable-termination-protection': Flags.boolean({ summary: 'Turn termination protection off on each stack just before deleting it.', default: false }),
     'allow-production': Flags.boolean({ summary: 'Allow destroying the production environment.', default: false }),
@@ -30,6 +32,7 @@ export default class Destroy extends BaseCommand<typeof Destroy> {
       {
         env: await this.environment(),
         catalogFile: this.flags.catalog,
+        ...(this.flags.stack?.length ? { stacks: this.flags.stack } : {}),
         ...(this.flags['confirm-env'] !== undefined ? { confirmEnv: this.flags['confirm-env'] } : {}),
         yes: this.flags.yes,
         allowProduction: this.flags['allow-production'],

@@ -1,20 +1,41 @@
 import type { AwsClients } from './clients';
 import { translateAwsError } from './errors';
-import { ConfirmationNeeded, UserError } from '../errors';
+import { ConfirmationNeeded, EnvironmentError, UserError } from '../errors';
 import type { ResolvedEnvironment } from '../config/load';
 import type { Output } from '../ui/output';
 
 /**
  * Checks the credentials before any change: they must resolve, and belong to the environment's
  * account. Against an emulator (--endpoint-url) a different account is only a warning.
+ *
+ * STS is asked in the first of `regions` (default: the primary region, then the secondary) that answers:
+ * the SDK calls the regional STS endpoints, and a region's endpoint is down with the region
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_region-endpoints.html), so a deploy
+ * or a failover during a regional outage goes on through the other region. An unplanned failover names only
+ * the surviving region, so that nothing is sent to the lost one.
  */
-export async function checkAccount(clients: AwsClients, env: { name: string; accountId: string; primaryRegion: string }, out: Output): Promise<string> {
+export async function checkAccount(
+  clients: AwsClients,
+  env: { name: string; accountId: string; primaryRegion: string; secondaryRegion?: string },
+  out: Output,
+  options: { regions?: string[] } = {},
+): Promise<string> {
   const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  const regions = options.regions ?? [...new Set([env.primaryRegion, ...(env.secondaryRegion ? [env.secondaryRegion] : [])])];
   let account: string | undefined;
-  try {
-    account = (await (await clients.sts(env.primaryRegion)).send(new GetCallerIdentityCommand({}))).Account;
-  } catch (error) {
-    throw translateAwsError(error, 'check the AWS account');
+  for (const [i, region] of regions.entries()) {
+    try {
+      account = (await (await clients.sts(region)).send(new GetCallerIdentityCommand({}))).Account;
+      break;
+    } catch (error) {
+      const translated = translateAwsError(error, 'check the AWS account');
+      const next = regions[i + 1];
+      if (next && translated instanceof EnvironmentError && translated.code === 'ENDPOINT_UNREACHABLE') {
+        out.warn(`STS in ${region} did not answer (${translated.message}); asking STS in ${next}`);
+        continue;
+      }
+      throw translated;
+    }
   }
   if (account !== env.accountId) {
     const message = `the credentials are for account ${account}, but environment ${env.name} is account ${env.accountId}`;

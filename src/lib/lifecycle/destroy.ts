@@ -70,6 +70,11 @@ export interface DestroyOptions {
   deleteTimeoutMs: number;
   /** The template of a stack instance (to read its DeletionPolicy attributes). */
   template(node: PlannedStack): Promise<CfnTemplate>;
+  /**
+   * With --stack: the environment's other stack instances. One of them that is deployed and takes the
+   * outputs of a selected stack stops the destroy, since it would be left pointing at deleted resources.
+   */
+  outside?: PlannedStack[];
 }
 
 /** Resources a stack deletion keeps (or snapshots), from the template's DeletionPolicy attributes. */
@@ -96,6 +101,7 @@ export async function destroyEnvironment(instances: PlannedStack[], options: Des
   if (options.yes && options.confirmEnv === undefined) {
     throw new UserError(`--yes alone does not destroy: add --confirm-env ${environment}: nothing deleted`);
   }
+  await refuseOrphans(instances, options.outside ?? [], deps);
   const described = await Promise.all(instances.map(async (n) => [n.id, await deps.cloudFormation(n.region).describeStack(n.stackName)] as const));
   const deployed = new Map<string, DeployedStack>();
   for (const [id, stack] of described) if (stack && stack.status !== 'DELETE_COMPLETE') deployed.set(id, stack);
@@ -161,6 +167,24 @@ export async function destroyEnvironment(instances: PlannedStack[], options: Des
   const stacks = instances.map((n) => results.get(n.id)!);
   renderDestroy(stacks, out);
   return { environment, ok: stacks.every(good), stacks };
+}
+
+/** Refuses a partial destroy that would delete what a deployed stack outside the selection still needs. */
+async function refuseOrphans(selected: PlannedStack[], outside: PlannedStack[], deps: LifecycleDeps): Promise<void> {
+  const ids = new Set(selected.map((n) => n.id));
+  const needing = outside.filter((n) => n.dependsOn.some((d) => ids.has(d)));
+  const deployed = await Promise.all(needing.map(async (n) => {
+    const stack = await deps.cloudFormation(n.region).describeStack(n.stackName);
+    return stack && stack.status !== 'DELETE_COMPLETE' ? n : undefined;
+  }));
+  const blockers = deployed.filter((n): n is PlannedStack => n !== undefined);
+  if (!blockers.length) return;
+  const byId = new Map(selected.map((n) => [n.id, n]));
+  const lines = blockers.map((n) => `${n.stackName} (${n.region}) needs ${n.dependsOn.filter((d) => ids.has(d)).map((d) => `${byId.get(d)!.stackName} (${byId.get(d)!.region})`).join(', ')}`);
+  throw new UserError(
+    `refusing a partial destroy: ${lines.join('; ')}: nothing deleted`,
+    `add ${[...new Set(blockers.map((n) => `--stack ${n.stack}`))].join(' ')} to delete ${blockers.length === 1 ? 'it' : 'them'} too, or destroy ${blockers.length === 1 ? 'it' : 'them'} first`,
+  );
 }
 
 async function confirm(options: DestroyOptions, count: number, out: LifecycleDeps['out']): Promise<void> {

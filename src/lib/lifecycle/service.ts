@@ -71,8 +71,10 @@ export interface DestroyRequest extends LifecycleRequest {
 export async function runDestroy(request: DestroyRequest, out: Output, clients: () => AwsClients): Promise<DestroyReport> {
   // Refused before any AWS call: production without its flag.
   refuseProduction(request.env.name, request.allowProduction);
-  const { instances, deps } = await setup(request, out, clients);
-  return destroyEnvironment(instances, { ...destroyOptions(request), template: async (node) => (await loadTemplate(node.template)).template }, deps);
+  const { catalog, instances, deps } = await setup(request, out, clients);
+  const selected = new Set(instances.map((n) => n.id));
+  const outside = request.stacks?.length ? selectInstances(catalog, request.env).instances.filter((n) => !selected.has(n.id)) : [];
+  return destroyEnvironment(instances, { ...destroyOptions(request), outside, template: async (node) => (await loadTemplate(node.template)).template }, deps);
 }
 
 function destroyOptions(request: DestroyRequest) {

@@ -88,4 +88,36 @@ describe('checkAccount', () => {
     expect(error.message).toBe('the credentials are for account 111111111111, but environment production is account 222222222222');
     expect(error.hint).toContain('--role-arn');
   });
+
+  const unreachable = () => Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT' });
+  const regionOf = async (call: { thisValue: unknown }) => (call.thisValue as STSClient).config.region();
+
+  it("asks the secondary region's STS when the primary's does not answer, and says so", async () => {
+    sts.on(GetCallerIdentityCommand).callsFake(async (_input, getClient) => {
+      if ((await getClient().config.region()) === 'eu-west-1') throw unreachable();
+      return { Account: '222222222222' };
+    });
+    const memory = createMemoryOutput();
+    await expect(checkAccount(clients(), { ...env, secondaryRegion: 'eu-central-1' }, memory.output)).resolves.toBe('222222222222');
+    expect(await Promise.all(sts.calls().map(regionOf))).toEqual(['eu-west-1', 'eu-central-1']);
+    expect(memory.text()).toContain('STS in eu-west-1 did not answer');
+  });
+
+  it('asks only the regions it is given (an unplanned failover names only the surviving one)', async () => {
+    sts.on(GetCallerIdentityCommand).resolves({ Account: '222222222222' });
+    await checkAccount(clients(), { ...env, secondaryRegion: 'eu-central-1' }, createMemoryOutput().output, { regions: ['eu-central-1'] });
+    expect(await Promise.all(sts.calls().map(regionOf))).toEqual(['eu-central-1']);
+  });
+
+  it('does not try another region for an error the region did not cause', async () => {
+    sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredToken' }));
+    await expect(checkAccount(clients(), { ...env, secondaryRegion: 'eu-central-1' }, createMemoryOutput().output)).rejects.toBeInstanceOf(UserError);
+    expect(sts.calls()).toHaveLength(1);
+  });
+
+  it('when no region answers, the error names the endpoint', async () => {
+    sts.on(GetCallerIdentityCommand).rejects(unreachable());
+    await expect(checkAccount(clients(), { ...env, secondaryRegion: 'eu-central-1' }, createMemoryOutput().output)).rejects.toThrow(/cannot reach the AWS endpoint while trying to check the AWS account \(ETIMEDOUT\)/);
+    expect(sts.calls()).toHaveLength(2);
+  });
 });

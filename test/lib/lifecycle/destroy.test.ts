@@ -157,4 +157,38 @@ describe('destroy engine', () => {
     const report = await destroyEnvironment(instances, base, deps);
     expect([report.ok, mutating(cfn.calls), memory.text()]).toEqual([true, [], 'nothing to destroy: no stack of staging is deployed']);
   });
+
+  describe('--stack: only some stacks', () => {
+    const only = <T extends { stack: string }>(instances: T[], names: string[]) => {
+      const picked = instances.filter((n) => names.includes(n.stack));
+      return { picked, outside: instances.filter((n) => !names.includes(n.stack)) };
+    };
+
+    it('deletes the selected stacks in both regions and nothing else', async () => {
+      const { instances, cfn, deps, base } = await setup();
+      // Nothing outside these three takes their outputs (edge and observability read app's).
+      const { picked, outside } = only(instances, ['app', 'edge', 'observability']);
+      const report = await destroyEnvironment(picked, { ...base, outside }, deps);
+      expect(report.ok).toBe(true);
+      expect(cfn.deleted.sort()).toEqual(picked.map((n) => `${n.stackName}@${n.region}`).sort());
+      expect(cfn.deleted).toHaveLength(5);
+    });
+
+    it('refuses, before deleting anything, while a deployed stack outside the selection needs a selected one', async () => {
+      const { instances, cfn, deps, base } = await setup();
+      const { picked, outside } = only(instances, ['data']);
+      const attempt = destroyEnvironment(picked, { ...base, outside }, deps);
+      await expect(attempt).rejects.toThrow(/refusing a partial destroy: cafe-staging-app \(eu-west-1\) needs cafe-staging-data \(eu-west-1\).*: nothing deleted/);
+      await expect(destroyEnvironment(picked, { ...base, outside }, deps)).rejects.toMatchObject({ hint: expect.stringContaining('--stack app') });
+      expect(mutating(cfn.calls)).toEqual([]);
+    });
+
+    it('a dependent that is not deployed does not stop it', async () => {
+      const { instances, cfn, deps, base } = await setup({ deployed: (id) => !id.startsWith('app@') && !id.startsWith('observability@') });
+      const { picked, outside } = only(instances, ['data']);
+      const report = await destroyEnvironment(picked, { ...base, outside }, deps);
+      expect(report.ok).toBe(true);
+      expect(cfn.deleted.sort()).toEqual(picked.map((n) => `${n.stackName}@${n.region}`).sort());
+    });
+  });
 });
