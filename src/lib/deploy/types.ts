@@ -84,7 +84,7 @@ export interface DeployDeps {
 
 /** Where a stack instance is: its phase, a short status, and the resource CloudFormation last reported. */
 export interface StackProgress {
-  phase: 'started' | 'change set' | 'review' | 'execute' | 'hooks' | 'done';
+  phase: 'started' | 'recover' | 'change set' | 'review' | 'execute' | 'hooks' | 'done';
   /** A CloudFormation stack status while executing, else a word or two ("creating change set"), or the result when done. */
   status: string;
   /** The latest resource event, e.g. `Queue CREATE_IN_PROGRESS`. */

@@ -158,6 +158,28 @@ describe('deploy engine', () => {
     expect(clock.now() - started).toBeGreaterThanOrEqual(30_000);
   });
 
+  it('tells the live view what recovery waits on: an operation already in progress, then a continued rollback', async () => {
+    const { cfn, clock, plan, output } = setup();
+    const events: string[] = [];
+    const deploy = () => deployPlan(plan, { tags, yes: true, readTemplate }, {
+      cloudFormation: (r) => cfn.port(r), clock, out: output.output,
+      onStackEvent: (id, e) => { if (id === 'base@primary' && e.phase === 'recover') events.push(e.status); },
+    });
+    await deploy();
+    const stack = cfn.get('eu-west-1', 'cafe-staging-base')!;
+    stack.status = 'UPDATE_IN_PROGRESS';
+    stack.until = clock.now() + 30_000;
+    stack.then = () => (stack.status = 'UPDATE_COMPLETE');
+    await deploy();
+    expect(events[0]).toBe('waiting for UPDATE_IN_PROGRESS');
+    expect(events).toContain('UPDATE_COMPLETE');
+    events.length = 0;
+    stack.status = 'UPDATE_ROLLBACK_FAILED';
+    await deploy();
+    expect(events[0]).toBe('continuing the rollback');
+    expect(events.at(-1)).toBe('UPDATE_ROLLBACK_COMPLETE');
+  });
+
   it('never replaces a stateful resource under --yes alone; --allow-replacement lifts the stack policy for that run', async () => {
     const { cfn, run } = setup({ replacements: new Set(['Table']) });
     await run();
