@@ -32,7 +32,7 @@ interface Workflow { on: Json; jobs: Record<string, Job>; permissions?: Record<s
 const workflows = Object.fromEntries(files.map((f) => [f, parse(readFileSync(join(workflowDir, f), 'utf8')) as Workflow]));
 
 /** Role variable of a configure-aws-credentials step → the ci.yaml role it holds (the ci stack's outputs). */
-const ROLE_VARIABLES: Record<string, string> = { CAFE_DEPLOY_ROLE_ARN: 'DeployRole', CAFE_FAILOVER_ROLE_ARN: 'FailoverRole' };
+const ROLE_VARIABLES: Record<string, string> = { CAFE_DEPLOY_ROLE_ARN: 'DeployRole', CAFE_REVIEW_ROLE_ARN: 'ReviewRole', CAFE_FAILOVER_ROLE_ARN: 'FailoverRole' };
 
 /** The subjects (exact values) a role of ci.yaml trusts, for one cafe-ops environment, and its audience. */
 function trust(role: string, environment: string): { subjects: string[]; audiences: string[] } {
@@ -140,6 +140,21 @@ describe('GitHub Actions workflows and the ci stack', () => {
     expect(subjectOf(push, {}, {})).toBe(`repo:${repository}:ref:refs/heads/main`);
     expect(subjectOf(push, { environment: 'production' }, {})).toBe(`repo:${repository}:environment:production`);
     expect(subjectOf(pr, { environment: { name: '${{ inputs.environment }}-failover' } }, { environment: 'staging' })).toBe(`repo:${repository}:environment:staging-failover`);
+  });
+
+  it('reviews with a role that cannot execute a change set or delete a stack, and executes with the deploy role', () => {
+    const review = oidcJobs.filter((j) => /--no-execute/.test(JSON.stringify(workflows[j.file]!.jobs[j.job]!.steps)));
+    expect(review.map((j) => `${j.file}:${j.job}:${j.role}`)).toEqual(['deploy.yml:review-production:ReviewRole', 'pull-request.yml:review-staging:ReviewRole']);
+    expect(oidcJobs.filter((j) => j.role === 'DeployRole').every((j) => !j.subject.endsWith('-review'))).toBe(true);
+    const actions = (((ci.Resources.ReviewRole as unknown as Json).Properties as Json).Policies as { PolicyDocument: { Statement: Json[] } }[])
+      .flatMap((p) => p.PolicyDocument.Statement)
+      .filter((s) => s.Effect === 'Allow')
+      .flatMap((s) => [s.Action].flat() as string[]);
+    expect(actions).toContain('cloudformation:CreateChangeSet');
+    for (const forbidden of ['cloudformation:ExecuteChangeSet', 'cloudformation:DeleteStack', 'cloudformation:SetStackPolicy', 'cloudformation:UpdateTerminationProtection', 'lambda:InvokeFunction', 's3:DeleteObject']) {
+      expect(actions).not.toContain(forbidden);
+    }
+    expect(actions.some((a) => a.endsWith(':*') || a === '*')).toBe(false);
   });
 
   it('executes production only behind the environment `production`, from the reviewed change sets', () => {
