@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStackResourceCommand, DescribeStackResourceDriftsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DisableKeyRotationCommand, EnableKeyRotationCommand, KMSClient } from '@aws-sdk/client-kms';
 import { startMoto, type Moto } from '../support/moto';
 import { deployWorkspace } from '../support/workspace';
 import { describeWithTool, TOOLS } from '../support/tools';
@@ -108,6 +109,41 @@ describeWithTool(TOOLS.moto, 'the lifecycle commands on the emulator')('diff, st
     const human = await cli(['status', '--env', 'staging', '--stack', 'bootstrap']);
     expect(human.stdout).toMatch(/cafe-staging-bootstrap\s+eu-central-1\s+CREATE_COMPLETE/);
   }, 120_000);
+
+  it('status --detect-drift: in sync after the deploy; a key whose rotation was turned off outside CloudFormation is DRIFTED', async () => {
+    type StatusJson = { stacks: { id: string; drift?: { status: string; detectedNow?: boolean } }[] };
+    const drift = async () => {
+      const r = await json<StatusJson>(['status', '--env', 'staging', '--stack', 'bootstrap', '--detect-drift']);
+      expect(r.code).toBe(0);
+      return Object.fromEntries(r.body.stacks.map((s) => [s.id, s.drift]));
+    };
+    expect(await drift()).toEqual({
+      'bootstrap@primary': expect.objectContaining({ status: 'IN_SYNC', detectedNow: true }),
+      'bootstrap@secondary': expect.objectContaining({ status: 'IN_SYNC', detectedNow: true }),
+    });
+    // Out of band: the artifacts key's rotation turned off with the KMS API, not through the stack.
+    const cfn = new CloudFormationClient({ region: 'eu-west-1', endpoint: moto.endpoint });
+    const kms = new KMSClient({ region: 'eu-west-1', endpoint: moto.endpoint });
+    try {
+      const key = (await cfn.send(new DescribeStackResourceCommand({ StackName: 'cafe-staging-bootstrap', LogicalResourceId: 'ArtifactsKey' }))).StackResourceDetail!.PhysicalResourceId!;
+      await kms.send(new DisableKeyRotationCommand({ KeyId: key }));
+      expect(await drift()).toEqual({
+        'bootstrap@primary': expect.objectContaining({ status: 'DRIFTED' }),
+        'bootstrap@secondary': expect.objectContaining({ status: 'IN_SYNC' }),
+      });
+      const drifts = (await cfn.send(new DescribeStackResourceDriftsCommand({ StackName: 'cafe-staging-bootstrap', StackResourceDriftStatusFilters: ['MODIFIED'] }))).StackResourceDrifts!;
+      expect(drifts.map((d) => [d.LogicalResourceId, d.PropertyDifferences?.map((p) => [p.PropertyPath, p.ExpectedValue, p.ActualValue])])).toEqual([
+        ['ArtifactsKey', [['/EnableKeyRotation', 'true', 'false']]],
+      ]);
+      // DescribeStacks keeps the last result, which status shows without --detect-drift.
+      const last = await json<StatusJson>(['status', '--env', 'staging', '--stack', 'bootstrap']);
+      expect(last.body.stacks.find((s) => s.id === 'bootstrap@primary')!.drift).toMatchObject({ status: 'DRIFTED', lastChecked: expect.any(String) });
+      await kms.send(new EnableKeyRotationCommand({ KeyId: key }));
+    } finally {
+      cfn.destroy();
+      kms.destroy();
+    }
+  }, 180_000);
 
   it('outputs: a map by stack instance, --stack to filter', async () => {
     const result = await json<{ stacks: Record<string, { stackName: string; region: string; deployed: boolean; outputs: Record<string, string> }> }>(['outputs', '--env', 'staging', '--stack', 'bootstrap']);

@@ -16,7 +16,9 @@ What it adds (docs/emulator.md has the list for users):
   * template validation at CreateChangeSet: YAML aliases refused, undefined Refs and unknown GetAtt
     attributes refused, parameters checked;
   * the Replacement field of Modify changes in DescribeChangeSet;
-  * Lambda Invoke answered without Docker (the function's code is NOT run).
+  * Lambda Invoke answered without Docker (the function's code is NOT run);
+  * drift detection, for the few properties whose live value the emulator keeps (KMS key rotation, an
+    IAM role's session duration); other resources are NOT_CHECKED.
 """
 
 from __future__ import annotations
@@ -1276,6 +1278,112 @@ cfn_responses.CloudFormationResponse.execute_change_set = execute_change_set_res
 cfn_responses.CloudFormationResponse.create_stack = create_stack
 cfn_responses.CloudFormationResponse.update_stack = update_stack
 
+
+
+# --------------------------------------------------------------------------------------------------
+# Drift detection. moto has none: DetectStackDrift, DescribeStackDriftDetectionStatus and
+# DescribeStackResourceDrifts are answered here, and DescribeStacks carries the stack's DriftInformation.
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html
+# A property is compared only where the emulator keeps the live value (the list below) and the template
+# gives a literal; every other resource is NOT_CHECKED, as AWS reports resources it cannot check
+# (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html).
+# Detection completes at once (on AWS it takes seconds to minutes, polled through the status call).
+# --------------------------------------------------------------------------------------------------
+
+# (resource type, property path, how to read the live value from moto's model object)
+_DRIFT_PROPERTIES: dict[str, list[tuple[str, Any]]] = {
+    "AWS::KMS::Key": [("EnableKeyRotation", lambda key: bool(key.key_rotation_status))],
+    "AWS::IAM::Role": [("MaxSessionDuration", lambda role: int(role.max_session_duration))],
+}
+_DETECTIONS: dict[str, dict[str, Any]] = {}
+
+
+def _resource_drift(stack: Any, logical_id: str, resource_json: dict[str, Any], now: Any) -> dict[str, Any]:
+    rtype = resource_json.get("Type", "")
+    live = stack.resource_map._parsed_resources.get(logical_id)
+    physical = getattr(live, "physical_resource_id", None) if live is not None else None
+    base = {"StackId": stack.stack_id, "LogicalResourceId": logical_id, "ResourceType": rtype, "Timestamp": now}
+    if physical:
+        base["PhysicalResourceId"] = physical
+    checks = _DRIFT_PROPERTIES.get(rtype)
+    properties = resource_json.get("Properties") or {}
+    literal = {path: properties[path] for path, _ in checks or [] if path in properties and not isinstance(properties[path], (dict, list))}
+    if not checks or live is None or not literal:
+        return {**base, "StackResourceDriftStatus": "NOT_CHECKED"}
+    expected: dict[str, Any] = {}
+    actual: dict[str, Any] = {}
+    differences = []
+    for path, read in checks:
+        if path not in literal:
+            continue
+        want = literal[path]
+        if isinstance(want, str) and isinstance(read(live), (bool, int)):
+            want = (want.lower() == "true") if isinstance(read(live), bool) else int(want)
+        got = read(live)
+        expected[path], actual[path] = want, got
+        if got != want:
+            differences.append({"PropertyPath": f"/{path}", "ExpectedValue": json.dumps(want), "ActualValue": json.dumps(got), "DifferenceType": "NOT_EQUAL"})
+    return {
+        **base,
+        "ExpectedProperties": json.dumps(expected),
+        "ActualProperties": json.dumps(actual),
+        "PropertyDifferences": differences,
+        "StackResourceDriftStatus": "MODIFIED" if differences else "IN_SYNC",
+    }
+
+
+def detect_stack_drift(self):  # type: ignore[no-untyped-def]
+    from moto.core.utils import utcnow
+
+    stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
+    if stack.status.endswith("_IN_PROGRESS"):
+        # https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DetectStackDrift.html
+        raise ValidationError(message=f"Drift detection cannot be performed on stack {stack.name} while it is in status {stack.status}")
+    now = utcnow()
+    wanted = set(self._get_param("LogicalResourceIds", []) or []) or None
+    resources = stack.template_dict.get("Resources", {})
+    drifts = [_resource_drift(stack, lid, r, now) for lid, r in resources.items() if (wanted is None or lid in wanted) and lid in stack.resource_map._parsed_resources]
+    checked = [d for d in drifts if d["StackResourceDriftStatus"] != "NOT_CHECKED"]
+    drifted = [d for d in checked if d["StackResourceDriftStatus"] != "IN_SYNC"]
+    status = "DRIFTED" if drifted else ("IN_SYNC" if checked else "NOT_CHECKED")
+    detection_id = str(uuid.uuid4())
+    _DETECTIONS[detection_id] = {"stack_id": stack.stack_id, "status": status, "drifted": len(drifted), "timestamp": now}
+    stack.resource_drifts = drifts
+    stack.drift_information = {"StackDriftStatus": status, "LastCheckTimestamp": now}
+    return ActionResult({"StackDriftDetectionId": detection_id})
+
+
+def describe_stack_drift_detection_status(self):  # type: ignore[no-untyped-def]
+    detection = _DETECTIONS.get(self._get_param("StackDriftDetectionId"))
+    if detection is None:
+        raise ValidationError(message="Drift detection id not found")
+    return ActionResult({
+        "StackId": detection["stack_id"],
+        "StackDriftDetectionId": self._get_param("StackDriftDetectionId"),
+        "StackDriftStatus": detection["status"],
+        "DetectionStatus": "DETECTION_COMPLETE",
+        "DriftedStackResourceCount": detection["drifted"],
+        "Timestamp": detection["timestamp"],
+    })
+
+
+def describe_stack_resource_drifts(self):  # type: ignore[no-untyped-def]
+    stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
+    filters = set(self._get_param("StackResourceDriftStatusFilters", []) or [])
+    drifts = [d for d in getattr(stack, "resource_drifts", []) if not filters or d["StackResourceDriftStatus"] in filters]
+    # Pages of MaxResults (default 100, as AWS), the token being the index of the next drift.
+    size = int(self._get_param("MaxResults") or 100)
+    start = int(self._get_param("NextToken") or 0)
+    page = drifts[start : start + size]
+    result: dict[str, Any] = {"StackResourceDrifts": page}
+    if start + size < len(drifts):
+        result["NextToken"] = str(start + size)
+    return ActionResult(result)
+
+
+cfn_responses.CloudFormationResponse.detect_stack_drift = detect_stack_drift
+cfn_responses.CloudFormationResponse.describe_stack_drift_detection_status = describe_stack_drift_detection_status
+cfn_responses.CloudFormationResponse.describe_stack_resource_drifts = describe_stack_resource_drifts
 
 
 # POST /moto-api/reset also forgets the names of placeholder resources.
