@@ -40,7 +40,7 @@ export async function buildArtifact(catalog: Catalog, name: string): Promise<Bui
   if (!spec) throw new UserError(`unknown artifact "${name}"`);
   if ('bundle' in spec) {
     const code = await bundleFunction(resolve(catalog.root, '..', spec.bundle));
-    const body = deterministicZip({ 'index.js': code });
+    const body = await deterministicZip({ 'index.js': code });
     return { key: `functions/${name}/${sha256(body)}.zip`, body, contentType: 'application/zip' };
   }
   const body = await readFile(resolve(catalog.root, '..', spec.file));

@@ -1,56 +1,38 @@
 /**
- * A minimal deterministic zip writer: entries sorted by name, fixed timestamps and attributes, so
- * the same files always give the same bytes (and the same content-hash S3 key).
+ * Deterministic zips for Lambda packages, written by `archiver` (the library the CDK's asset packaging
+ * uses): entries sorted by name, one fixed timestamp and mode for every entry, so the same files always
+ * give the same bytes and the same content-hash S3 key, whatever the machine, the time zone or the day.
+ *
+ * The timestamp is the DOS epoch, 1980-01-01T00:00:00Z, written in UTC (archiver's default:
+ * `forceLocalTime` off), so the DOS date fields do not depend on TZ. Zip64 records are written when an
+ * entry or the archive needs them (sizes or offsets past 4 GiB); `forceZip64` writes the zip64 end of
+ * central directory always. Lambda's own limits keep packages far below 4 GiB:
+ * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
  */
-import { crc32, deflateRawSync } from 'node:zlib';
 
-const DOS_TIME = 0; // 00:00:00
-const DOS_DATE = (1980 - 1980) << 9 | 1 << 5 | 1; // 1980-01-01
+/** The DOS epoch: the earliest time a zip entry can carry. */
+export const ZIP_EPOCH = new Date('1980-01-01T00:00:00.000Z');
 
-export function deterministicZip(files: Record<string, Buffer | string>): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
+export interface ZipOptions {
+  /** The zip64 end of central directory record, even for a small archive. */
+  forceZip64?: boolean;
+}
+
+export async function deterministicZip(files: Record<string, Buffer | string>, options: ZipOptions = {}): Promise<Buffer> {
+  // archiver is an ES module; a dynamic import keeps it out of the CLI's start-up.
+  const { ZipArchive } = await import('archiver');
+  const archive = new ZipArchive({ zlib: { level: 9 }, forceZip64: options.forceZip64 ?? false });
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    archive.on('data', (chunk: Buffer) => chunks.push(chunk));
+    archive.on('end', () => resolve(Buffer.concat(chunks)));
+    archive.on('error', reject);
+    archive.on('warning', reject);
+  });
   for (const name of Object.keys(files).sort()) {
-    const data = Buffer.from(files[name]!);
-    const compressed = deflateRawSync(data, { level: 9 });
-    const nameBytes = Buffer.from(name, 'utf8');
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    locals.push(local, nameBytes, compressed);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(0x0314, 4); // made by: unix, 2.0
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt16LE(DOS_TIME, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(compressed.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(nameBytes.length, 28);
-    central.writeUInt32LE((0o100644 << 16) >>> 0, 38); // -rw-r--r--
-    central.writeUInt32LE(offset, 42);
-    centrals.push(central, nameBytes);
-    offset += local.length + nameBytes.length + compressed.length;
+    // -rw-r--r--: Lambda's runtime user only needs to read the files.
+    archive.append(Buffer.from(files[name]!), { name, date: ZIP_EPOCH, mode: 0o644 });
   }
-  const centralSize = centrals.reduce((n, b) => n + b.length, 0);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(centrals.length / 2, 8);
-  end.writeUInt16LE(centrals.length / 2, 10);
-  end.writeUInt32LE(centralSize, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, ...centrals, end]);
+  await archive.finalize();
+  return done;
 }
