@@ -22,8 +22,9 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { createCredentialProvider } from './credentials';
 import type { WAFV2Client } from '@aws-sdk/client-wafv2';
+import { createCredentialProvider } from './credentials';
+import { userAgent } from './user-agent';
 
 export interface AwsSettings {
   /** Named profile from ~/.aws/config; undefined uses the default credential chain. */
@@ -51,7 +52,8 @@ export function clientConfig(settings: AwsSettings, region: string) {
     // Emulators answer unimplemented calls with 500s: do not spend retries on them.
     maxAttempts: settings.maxAttempts ?? (settings.endpointUrl ? 2 : 8),
     retryMode: 'adaptive' as const,
-    customUserAgent: 'cafe-ops',
+    // Appended to the SDK's own user agent; CloudTrail records it as the call's userAgent.
+    customUserAgent: userAgent(),
     ...(settings.profile ? { profile: settings.profile } : {}),
     ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
   };

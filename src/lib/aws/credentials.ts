@@ -13,6 +13,7 @@ import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { EnvironmentError } from '../errors';
+import { userAgent } from './user-agent';
 
 export interface IdentitySettings {
   /** Named profile of ~/.aws/config or ~/.aws/credentials; unset uses the SDK's default chain. */
@@ -61,7 +62,7 @@ export async function createCredentialProvider(settings: IdentitySettings): Prom
   const { fromIni, fromNodeProviderChain, fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
   const mfaCodeProvider = settings.mfaCode;
   // The STS client a profile's own role_arn uses; the endpoint override applies to it too.
-  const clientConfig = { ...(settings.region ? { region: settings.region } : {}), ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}) };
+  const clientConfig = { customUserAgent: userAgent(), ...(settings.region ? { region: settings.region } : {}), ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}) };
   let base: AwsCredentialIdentityProvider;
   if (settings.profile) {
     const profile = settings.profile;

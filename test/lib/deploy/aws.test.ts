@@ -136,7 +136,7 @@ describe('CloudFormation adapter', () => {
 describe('client configuration', () => {
   it('uses adaptive retries and honours profile and endpoint', () => {
     expect(clientConfig({ profile: 'ops', endpointUrl: 'http://127.0.0.1:5000' }, 'eu-west-1')).toEqual({
-      region: 'eu-west-1', maxAttempts: 2, retryMode: 'adaptive', customUserAgent: 'cafe-ops', profile: 'ops', endpoint: 'http://127.0.0.1:5000',
+      region: 'eu-west-1', maxAttempts: 2, retryMode: 'adaptive', customUserAgent: expect.stringMatching(/^cafe-ops\/\d+\.\d+\.\d+/), profile: 'ops', endpoint: 'http://127.0.0.1:5000',
     });
   });
 });
