@@ -2,6 +2,10 @@
 // The `cafe-ops` executable: runs the compiled commands in dist/ (built by `npm ci` / `npm run build`).
 const { flush, run } = require('@oclif/core');
 
-run(process.argv.slice(2), __dirname)
+const argv = process.argv.slice(2);
+// Under --json nothing prompts: plugin-not-found's "Did you mean ...?" asks only when stdin is a terminal.
+if (argv.includes('--json') && process.stdin.isTTY) process.stdin.isTTY = false;
+
+run(argv, __dirname)
   .then(() => flush())
-  .catch((error) => require('../dist/lib/cli/handle').handle(error));
+  .catch((error) => require('../dist/lib/cli/handle').handle(error, argv));

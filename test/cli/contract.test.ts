@@ -46,7 +46,8 @@ describe('the CLI contract', () => {
   it('answers an unknown command, with and without --json', async () => {
     const [json, plain] = await Promise.all([cli(['deploi', '--json']), cli(['deploi'])]);
     expect(json.code).toBe(2);
-    expect(jsonError(json)).toMatchObject({ code: 'UNKNOWN_COMMAND', message: 'unknown command "deploi"' });
+    expect(jsonError(json)).toMatchObject({ code: 'UNKNOWN_COMMAND', message: 'unknown command "deploi"', hint: expect.stringContaining('cafe-ops deploy') });
+    expect(json.stderr).not.toMatch(/at .*\.[jt]s:\d+/);
     expect(plain.code).toBe(2);
     expect(plain.stdout).toBe('');
     expect(plain.stderr).toMatch(/^Error: unknown command "deploi"$/m);

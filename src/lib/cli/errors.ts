@@ -47,7 +47,7 @@ interface NodeLikeError {
 
 /**
  * The one-line {@link UserError} for anything a user can act on: cafe-ops' own errors, oclif's parse
- * errors and unknown commands, raw Node errors on a given path or URL, and AWS errors. Anything else
+ * errors (unknown commands: ./not-found), raw Node errors on a given path or URL, and AWS errors. Anything else
  * (a bug) is undefined, so it keeps its stack trace.
  * @param flagFor names the flag a path came from (e.g. `--out`), when the caller knows it.
  */
@@ -61,10 +61,6 @@ export function toUserError(error: unknown, flagFor?: (path: string) => string |
     const reasons = /^The following errors? occurred:$/.test(lines[0] ?? '') ? lines.slice(1) : lines;
     const message = reasons.reduce((text, line) => (text === '' ? line : `${text}${text.endsWith(':') ? ' ' : '; '}${line}`), '').replaceAll(/ {2,}/g, ': ');
     return new UserError(message, 'see --help for the flags and arguments', ExitCode.Usage, reasons.some((r) => /cannot also be provided/.test(r)) ? 'CONFLICTING_FLAGS' : reasons.some((r) => /^Missing required flag/.test(r)) ? 'MISSING_FLAG' : parseCode);
-  }
-  const unknownCommand = /^command (\S+) not found$/.exec(e.message ?? '');
-  if (unknownCommand && e.oclif) {
-    return new UserError(`unknown command "${(unknownCommand[1] ?? '').replaceAll(':', ' ')}"`, 'run `cafe-ops --help` for the list of commands', ExitCode.Usage, 'UNKNOWN_COMMAND');
   }
   if (e.code && e.path && PATH_ERRORS[e.code]) {
     const flag = flagFor?.(e.path);
