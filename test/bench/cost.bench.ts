@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AwsClients } from '../../src/lib/aws/clients';
 import { awsCostPorts, runCostReport } from '../../src/lib/cost/service';
-import { createMemoryOutput } from '../../src/lib/ui/output';
+import { createMemoryOutput } from '../support/memory-output';
 import { BILLING_DATAPOINTS, ENV, FORECAST, MONTHLY_PAGES, NOTIFICATIONS, NOW, budget, dailyResponse } from '../lib/cost/fixtures';
 import type { Benchmark } from './run';
 

@@ -10,7 +10,7 @@ import { buildPlan, type DeployPlan } from '../../src/lib/deploy/plan';
 import { parseCatalog } from '../../src/lib/stacks/catalog';
 import { parseTemplate } from '../../src/lib/templates/load';
 import { templateHash } from '../../src/lib/templates/serialize';
-import { createMemoryOutput } from '../../src/lib/ui/output';
+import { createMemoryOutput } from '../support/memory-output';
 import { FakeClock, FakeCloudFormation } from '../lib/deploy/fake-cloudformation';
 import type { Benchmark } from './run';
 

@@ -9,7 +9,7 @@ import { runDrill } from '../../src/lib/failover/drill';
 import { DEFAULT_SETTINGS, type DrillSettings } from '../../src/lib/failover/engine';
 import { memoryJournalStore } from '../../src/lib/failover/journal';
 import type { DrillReport } from '../../src/lib/failover/report';
-import { createMemoryOutput } from '../../src/lib/ui/output';
+import { createMemoryOutput } from '../support/memory-output';
 import { ENV, FakeWorld, type WorldOptions } from '../lib/failover/fakes';
 import type { Benchmark } from './run';
 

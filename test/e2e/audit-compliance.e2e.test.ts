@@ -12,7 +12,7 @@ import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from '@aws-
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { AwsClients } from '../../src/lib/aws/clients';
 import { runComplianceAudit } from '../../src/lib/compliance/service';
-import { createMemoryOutput } from '../../src/lib/ui/output';
+import { createMemoryOutput } from '../support/memory-output';
 import { startMoto, type Moto } from '../support/moto';
 import { describeWithTool, TOOLS } from '../support/tools';
 

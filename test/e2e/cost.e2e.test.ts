@@ -12,7 +12,7 @@ import { AwsClients } from '../../src/lib/aws/clients';
 import type { CostExplorerApi } from '../../src/lib/cost/ports';
 import { awsCostPorts, runCostReport } from '../../src/lib/cost/service';
 import { UserError } from '../../src/lib/errors';
-import { createMemoryOutput } from '../../src/lib/ui/output';
+import { createMemoryOutput } from '../support/memory-output';
 import { BILLING_DATAPOINTS, ENV, FORECAST, MONTHLY_PAGES, NOTIFICATIONS, NOW, RDS, dailyResponse } from '../lib/cost/fixtures';
 import { startMoto, type Moto } from '../support/moto';
 import { describeWithTool, TOOLS } from '../support/tools';

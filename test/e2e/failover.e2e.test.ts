@@ -21,7 +21,7 @@ import { fetchHttpPort } from '../../src/lib/failover/http';
 import { fileJournalStore } from '../../src/lib/failover/journal';
 import { systemClock, type FailoverPorts, type HttpPort, type TablesPort } from '../../src/lib/failover/ports';
 import type { DrillReport } from '../../src/lib/failover/report';
-import { createMemoryOutput } from '../../src/lib/ui/output';
+import { createMemoryOutput } from '../support/memory-output';
 import { startMoto, type Moto } from '../support/moto';
 import { describeWithTool, TOOLS } from '../support/tools';
 import { CONTROL, ENV, FakeWorld } from '../lib/failover/fakes';

@@ -1,5 +1,8 @@
 import { styleText } from 'node:util';
 import { ConfirmationNeeded } from '../errors';
+import { renderTable, terminalWidth } from './table';
+
+export { renderTable } from './table';
 
 /**
  * The one output sink engines write to. People get progress and tables on stderr/stdout; under
@@ -62,7 +65,7 @@ export function createOutput(options: OutputOptions = {}): Output & { style(text
       if (!json) stderr.write(`${message}\n`);
     },
     table: (headers, rows) => {
-      if (!json) stdout.write(renderTable(headers, rows));
+      if (!json) stdout.write(renderTable(headers, rows, { width: terminalWidth(stdout as NodeJS.WriteStream) }));
     },
     confirm: async (question, { assumeYes = false, default: defaultAnswer = false } = {}) => {
       if (assumeYes) return true;
@@ -89,49 +92,4 @@ async function inquirerConfirm(question: string, defaultAnswer: boolean): Promis
   const { default: inquirer } = await import('inquirer');
   const answer = await inquirer.prompt<{ ok: boolean }>([{ type: 'confirm', name: 'ok', message: question, default: defaultAnswer }]);
   return answer.ok;
-}
-
-/** A plain-text table with aligned columns (ANSI-colour aware). */
-export function renderTable(headers: string[], rows: (string | number)[][]): string {
-  const cells = [headers, ...rows.map((row) => row.map(String))];
-  const widths = headers.map((_, col) => Math.max(...cells.map((row) => visibleLength(row[col] ?? ''))));
-  const line = (row: string[]) =>
-    row
-      .map((cell, col) => (col === row.length - 1 ? cell : cell + ' '.repeat(widths[col]! - visibleLength(cell))))
-      .join('  ')
-      .trimEnd();
-  const rule = widths.map((w) => '─'.repeat(w)).join('  ');
-  return [line(headers), rule, ...cells.slice(1).map(line)].join('\n') + '\n';
-}
-
-function visibleLength(text: string): number {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-9;]*m/g, '').length;
-}
-
-/** An output that records everything, for tests. */
-export function createMemoryOutput(options: { interactive?: boolean; json?: boolean; answers?: boolean[]; typed?: string[] } = {}) {
-  const lines: { kind: 'info' | 'warn' | 'progress' | 'table'; text: string }[] = [];
-  const questions: string[] = [];
-  const answers = [...(options.answers ?? [])];
-  const typed = [...(options.typed ?? [])];
-  const output: Output = {
-    json: options.json ?? false,
-    info: (text) => lines.push({ kind: 'info', text }),
-    warn: (text) => lines.push({ kind: 'warn', text }),
-    progress: (text) => lines.push({ kind: 'progress', text }),
-    table: (headers, rows) => lines.push({ kind: 'table', text: renderTable(headers, rows) }),
-    confirm: async (question, { assumeYes = false } = {}) => {
-      questions.push(question);
-      if (assumeYes) return true;
-      if (!options.interactive) throw new ConfirmationNeeded(question, 'rerun with --yes');
-      return answers.shift() ?? false;
-    },
-    ask: async (question) => {
-      questions.push(question);
-      if (!options.interactive) throw new ConfirmationNeeded(question, 'not a terminal');
-      return typed.shift() ?? '';
-    },
-  };
-  return { output, lines, questions, text: () => lines.map((l) => l.text).join('\n') };
 }

@@ -3,7 +3,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { AwsClients } from '../../../src/lib/aws/clients';
 import { askMfaCode, awsIdentity, checkAccount } from '../../../src/lib/aws/identity';
 import { UserError } from '../../../src/lib/errors';
-import { createMemoryOutput } from '../../../src/lib/ui/output';
+import { createMemoryOutput } from '../../support/memory-output';
 
 const env = {
   name: 'production',

@@ -20,7 +20,7 @@ import { configAdapter, stacksAdapter, trailsAdapter } from '../../../src/lib/co
 import { auditLive } from '../../../src/lib/compliance/live/audit';
 import type { Clock, RegionPorts, ResourceDrift } from '../../../src/lib/compliance/live/ports';
 import type { Catalog } from '../../../src/lib/stacks/catalog';
-import { createMemoryOutput } from '../../../src/lib/ui/output';
+import { createMemoryOutput } from '../../support/memory-output';
 import { stack } from './helpers';
 import { readFileSync } from 'node:fs';
 import { loadCatalog } from '../../../src/lib/stacks/catalog';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AwsClients } from '../../../src/lib/aws/clients';
 import { runComplianceAudit, type ComplianceAuditOptions } from '../../../src/lib/compliance/service';
 import type { RegionPorts } from '../../../src/lib/compliance/live/ports';
-import { createMemoryOutput } from '../../../src/lib/ui/output';
+import { createMemoryOutput } from '../../support/memory-output';
 import { NOW } from './helpers';
 
 const noAws = () => {

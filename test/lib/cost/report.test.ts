@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { AwsClients } from '../../../src/lib/aws/clients';
 import { awsCostPorts, runCostReport, type CostReportOptions } from '../../../src/lib/cost/service';
 import { UserError } from '../../../src/lib/errors';
-import { createMemoryOutput } from '../../../src/lib/ui/output';
+import { createMemoryOutput } from '../../support/memory-output';
 import { BILLING_DATAPOINTS, CLOUDFRONT, ENV, FORECAST, LAMBDA, MONTHLY_PAGES, NOTIFICATIONS, NOW, RDS, budget, dailyResponse } from './fixtures';
 
 const ce = mockClient(CostExplorerClient);

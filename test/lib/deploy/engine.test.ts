@@ -1,6 +1,7 @@
 import { deployPlan, rootCause, type DeployOptions } from '../../../src/lib/deploy/engine';
 import { buildPlan } from '../../../src/lib/deploy/plan';
-import { createMemoryOutput, type Output } from '../../../src/lib/ui/output';
+import type { Output } from '../../../src/lib/ui/output';
+import { createMemoryOutput } from '../../support/memory-output';
 import { FakeClock, FakeCloudFormation, type FakeOptions } from './fake-cloudformation';
 import { parseCatalog } from '../../../src/lib/stacks/catalog';
 import { catalog, catalogText, env, outputs, readTemplate, templates } from './fixtures';

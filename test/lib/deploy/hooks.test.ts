@@ -13,7 +13,7 @@ import { siteConfigFromValues } from '../../../src/lib/site/config';
 import { buildPlan } from '../../../src/lib/deploy/plan';
 import { parseCatalog } from '../../../src/lib/stacks/catalog';
 import { buildGraph } from '../../../src/lib/stacks/graph';
-import { createMemoryOutput } from '../../../src/lib/ui/output';
+import { createMemoryOutput } from '../../support/memory-output';
 import { FakeClock, FakeCloudFormation } from './fake-cloudformation';
 import { catalogText, env, readTemplate } from './fixtures';
 

@@ -1,6 +1,6 @@
 import { renderReport } from '../../../src/lib/deploy/service';
 import type { DeployReport } from '../../../src/lib/deploy/engine';
-import { createMemoryOutput } from '../../../src/lib/ui/output';
+import { createMemoryOutput } from '../../support/memory-output';
 
 describe('renderReport', () => {
   it('names each stack that did not start and what held it back, not a blanket "they need stacks that did not finish"', () => {

@@ -6,7 +6,7 @@ import { buildPlan } from '../../../src/lib/deploy/plan';
 import { buildReview, readReview, reviewMarkdown, staleChangeSets, writeReview, type Review } from '../../../src/lib/deploy/review';
 import { UserError } from '../../../src/lib/errors';
 import { templateHash } from '../../../src/lib/templates/serialize';
-import { createMemoryOutput } from '../../../src/lib/ui/output';
+import { createMemoryOutput } from '../../support/memory-output';
 import { FakeClock, FakeCloudFormation } from './fake-cloudformation';
 import { catalog, env, outputs, readTemplate, templates } from './fixtures';
 

@@ -3,7 +3,7 @@ import { runDrill, type DrillRequest, type DrillResult } from '../../../src/lib/
 import { memoryJournalStore, type Journal } from '../../../src/lib/failover/journal';
 import { STEP_IDS, type StepId } from '../../../src/lib/failover/steps';
 import type { DrillReport } from '../../../src/lib/failover/report';
-import { createMemoryOutput } from '../../../src/lib/ui/output';
+import { createMemoryOutput } from '../../support/memory-output';
 import { CanaryError } from '../../../src/lib/failover/ports';
 import { ARN, CHECK, CONTROL, ENV, FakeWorld, HEALTH_FUNCTION } from './fakes';
 

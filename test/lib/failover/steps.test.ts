@@ -7,7 +7,7 @@ import { memoryJournalStore } from '../../../src/lib/failover/journal';
 import { buildReport } from '../../../src/lib/failover/report';
 import { STEP_IDS, STEPS, stepOf, type FailoverStep, type StepId } from '../../../src/lib/failover/steps';
 import { readTopology } from '../../../src/lib/failover/topology';
-import { createMemoryOutput } from '../../../src/lib/ui/output';
+import { createMemoryOutput } from '../../support/memory-output';
 import { ENV, FakeWorld } from './fakes';
 
 const STEPS_DIR = join(__dirname, '../../../src/lib/failover/steps');

@@ -3,7 +3,7 @@ import { destroyEnvironment, retainedResources, type DestroyOptions } from '../.
 import { selectInstances } from '../../../src/lib/lifecycle/instances';
 import { loadCatalog } from '../../../src/lib/stacks/catalog';
 import { loadTemplate, parseTemplate } from '../../../src/lib/templates/load';
-import { createMemoryOutput } from '../../../src/lib/ui/output';
+import { createMemoryOutput } from '../../support/memory-output';
 import { FakeClock } from '../../support/fake-clock';
 import { env } from '../deploy/fixtures';
 import { FakeLifecycle } from './fake-lifecycle';

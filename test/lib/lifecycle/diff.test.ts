@@ -1,7 +1,7 @@
 import { diffInstances } from '../../../src/lib/lifecycle/diff';
 import type { PlannedStack } from '../../../src/lib/deploy/plan';
 import { serializeTemplate } from '../../../src/lib/templates/serialize';
-import { createMemoryOutput } from '../../../src/lib/ui/output';
+import { createMemoryOutput } from '../../support/memory-output';
 import { FakeClock } from '../../support/fake-clock';
 import { env } from '../deploy/fixtures';
 import { FakeLifecycle } from './fake-lifecycle';

@@ -2,7 +2,7 @@ import type { PlannedStack } from '../../../src/lib/deploy/plan';
 import { statefulStackPolicy } from '../../../src/lib/deploy/status';
 import { stackOutputs } from '../../../src/lib/lifecycle/outputs';
 import { hasStatefulDeny, stackStatuses } from '../../../src/lib/lifecycle/status';
-import { createMemoryOutput } from '../../../src/lib/ui/output';
+import { createMemoryOutput } from '../../support/memory-output';
 import { FakeClock } from '../../support/fake-clock';
 import { FakeLifecycle } from './fake-lifecycle';
 

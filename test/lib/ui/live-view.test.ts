@@ -1,7 +1,7 @@
 import { deployPlan } from '../../../src/lib/deploy/engine';
 import { buildPlan } from '../../../src/lib/deploy/plan';
 import { LiveView, liveOutput, liveViewWanted } from '../../../src/lib/ui/live-view';
-import { createMemoryOutput } from '../../../src/lib/ui/output';
+import { createMemoryOutput } from '../../support/memory-output';
 import { FakeClock, FakeCloudFormation } from '../deploy/fake-cloudformation';
 import { catalog, env, outputs, readTemplate } from '../deploy/fixtures';
 

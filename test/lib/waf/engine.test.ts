@@ -1,5 +1,5 @@
 import { isUserError, UserError } from '../../../src/lib/errors';
-import { createMemoryOutput } from '../../../src/lib/ui/output';
+import { createMemoryOutput } from '../../support/memory-output';
 import { block, IP_SET_LIMIT, list, reconcileBlocklist, unblock } from '../../../src/lib/waf/engine';
 import { CALLER, T0, TARGET, world } from './fakes';
 
