@@ -14,9 +14,9 @@ import { corsOriginsFrom, createApiHandler, json, parseBody, parseWith, writesPa
 import { UUID, type OrderStatus } from '../shared/orders';
 import { advanceOrder, dailySales, orderQueue, QUEUE_STATUSES } from './domain';
 
-const statuses = ['placed', 'accepted', 'preparing', 'ready', 'collected', 'cancelled', 'failed'] as const;
+const statuses = ['placed', 'accepted', 'preparing', 'ready', 'collected', 'cancelled', 'failed', 'payment_failed'] as const;
 const queueQuery = z.object({
-  status: z.optional(z.string().check(z.regex(/^[a-z]+(,[a-z]+){0,6}$/, 'must be a comma-separated list of statuses'))),
+  status: z.optional(z.string().check(z.regex(/^[a-z_]+(,[a-z_]+){0,7}$/, 'must be a comma-separated list of statuses'))),
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 100),
 });
 const statusList = z.array(z.enum(statuses));

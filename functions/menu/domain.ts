@@ -1,8 +1,10 @@
 /**
  * The menu: Aurora is the source of truth; the DynamoDB read model is one document holding the
- * whole current menu, rewritten after every admin change, so a menu read is one GetItem.
+ * whole current menu, rewritten after every change of the menu or of its stock (an admin edit, an
+ * order placed, cancelled or failed) by `refreshReadModel`, so a menu read is one GetItem.
  */
 import { conflict, notFound } from '../shared/errors';
+import type { Log } from '../shared/ports';
 import type { Database, Sql } from '../shared/sql';
 
 export interface MenuItem {
@@ -65,16 +67,38 @@ const toItem = (r: Row): MenuItem => ({
   version: r.version,
 });
 
-export async function loadMenu(sql: Sql): Promise<MenuItem[]> {
-  const { rows } = await sql.query<Row>(`SELECT ${COLUMNS} FROM menu_items WHERE retired_at IS NULL ORDER BY category, name, id`);
-  return rows.map(toItem);
+/**
+ * The current menu, stamped with the database time of the read: of two snapshots, the one read
+ * later holds every change committed before it, whichever request started first.
+ */
+export async function loadMenu(sql: Sql, now: Date): Promise<MenuDocument> {
+  const { rows } = await sql.query<Row & { as_of: Date | string }>(
+    `SELECT ${COLUMNS}, statement_timestamp() AS as_of FROM menu_items WHERE retired_at IS NULL ORDER BY category, name, id`,
+  );
+  const asOf = rows[0] ? new Date(rows[0].as_of) : now;
+  return { items: rows.map(toItem), updatedAt: asOf.toISOString() };
 }
 
-/** Rebuilds the read model from the source of truth. */
+/** Rebuilds the read model from the source of truth (the read model keeps the latest snapshot). */
 export async function refreshReadModel(sql: Sql, readModel: MenuReadModel, now: Date): Promise<MenuDocument> {
-  const document = { items: await loadMenu(sql), updatedAt: now.toISOString() };
+  const document = await loadMenu(sql, now);
   await readModel.put(document);
   return document;
+}
+
+/**
+ * The one path by which stock changes reach the read model, after the change has committed: the
+ * orders function (order placed or cancelled), the order-workflow function (stock returned when an
+ * order fails or is cancelled) and the menu function (edits) all call it. A read model that cannot
+ * be written is logged and left to the next change (the order itself stands); stock is still
+ * enforced by the database when an order is placed.
+ */
+export async function refreshAfterStockChange(ports: { db: Sql; readModel: MenuReadModel; now: Date; log: Log }): Promise<void> {
+  try {
+    await refreshReadModel(ports.db, ports.readModel, ports.now);
+  } catch (error) {
+    ports.log.warn('menu read model not refreshed', { error: (error as Error).name, message: (error as Error).message });
+  }
 }
 
 /** The current menu: the read model, or (when it is missing) the database, repairing the read model. */

@@ -86,4 +86,16 @@ export const MIGRATIONS: Migration[] = [
       )`,
     ],
   },
+  {
+    id: 3,
+    name: 'payment_failed orders',
+    statements: [
+      // A capture or refund that failed for good leaves the order here, in the barista's queue.
+      `ALTER TABLE orders DROP CONSTRAINT orders_status_check`,
+      `ALTER TABLE orders ADD CONSTRAINT orders_status_check
+        CHECK (status IN ('placed', 'accepted', 'preparing', 'ready', 'collected', 'cancelled', 'failed', 'payment_failed'))`,
+      `DROP INDEX orders_queue`,
+      `CREATE INDEX orders_queue ON orders (pickup_at) WHERE status IN ('accepted', 'preparing', 'ready', 'payment_failed')`,
+    ],
+  },
 ];

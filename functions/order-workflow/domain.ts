@@ -3,12 +3,14 @@
  * twice (Step Functions retries): state changes are conditional on the current status.
  */
 import { WorkflowError } from '../shared/errors';
-import { ORDER_COLUMNS, restock, withLines, type Order, type OrderRow } from '../shared/orders';
+import { ORDER_COLUMNS, restock, withLines, type Order, type OrderRow, type OrderStatus } from '../shared/orders';
 import type { Database } from '../shared/sql';
 
 export interface WorkflowPorts {
   db: Database;
   now: Date;
+  /** Called after a transaction that returned stock to the menu, so the menu read model follows. */
+  stockChanged?: () => Promise<void>;
 }
 
 /** The order can be paid and made: it exists, is still placed, has lines and a positive total. */
@@ -44,7 +46,7 @@ export async function complete(ports: WorkflowPorts, orderId: string): Promise<v
 
 /** Ends an order that will not be made: `cancelled` after a refund, `failed` when it could not be validated or paid. */
 export async function close(ports: WorkflowPorts, orderId: string, status: 'cancelled' | 'failed', reason: string): Promise<void> {
-  await ports.db.transaction(async (tx) => {
+  const restocked = await ports.db.transaction(async (tx) => {
     const result = await tx.query(
       `UPDATE orders SET status = $2, status_reason = coalesce(status_reason, $3), task_token = NULL, updated_at = $4
         WHERE id = $1 AND status IN ('placed', 'accepted', 'preparing', 'ready')`,
@@ -52,5 +54,32 @@ export async function close(ports: WorkflowPorts, orderId: string, status: 'canc
     );
     // Only the transition returns the stock, so a customer cancellation (already restocked) or a retry does not.
     if (result.rowCount > 0) await restock(tx, orderId);
+    return result.rowCount > 0;
   });
+  if (restocked) await ports.stockChanged?.();
+}
+
+/** The message the order-workflow function logs for an order left needing attention; templates/app.yaml counts it (metric filter). */
+export const NEEDS_ATTENTION = 'order needs attention';
+
+/**
+ * A capture or refund that failed for good: the order ends `payment_failed` (terminal, shown in the
+ * barista's queue and the day's sales) with the reason, for a person to settle with the provider.
+ * Stock returns unless the order had been made (`ready`). Safe to run twice.
+ */
+export async function markPaymentFailed(ports: WorkflowPorts, orderId: string, reason: string): Promise<{ previous: OrderStatus | undefined; changed: boolean }> {
+  const outcome = await ports.db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ status: OrderStatus; status_reason: string | null }>('SELECT status, status_reason FROM orders WHERE id = $1 FOR UPDATE', [orderId]);
+    const order = rows[0];
+    if (!order) throw new WorkflowError('OrderInvalid', `order ${orderId} does not exist`);
+    if (!(['placed', 'accepted', 'preparing', 'ready', 'cancelled'] as OrderStatus[]).includes(order.status)) return { previous: order.status, changed: false, restocked: false };
+    const why = order.status === 'cancelled' && order.status_reason ? `${order.status_reason}; ${reason}` : reason;
+    await tx.query(`UPDATE orders SET status = 'payment_failed', status_reason = $2, task_token = NULL, updated_at = $3 WHERE id = $1`, [orderId, why.slice(0, 200), ports.now.toISOString()]);
+    // A cancelled order's stock is back already; a made one (ready) was handed over.
+    const restocked = order.status !== 'cancelled' && order.status !== 'ready';
+    if (restocked) await restock(tx, orderId);
+    return { previous: order.status, changed: true, restocked };
+  });
+  if (outcome.restocked) await ports.stockChanged?.();
+  return { previous: outcome.previous, changed: outcome.changed };
 }

@@ -1,17 +1,21 @@
 /**
- * The order-lifecycle steps, invoked by Step Functions with { action, orderId, taskToken?, reason? }:
- * validate, awaitBarista (task token), complete, cancel, fail. Errors are thrown by name for the
- * state machine to catch (OrderInvalid, OrderCancelled).
+ * The order-lifecycle steps, invoked by Step Functions with { action, orderId, taskToken?, reason?, step? }:
+ * validate, awaitBarista (task token), complete, cancel, fail, paymentFailed (a capture or refund
+ * that failed for good). Errors are thrown by name for the state machine to catch (OrderInvalid,
+ * OrderCancelled).
  */
 import * as z from 'zod/mini';
 import '../shared/schema';
 import type { Deps } from '../shared/deps';
 import { baseFromEnv, lazyHandler } from '../shared/env/base';
 import { databasesFromEnv } from '../shared/env/database';
+import { dynamoFromEnv, tablesFromEnv } from '../shared/env/dynamo';
 import { WorkflowError } from '../shared/errors';
 import { zodIssues } from '../shared/http';
 import { UUID } from '../shared/orders';
-import { awaitBarista, close, complete, validate } from './domain';
+import { dynamoMenuReadModel } from '../menu/read-model';
+import { refreshAfterStockChange, type MenuReadModel } from '../menu/domain';
+import { awaitBarista, close, complete, markPaymentFailed, NEEDS_ATTENTION, validate } from './domain';
 
 const orderId = z.string().check(z.regex(UUID));
 const reason = z.optional(z.string().check(z.maxLength(200)));
@@ -21,12 +25,17 @@ export const workflowEventSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('complete'), orderId }),
   z.object({ action: z.literal('cancel'), orderId, reason }),
   z.object({ action: z.literal('fail'), orderId, reason }),
+  z.object({ action: z.literal('paymentFailed'), orderId, step: z.enum(['capture', 'refund']), reason }),
 ]);
 export type WorkflowEvent = z.infer<typeof workflowEventSchema>;
 
-export type WorkflowDeps = Pick<Deps, 'db' | 'clock' | 'log'>;
+export type WorkflowDeps = Pick<Deps, 'db' | 'clock' | 'log' | 'dynamodb' | 'tables'> & {
+  /** Defaults to the DynamoDB read model in `tables.menu`. */
+  readModel?: MenuReadModel;
+};
 
 export function createHandler(deps: WorkflowDeps) {
+  const readModel = deps.readModel ?? dynamoMenuReadModel(deps.dynamodb, deps.tables.menu);
   return async (event: unknown): Promise<unknown> => {
     const parsed = workflowEventSchema.safeParse(event);
     if (!parsed.success) {
@@ -34,7 +43,8 @@ export function createHandler(deps: WorkflowDeps) {
       throw new WorkflowError('OrderInvalid', `bad workflow event: ${issue.field}: ${issue.reason}`);
     }
     const step = parsed.data;
-    const ports = { db: deps.db, now: deps.clock.now() };
+    const now = deps.clock.now();
+    const ports = { db: deps.db, now, stockChanged: () => refreshAfterStockChange({ db: deps.db, readModel, now, log: deps.log }) };
     try {
       switch (step.action) {
         case 'validate':
@@ -50,6 +60,13 @@ export function createHandler(deps: WorkflowDeps) {
         case 'fail':
           await close(ports, step.orderId, 'failed', describe(step.reason));
           return { status: 'failed' };
+        case 'paymentFailed': {
+          const reason = `the payment could not be ${step.step === 'capture' ? 'captured' : 'refunded'} (${step.reason ?? 'unknown error'}); needs attention`;
+          const outcome = await markPaymentFailed(ports, step.orderId, reason);
+          // One line per order newly left needing attention: the OrdersNeedingAttention metric counts them.
+          if (outcome.changed) deps.log.error(NEEDS_ATTENTION, { orderId: step.orderId, step: step.step, error: step.reason, previousStatus: outcome.previous });
+          return { status: 'payment_failed' };
+        }
       }
     } catch (error) {
       deps.log.warn('workflow step failed', { action: step.action, orderId: step.orderId, error: (error as Error).name, message: (error as Error).message });
@@ -78,4 +95,4 @@ function describe(error: string | undefined): string {
   }
 }
 
-export const handler = lazyHandler(() => createHandler({ ...baseFromEnv(process.env), ...databasesFromEnv(process.env) }));
+export const handler = lazyHandler(() => createHandler({ ...baseFromEnv(process.env), ...databasesFromEnv(process.env), dynamodb: dynamoFromEnv(process.env), tables: tablesFromEnv(process.env) }));

@@ -5,7 +5,7 @@
  * (so its first step sees the order); if it cannot start, the order is failed and its stock returned.
  */
 import { randomUUID } from 'node:crypto';
-import { badRequest, conflict, notFound, unavailable } from '../shared/errors';
+import { badRequest, conflict, HttpError, notFound, unavailable } from '../shared/errors';
 import { ORDER_COLUMNS, restock, withLines, type Order, type OrderRow } from '../shared/orders';
 import type { Identity } from '../shared/identity';
 import { TaskTokenExpired, type Workflow } from '../shared/ports';
@@ -23,6 +23,24 @@ export interface OrderPorts {
   workflow: Workflow;
   now: Date;
   newId?: () => string;
+  /** Called after a transaction that took or returned stock, so the menu read model follows. */
+  stockChanged?: () => Promise<void>;
+}
+
+/** The same Idempotency-Key sent again with another order: a client bug, never a retry. */
+export const keyReused = () =>
+  new HttpError(422, 'idempotency_key_reused', 'this Idempotency-Key was already used for a different order; send a new key for a new order', [
+    { field: 'Idempotency-Key', reason: 'already used with a different body' },
+  ]);
+
+/** Whether a stored order is the one `request` asks for (same lines, same pickup time). */
+function sameRequest(order: Order, request: PlaceOrder): boolean {
+  const lines = (items: { itemId: string; quantity: number }[]) =>
+    items
+      .map((l) => `${l.itemId}x${l.quantity}`)
+      .sort()
+      .join(',');
+  return lines(order.items) === lines(request.items) && Date.parse(order.pickupAt) === request.pickupAt.getTime();
 }
 
 /** How far ahead a pickup may be booked, and how soon. */
@@ -40,8 +58,11 @@ export async function placeOrder(ports: OrderPorts, customer: Identity, request:
     seen.add(line.itemId);
   });
 
+  // The handler checks the key first (Powertools idempotency, with payload validation); the
+  // order's own client_token catches what outlives those records or races past them.
   if (request.clientToken) {
     const existing = await findByClientToken(ports.db, customer.sub, request.clientToken);
+    if (existing && !sameRequest(existing, request)) throw keyReused();
     if (existing) return { order: existing, created: false };
   }
 
@@ -70,14 +91,17 @@ export async function placeOrder(ports: OrderPorts, customer: Identity, request:
           row = taken[0];
         }
         if (!row) {
-          const { rows: known } = await tx.query<{ available: boolean; retired: boolean }>(
-            'SELECT available, retired_at IS NOT NULL AS retired FROM menu_items WHERE id = $1',
+          const { rows: known } = await tx.query<{ name: string; available: boolean; retired: boolean; stock: number | null }>(
+            'SELECT name, available, retired_at IS NOT NULL AS retired, stock FROM menu_items WHERE id = $1',
             [line.itemId],
           );
           const item = known[0];
           if (!item || item.retired) throw badRequest(`items.${line.index}.itemId`, `"${line.itemId}" is not on the menu`);
-          if (!item.available) throw conflict(`"${line.itemId}" is not available right now`);
-          throw conflict(`not enough "${line.itemId}" left for ${line.quantity}`);
+          // Named as the customer sees it on the menu, not by its id.
+          const field = `items.${line.index}`;
+          if (!item.available) throw new HttpError(409, 'unavailable', `${item.name} is not available right now`, [{ field: `${field}.itemId`, reason: 'not available right now' }]);
+          if (!item.stock) throw new HttpError(409, 'sold_out', `${item.name} is sold out`, [{ field: `${field}.itemId`, reason: 'sold out' }]);
+          throw new HttpError(409, 'sold_out', `only ${item.stock} ${item.name} left; ${line.quantity} asked`, [{ field: `${field}.quantity`, reason: `only ${item.stock} left` }]);
         }
         priced.push({ ...line, name: row.name, price: row.price_cents, currency: row.currency.trim() });
       }
@@ -105,10 +129,12 @@ export async function placeOrder(ports: OrderPorts, customer: Identity, request:
     // Two requests with one Idempotency-Key raced: the loser returns the winner's order.
     if ((error as { code?: string }).code === '23505' && request.clientToken) {
       const existing = await findByClientToken(ports.db, customer.sub, request.clientToken);
+      if (existing && !sameRequest(existing, request)) throw keyReused();
       if (existing) return { order: existing, created: false };
     }
     throw error;
   }
+  await ports.stockChanged?.();
   try {
     await ports.workflow.start(id);
   } catch (error) {
@@ -119,6 +145,7 @@ export async function placeOrder(ports: OrderPorts, customer: Identity, request:
       ]);
       await restock(tx, id);
     });
+    await ports.stockChanged?.();
     throw Object.assign(unavailable('orders cannot be taken right now; try again shortly', 10), { cause: error });
   }
   return { order: (await getOrder(ports.db, customer, id))!, created: true };
@@ -146,11 +173,11 @@ export async function listOrders(db: Database, customer: Identity, limit: number
  * cancellation and fails the same way.
  */
 export async function cancelOrder(ports: OrderPorts, customer: Identity, orderId: string): Promise<Order> {
-  await ports.db.transaction(async (tx) => {
+  const restocked = await ports.db.transaction(async (tx) => {
     const { rows } = await tx.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 AND customer_id = $2 FOR UPDATE`, [orderId, customer.sub]);
     const order = rows[0];
     if (!order) throw notFound('order');
-    if (order.status === 'cancelled') return;
+    if (order.status === 'cancelled') return false;
     if (order.status !== 'placed' && order.status !== 'accepted') throw conflict(`the order is already ${order.status} and can no longer be cancelled`);
     await tx.query(`UPDATE orders SET status = 'cancelled', status_reason = 'cancelled by the customer', task_token = NULL, updated_at = $2 WHERE id = $1`, [
       orderId,
@@ -163,6 +190,8 @@ export async function cancelOrder(ports: OrderPorts, customer: Identity, orderId
         if (!(error instanceof TaskTokenExpired)) throw error;
       });
     }
+    return true;
   });
+  if (restocked) await ports.stockChanged?.();
   return (await getOrder(ports.db, customer, orderId))!;
 }

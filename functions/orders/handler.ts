@@ -1,18 +1,30 @@
 /**
  * Orders API (Cognito customers): POST /orders, GET /orders, GET /orders/{orderId},
  * POST /orders/{orderId}/cancel. A customer only ever sees their own orders.
+ *
+ * An `Idempotency-Key` makes POST /orders idempotent with Powertools idempotency (DynamoDB
+ * records, key = customer + header): a repeat returns the first order (200); the same key with
+ * another body is refused (422) by Powertools payload validation over the items and pickup time:
+ * https://docs.powertools.aws.dev/lambda/typescript/latest/utilities/idempotency/#payload-validation
  */
+import { randomUUID } from 'node:crypto';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Deps } from '../shared/deps';
-import { notFound } from '../shared/errors';
+import { HttpError, notFound } from '../shared/errors';
 import { baseFromEnv, lazyHandler } from '../shared/env/base';
 import { databasesFromEnv } from '../shared/env/database';
-import { controlFromEnv, dynamoFromEnv } from '../shared/env/dynamo';
+import { controlFromEnv, dynamoFromEnv, tablesFromEnv } from '../shared/env/dynamo';
 import { workflowFromEnv } from '../shared/env/workflow';
 import * as z from 'zod/mini';
 import '../shared/schema';
-import { corsOriginsFrom, createApiHandler, json, parseBody, parseWith, writesPausedFrom, type ApiHandler, type Route } from '../shared/http';
+import { corsOriginsFrom, createApiHandler, json, parseBody, parseWith, writesPausedFrom, type ApiHandler, type LambdaContext, type Route } from '../shared/http';
+import type { Identity } from '../shared/identity';
 import { UUID } from '../shared/orders';
-import { cancelOrder, getOrder, listOrders, placeOrder } from './domain';
+import { refreshAfterStockChange, type MenuReadModel } from '../menu/domain';
+import { dynamoMenuReadModel } from '../menu/read-model';
+import { cancelOrder, getOrder, keyReused, listOrders, placeOrder } from './domain';
 
 export const placeOrderSchema = z.strictObject({
   items: z
@@ -29,10 +41,74 @@ const orderId = z.string().check(z.regex(UUID, 'must be an order id (UUID)'));
 const idempotencyKey = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 letters, digits, dashes or underscores'));
 const listQuery = z.object({ limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50) });
 
-export type OrdersDeps = Pick<Deps, 'db' | 'reader' | 'workflow' | 'clock' | 'log' | 'control' | 'corsOrigins'> & { newId?: () => string };
+export type OrdersDeps = Pick<Deps, 'db' | 'reader' | 'workflow' | 'clock' | 'log' | 'control' | 'corsOrigins' | 'dynamodb' | 'tables'> & {
+  newId?: () => string;
+  /** Defaults to the DynamoDB read model in `tables.menu`. */
+  readModel?: MenuReadModel;
+  /** Defaults to DynamoDB persistence in `tables.idempotency`. */
+  idempotencyStore?: BasePersistenceLayer;
+};
+
+/** How long an Idempotency-Key is remembered by Powertools (the order's client_token keeps it for good). */
+export const ORDER_KEY_TTL_SECONDS = 24 * 3600;
+/** The function's timeout in templates/app.yaml, used when no Lambda context is given. */
+const LOCAL_TIMEOUT_MS = 10_000;
+
+interface KeyedOrder {
+  customer: string;
+  key: string;
+  items: { itemId: string; quantity: number }[];
+  pickupAt: string;
+  /** Not hashed: tells this invocation whether it placed the order or replayed a stored result. */
+  run: string;
+  /** Not hashed: the caller (its `sub` is `customer`). */
+  identity: Identity;
+}
 
 export function createHandler(deps: OrdersDeps): ApiHandler {
-  const ports = () => ({ db: deps.db, workflow: deps.workflow, now: deps.clock.now(), newId: deps.newId });
+  const readModel = deps.readModel ?? dynamoMenuReadModel(deps.dynamodb, deps.tables.menu);
+  const ports = () => {
+    const now = deps.clock.now();
+    return { db: deps.db, workflow: deps.workflow, now, newId: deps.newId, stockChanged: () => refreshAfterStockChange({ db: deps.db, readModel, now, log: deps.log }) };
+  };
+  const persistenceStore = deps.idempotencyStore ?? new DynamoDBPersistenceLayer({ tableName: deps.tables.idempotency, awsSdkV3Client: deps.dynamodb });
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: '[customer, key]',
+    payloadValidationJmesPath: '[items, pickupAt]',
+    expiresAfterSeconds: ORDER_KEY_TTL_SECONDS,
+    throwOnNoIdempotencyKey: true,
+  });
+  const ran = new Set<string>();
+  const placeKeyed = makeIdempotent(
+    async (request: KeyedOrder): Promise<{ orderId: string; created: boolean }> => {
+      ran.add(request.run);
+      const { order, created } = await placeOrder(ports(), request.identity, { items: request.items, pickupAt: new Date(request.pickupAt), clientToken: request.key });
+      return { orderId: order.id, created };
+    },
+    { persistenceStore, config, keyPrefix: 'orders' },
+  );
+  const placeWithKey = async (identity: Identity, body: z.infer<typeof placeOrderSchema>, key: string, context?: LambdaContext) => {
+    const run = randomUUID();
+    const started = Date.now();
+    const lambdaContext = context?.getRemainingTimeInMillis ? context : { getRemainingTimeInMillis: () => LOCAL_TIMEOUT_MS - (Date.now() - started) };
+    config.registerLambdaContext(lambdaContext as Parameters<IdempotencyConfig['registerLambdaContext']>[0]);
+    try {
+      const pickupAt = new Date(body.pickupAt).toISOString();
+      const result = await placeKeyed({ customer: identity.sub, key, items: body.items, pickupAt, run, identity });
+      const order = await getOrder(deps.db, identity, result.orderId);
+      if (!order) throw notFound('order');
+      return { order, created: ran.has(run) && result.created };
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name === 'IdempotencyValidationError') throw keyReused();
+      if (name === 'IdempotencyAlreadyInProgressError') {
+        throw new HttpError(409, 'in_progress', 'an order with this Idempotency-Key is being placed; retry shortly', [], { 'Retry-After': '1' });
+      }
+      throw error;
+    } finally {
+      ran.delete(run);
+    }
+  };
   const header = (headers: Record<string, string | undefined> | null | undefined, name: string) =>
     Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
   const routes: Route[] = [
@@ -41,11 +117,13 @@ export function createHandler(deps: OrdersDeps): ApiHandler {
       resource: '/orders',
       access: 'customer',
       writes: true,
-      handle: async ({ event, identity }) => {
+      handle: async ({ event, identity, context }) => {
         const body = parseBody(event, placeOrderSchema);
         const key = header(event.headers, 'idempotency-key');
         const clientToken = key === undefined ? undefined : parseWith(idempotencyKey, key, 'Idempotency-Key');
-        const { order, created } = await placeOrder(ports(), identity!, { items: body.items, pickupAt: new Date(body.pickupAt), clientToken });
+        const { order, created } = clientToken
+          ? await placeWithKey(identity!, body, clientToken, context)
+          : await placeOrder(ports(), identity!, { items: body.items, pickupAt: new Date(body.pickupAt) });
         return json(created ? 201 : 200, order, { Location: `/orders/${order.id}` });
       },
     },
@@ -78,5 +156,6 @@ export function createHandler(deps: OrdersDeps): ApiHandler {
 
 export const handler = lazyHandler(() => {
   const env = process.env;
-  return createHandler({ ...baseFromEnv(env), ...databasesFromEnv(env), workflow: workflowFromEnv(env), control: controlFromEnv(env, dynamoFromEnv(env)) });
+  const dynamodb = dynamoFromEnv(env);
+  return createHandler({ ...baseFromEnv(env), ...databasesFromEnv(env), workflow: workflowFromEnv(env), dynamodb, tables: tablesFromEnv(env), control: controlFromEnv(env, dynamodb) });
 });

@@ -7,6 +7,7 @@ import type * as z from 'zod/mini';
 import { HttpError, type FieldIssue, badRequest, forbidden, unauthorised } from './errors';
 import { identityFromClaims, type Claims, type Identity } from './identity';
 import type { ControlPort, Log } from './ports';
+import { matchRoute } from './routes';
 
 export interface ApiEvent {
   resource?: string;
@@ -43,6 +44,7 @@ export interface Request {
   params: Record<string, string>;
   query: Record<string, string>;
   identity?: Identity;
+  context?: LambdaContext;
 }
 
 export interface Route {
@@ -63,34 +65,36 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 }
 export const noContent = (): ApiResult => ({ statusCode: 204, headers: { 'Cache-Control': 'no-store' }, body: '' });
 
-function matchTemplate(template: string, path: string): Record<string, string> | undefined {
-  const names: string[] = [];
-  const pattern = template.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    names.push(name);
-    return '([^/]+)';
-  });
-  const match = new RegExp(`^${pattern}/?$`).exec(path);
-  if (!match) return undefined;
-  return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
-}
-
-/** The route for an event: by API Gateway's `resource` when present, else by matching the path. */
+/**
+ * The route for an event: API Gateway already chose the resource (event.resource), so only the
+ * method is left to pick; an event without one (a direct invocation) is matched on its path by the
+ * shared matcher (./routes.ts), the one `cafe-ops dev` serves requests with.
+ */
 export function findRoute(routes: Route[], event: ApiEvent): { route?: Route; params: Record<string, string>; pathKnown: boolean } {
   const method = event.httpMethod.toUpperCase();
-  for (const route of routes) {
-    const params = event.resource
-      ? route.resource === event.resource
-        ? { ...matchTemplate(route.resource, event.path ?? '') }
-        : undefined
-      : matchTemplate(route.resource, event.path ?? '');
-    if (!params) continue;
-    if (route.method !== method) continue;
-    const fromEvent = Object.fromEntries(Object.entries(event.pathParameters ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
-    return { route, params: { ...params, ...fromEvent }, pathKnown: true };
+  const fromEvent = Object.fromEntries(Object.entries(event.pathParameters ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  if (event.resource) {
+    const atResource = routes.filter((r) => r.resource === event.resource);
+    const route = atResource.find((r) => r.method === method) ?? atResource.find((r) => r.method === 'ANY');
+    return { ...(route ? { route } : {}), params: fromEvent, pathKnown: atResource.length > 0 };
   }
-  const pathKnown = routes.some((r) => (event.resource ? r.resource === event.resource : matchTemplate(r.resource, event.path ?? '') !== undefined));
-  return { params: {}, pathKnown };
+  const found = matchRoute(routes, method, event.path ?? '');
+  if (found.kind !== 'match') return { params: {}, pathKnown: found.kind === 'method-not-allowed' };
+  return { route: found.match.route, params: { ...found.match.pathParameters, ...fromEvent }, pathKnown: true };
 }
+
+/** A JSON body's Content-Type: application/json, parameters allowed, a charset only if UTF-8. */
+export function isJsonContentType(value: string | undefined): boolean {
+  if (!value) return false;
+  const [type, ...params] = value.split(';').map((part) => part.trim().toLowerCase());
+  if (type !== 'application/json') return false;
+  return params.every((param) => {
+    const [name, raw] = param.split('=').map((p) => p.trim());
+    return name !== 'charset' || (raw ?? '').replace(/^"|"$/g, '') === 'utf-8';
+  });
+}
+
+const headerOf = (event: ApiEvent, name: string) => Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
 
 export function zodIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): FieldIssue[] {
   return error.issues.map((issue) => ({ field: issue.path.length ? issue.path.map(String).join('.') : 'body', reason: issue.message }));
@@ -111,6 +115,14 @@ export function parseBody<S extends z.ZodMiniType>(event: ApiEvent, schema: S): 
   if (event.isBase64Encoded) raw = Buffer.from(raw, 'base64').toString('utf8');
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
     throw new HttpError(413, 'too_large', `body: larger than ${MAX_BODY_BYTES} bytes`, [{ field: 'body', reason: `larger than ${MAX_BODY_BYTES} bytes` }]);
+  }
+  // A body is JSON only when it says so: a text/plain or form POST (which a browser sends
+  // cross-origin without a preflight) is refused before it is read.
+  const contentType = headerOf(event, 'content-type');
+  if (raw.trim() !== '' && !isJsonContentType(contentType)) {
+    throw new HttpError(415, 'unsupported_media_type', `the body must be JSON, sent with Content-Type: application/json${contentType ? ` (not ${contentType.slice(0, 60)})` : ''}`, [
+      { field: 'Content-Type', reason: 'must be application/json' },
+    ]);
   }
   let value: unknown;
   try {
@@ -152,7 +164,7 @@ export const corsOriginsFrom = (env: Record<string, string | undefined> = proces
     .filter(Boolean);
 
 function corsHeaders(event: ApiEvent, allowed: string[] | undefined): Record<string, string> {
-  const origin = Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === 'origin')?.[1];
+  const origin = headerOf(event, 'origin');
   if (!origin || !allowed?.includes(origin)) return {};
   return {
     'Access-Control-Allow-Origin': origin,
@@ -188,7 +200,7 @@ export function createApiHandler(options: RouterOptions): ApiHandler {
         }
       }
       const query = Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
-      result = await route.handle({ event, params: found.params, query, identity });
+      result = await route.handle({ event, params: found.params, query, identity, ...(context ? { context } : {}) });
     } catch (error) {
       if (error instanceof HttpError) {
         result = errorResult(error);

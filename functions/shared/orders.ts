@@ -1,7 +1,8 @@
 /** Reading orders: shared by the customer, barista and workflow functions. */
 import type { Sql } from './sql';
 
-export type OrderStatus = 'placed' | 'accepted' | 'preparing' | 'ready' | 'collected' | 'cancelled' | 'failed';
+/** `payment_failed`: a capture or refund failed for good; terminal, needs a person (docs/functions.md). */
+export type OrderStatus = 'placed' | 'accepted' | 'preparing' | 'ready' | 'collected' | 'cancelled' | 'failed' | 'payment_failed';
 export type PaymentStatus = 'pending' | 'authorised' | 'captured' | 'refunded' | 'declined';
 
 export interface OrderLine {

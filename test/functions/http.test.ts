@@ -107,11 +107,36 @@ describe('router', () => {
 
   it('parses bodies: base64, size limit, JSON errors, every bad field', () => {
     const schema = z.strictObject({ a: z.number(), b: z.string() });
-    expect(parseBody({ httpMethod: 'POST', body: Buffer.from('{"a":1,"b":"x"}').toString('base64'), isBase64Encoded: true }, schema)).toEqual({ a: 1, b: 'x' });
-    expect(() => parseBody({ httpMethod: 'POST', body: '{"a":"1","b":2}' }, schema)).toThrow(
+    const headers = { 'Content-Type': 'application/json' };
+    expect(parseBody({ httpMethod: 'POST', headers, body: Buffer.from('{"a":1,"b":"x"}').toString('base64'), isBase64Encoded: true }, schema)).toEqual({ a: 1, b: 'x' });
+    expect(() => parseBody({ httpMethod: 'POST', headers, body: '{"a":"1","b":2}' }, schema)).toThrow(
       expect.objectContaining({ status: 400, issues: [expect.objectContaining({ field: 'a' }), expect.objectContaining({ field: 'b' })] }),
     );
-    expect(() => parseBody({ httpMethod: 'POST', body: 'x'.repeat(20_000) }, schema)).toThrow(expect.objectContaining({ status: 413 }));
-    expect(() => parseBody({ httpMethod: 'POST', body: '{' }, schema)).toThrow(expect.objectContaining({ status: 400, message: 'body: is not valid JSON' }));
+    expect(() => parseBody({ httpMethod: 'POST', headers, body: 'x'.repeat(20_000) }, schema)).toThrow(expect.objectContaining({ status: 413 }));
+    expect(() => parseBody({ httpMethod: 'POST', headers, body: '{' }, schema)).toThrow(expect.objectContaining({ status: 400, message: 'body: is not valid JSON' }));
+  });
+
+  it.each([
+    ['text/plain', 415],
+    ['text/plain;charset=UTF-8', 415],
+    ['application/x-www-form-urlencoded', 415],
+    ['multipart/form-data; boundary=x', 415],
+    ['application/jsonp', 415],
+    ['application/json; charset=iso-8859-1', 415],
+    [undefined, 415],
+    ['application/json', 200],
+    ['Application/JSON', 200],
+    ['application/json; charset=utf-8', 200],
+    ['application/json;charset="UTF-8"', 200],
+  ])('a JSON body sent as %p → %p', async (contentType, status) => {
+    const handler = createApiHandler({ routes: [{ method: 'POST', resource: '/x', access: 'public', handle: async ({ event }) => json(200, parseBody(event, z.object({ a: z.number() }))) }], log: new MemoryLog() });
+    const result = await handler({ httpMethod: 'POST', resource: '/x', path: '/x', headers: contentType ? { 'content-type': contentType } : {}, body: '{"a":1}' });
+    expect(result.statusCode).toBe(status);
+    if (status === 415) expect(bodyOf<{ error: { code: string; message: string } }>(result).error).toMatchObject({ code: 'unsupported_media_type', message: expect.stringContaining('application/json') });
+  });
+
+  it('needs no Content-Type for a request without a body', () => {
+    expect(parseBody({ httpMethod: 'POST', body: null }, z.optional(z.object({ to: z.string() })))).toBeUndefined();
+    expect(parseBody({ httpMethod: 'POST', body: '  ' }, z.optional(z.object({ to: z.string() })))).toBeUndefined();
   });
 });

@@ -7,10 +7,11 @@ import { createHandler as healthHandler } from '../../../functions/health/handle
 import { createHandler as menuHandler } from '../../../functions/menu/handler';
 import { createHandler as ordersHandler } from '../../../functions/orders/handler';
 import { awaitBarista } from '../../../functions/order-workflow/domain';
+import { createHandler as workflowHandler } from '../../../functions/order-workflow/handler';
 import type { ApiHandler, ApiResult } from '../../../functions/shared/http';
 import type { Order } from '../../../functions/shared/orders';
 import type { Database } from '../../../functions/shared/sql';
-import { ALICE, BARISTA, BOB, CLAIMS, PICKUP, apiEvent, bodyOf, prepare, testDeps, type Caller, type TestDeps } from './harness';
+import { ALICE, BARISTA, BOB, CLAIMS, PICKUP, apiEvent, bodyOf, freshIdempotencyTable, prepare, startDynalite, testDeps, type Caller, type TestDeps } from './harness';
 
 export interface SuiteDatabase {
   db: Database;
@@ -25,8 +26,12 @@ interface Api {
   health: ApiHandler;
 }
 
-function build(db: Database): Api {
-  const deps = testDeps(db);
+type Dynamo = Awaited<ReturnType<typeof startDynalite>>;
+
+/** The functions over `db`, with Idempotency-Key records in a fresh table of embedded DynamoDB. */
+async function build(db: Database, dynamo: Dynamo): Promise<Api> {
+  const base = testDeps(db);
+  const deps = testDeps(db, { dynamodb: dynamo.client, tables: { ...base.tables, idempotency: await freshIdempotencyTable(dynamo.client) } });
   return { deps, menu: menuHandler(deps), orders: ordersHandler(deps), admin: adminHandler(deps), health: healthHandler(deps) };
 }
 
@@ -46,16 +51,21 @@ const twoDrinks = { items: [{ itemId: 'flat-white', quantity: 2 }, { itemId: 'cr
 
 export function defineApiSuite(open: () => Promise<SuiteDatabase>) {
   let database: SuiteDatabase;
+  let dynamo: Dynamo;
   let api: Api;
   // Starting an embedded database and migrating it can take seconds on a loaded machine.
   beforeAll(async () => {
     database = await open();
     await prepare(database.db);
+    dynamo = await startDynalite();
   }, 60_000);
-  afterAll(async () => database?.close());
+  afterAll(async () => {
+    await dynamo?.stop();
+    await database?.close();
+  });
   beforeEach(async () => {
     await reset(database.db);
-    api = build(database.db);
+    api = await build(database.db, dynamo);
   });
 
   describe('menu', () => {
@@ -122,12 +132,63 @@ export function defineApiSuite(open: () => Promise<SuiteDatabase>) {
       expect(api.deps.workflowFake.started).toHaveLength(1);
     });
 
-    it('refuses what is sold out or unavailable with 409 and writes nothing', async () => {
+    it('refuses what is sold out or unavailable with 409, naming the item as the menu does, and writes nothing', async () => {
       await database.db.query(`UPDATE menu_items SET stock = 1 WHERE id = 'croissant'`);
       const result = await placeAs(api, ALICE, { items: [{ itemId: 'espresso', quantity: 1 }, { itemId: 'croissant', quantity: 2 }], pickupAt: PICKUP });
       expect(result.statusCode).toBe(409);
+      expect(bodyOf<{ error: unknown }>(result).error).toEqual({ code: 'sold_out', message: 'only 1 Croissant left; 2 asked', issues: [{ field: 'items.1.quantity', reason: 'only 1 left' }] });
       expect(await count(database.db, 'SELECT count(*)::int AS n FROM orders')).toBe(0);
       expect(await stockOf(database.db, 'croissant')).toBe(1);
+      await database.db.query(`UPDATE menu_items SET stock = 0 WHERE id = 'croissant'`);
+      const soldOut = bodyOf<{ error: { message: string } }>(await placeAs(api, ALICE, { items: [{ itemId: 'croissant', quantity: 1 }], pickupAt: PICKUP }));
+      expect(soldOut.error.message).toBe('Croissant is sold out');
+      await database.db.query(`UPDATE menu_items SET available = false WHERE id = 'espresso'`);
+      const off = bodyOf<{ error: { message: string } }>(await placeAs(api, ALICE, { items: [{ itemId: 'espresso', quantity: 1 }], pickupAt: PICKUP }));
+      expect(off.error.message).toBe('Espresso is not available right now');
+    });
+
+    it('keeps the menu read model in step with stock: orders take it, cancellations return it, sold out and back', async () => {
+      const menuStock = async (id: string) => bodyOf<{ items: { id: string; stock: number | null }[] }>(await api.menu(apiEvent('GET', '/menu'))).items.find((i) => i.id === id)?.stock;
+      expect(await menuStock('croissant')).toBe(24);
+      await database.db.query(`UPDATE menu_items SET stock = 2 WHERE id = 'croissant'`);
+      // An edit through the menu function (the admin's way) refreshes the read model too.
+      expect((await api.menu(apiEvent('PUT', '/menu/{itemId}', { claims: BARISTA, params: { itemId: 'croissant' }, body: { stock: 2 } }))).statusCode).toBe(200);
+      expect(await menuStock('croissant')).toBe(2);
+      const order = bodyOf<Order>(await placeAs(api, ALICE, { items: [{ itemId: 'croissant', quantity: 2 }], pickupAt: PICKUP }));
+      expect(await menuStock('croissant')).toBe(0);
+      expect((await placeAs(api, BOB, { items: [{ itemId: 'croissant', quantity: 1 }], pickupAt: PICKUP })).statusCode).toBe(409);
+      expect((await api.orders(apiEvent('POST', '/orders/{orderId}/cancel', { claims: ALICE, params: { orderId: order.id } }))).statusCode).toBe(200);
+      expect(await menuStock('croissant')).toBe(2);
+      // Stock returned by the lifecycle (an order failed) reaches the read model by the same path.
+      const failing = bodyOf<Order>(await placeAs(api, BOB, { items: [{ itemId: 'croissant', quantity: 1 }], pickupAt: PICKUP }));
+      expect(await menuStock('croissant')).toBe(1);
+      const workflow = workflowHandler(api.deps);
+      await workflow({ action: 'fail', orderId: failing.id, reason: 'PaymentDeclined' });
+      expect(await menuStock('croissant')).toBe(2);
+    });
+
+    it('refuses the same Idempotency-Key with another body (422), whether Powertools or the order remembers it', async () => {
+      const headers = { 'Idempotency-Key': 'order-key-0002' };
+      const first = await placeAs(api, ALICE, twoDrinks, headers);
+      expect(first.statusCode).toBe(201);
+      const other = await placeAs(api, ALICE, { ...twoDrinks, items: [{ itemId: 'espresso', quantity: 1 }] }, headers);
+      expect(other.statusCode).toBe(422);
+      expect(bodyOf<{ error: unknown }>(other).error).toEqual({
+        code: 'idempotency_key_reused',
+        message: 'this Idempotency-Key was already used for a different order; send a new key for a new order',
+        issues: [{ field: 'Idempotency-Key', reason: 'already used with a different body' }],
+      });
+      const laterPickup = await placeAs(api, ALICE, { ...twoDrinks, pickupAt: '2026-11-25T09:30:00.000Z' }, headers);
+      expect(laterPickup.statusCode).toBe(422);
+      // Another customer's key is their own.
+      expect((await placeAs(api, BOB, { ...twoDrinks, items: [{ itemId: 'espresso', quantity: 1 }] }, headers)).statusCode).toBe(201);
+      // Once the Powertools record is gone (expired), the order's client_token still refuses it, and still replays.
+      const forgetful = ordersHandler({ ...api.deps, tables: { ...api.deps.tables, idempotency: await freshIdempotencyTable(dynamo.client) } });
+      expect((await forgetful(apiEvent('POST', '/orders', { claims: ALICE, body: { ...twoDrinks, items: [{ itemId: 'espresso', quantity: 1 }] }, headers }))).statusCode).toBe(422);
+      const replay = await forgetful(apiEvent('POST', '/orders', { claims: ALICE, body: twoDrinks, headers }));
+      expect([replay.statusCode, bodyOf<Order>(replay).id]).toEqual([200, bodyOf<Order>(first).id]);
+      expect(await count(database.db, 'SELECT count(*)::int AS n FROM orders')).toBe(2);
+      expect(api.deps.workflowFake.started).toHaveLength(2);
     });
 
     it('shows a customer only their own orders', async () => {
@@ -206,6 +267,10 @@ export function defineApiSuite(open: () => Promise<SuiteDatabase>) {
       ['a 1 MB body', { rawBody: JSON.stringify({ items: [{ itemId: 'espresso', quantity: 1 }], pickupAt: PICKUP, pad: 'x'.repeat(1_000_000) }) }, 413, 'body'],
       ['deeply nested JSON', { rawBody: `${'['.repeat(5000)}${']'.repeat(5000)}` }, 400],
       ['a bad Idempotency-Key', { body: twoDrinks, headers: { 'Idempotency-Key': '../../etc' } }, 400, 'Idempotency-Key'],
+      // What a cross-origin page can send without a CORS preflight.
+      ['a text/plain body', { body: twoDrinks, headers: { 'Content-Type': 'text/plain' } }, 415, 'Content-Type'],
+      ['a form body', { rawBody: 'items=espresso', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }, 415, 'Content-Type'],
+      ['a body without a Content-Type', { body: twoDrinks, headers: { 'Content-Type': '' } }, 415, 'Content-Type'],
     ];
     const cases = table.map(([name, input, status, field]) => ({ name, input, status, field }));
     it.each(cases)('$name → $status, nothing written', async ({ input, status, field }) => {
@@ -306,6 +371,12 @@ export function defineApiSuite(open: () => Promise<SuiteDatabase>) {
       expect(api.deps.workflowFake.succeeded).toEqual([]);
       expect(bodyOf<Order>(await advance()).status).toBe('ready');
       expect(api.deps.workflowFake.succeeded).toEqual([{ token: 'token-b', output: { orderId: order.id, status: 'ready' } }]);
+      // Not handed over before the lifecycle has captured the payment.
+      await database.db.query(`UPDATE orders SET payment_status = 'authorised' WHERE id = $1`, [order.id]);
+      const early = await advance();
+      expect([early.statusCode, bodyOf<{ error: { message: string } }>(early).error.message]).toEqual([409, expect.stringContaining('still being captured')]);
+      expect((await database.db.query<{ status: string }>('SELECT status FROM orders WHERE id = $1', [order.id])).rows[0]?.status).toBe('ready');
+      await database.db.query(`UPDATE orders SET payment_status = 'captured' WHERE id = $1`, [order.id]);
       expect(bodyOf<Order>(await advance()).status).toBe('collected');
       expect((await advance()).statusCode).toBe(409);
     });
@@ -317,6 +388,29 @@ export function defineApiSuite(open: () => Promise<SuiteDatabase>) {
       const result = await api.admin(apiEvent('POST', '/admin/orders/{orderId}/advance', { claims: BARISTA, params: { orderId: order.id } }));
       expect(result.statusCode).toBe(409);
       expect((await database.db.query<{ status: string }>('SELECT status FROM orders WHERE id = $1', [order.id])).rows[0]?.status).toBe('preparing');
+    });
+
+    it('keeps a payment_failed order in the queue and lists it with the day’s sales; it cannot be advanced', async () => {
+      const order = bodyOf<Order>(await placeAs(api, ALICE, twoDrinks));
+      await awaitBarista({ db: database.db, now: new Date() }, order.id, 'token-p');
+      await database.db.query(`UPDATE orders SET status = 'ready', payment_status = 'authorised' WHERE id = $1`, [order.id]);
+      await workflowHandler(api.deps)({ action: 'paymentFailed', step: 'capture', orderId: order.id, reason: 'PaymentNotFound' });
+      const queue = bodyOf<{ orders: Order[] }>(await api.admin(apiEvent('GET', '/admin/orders', { claims: BARISTA })));
+      expect(queue.orders.map((o) => [o.id, o.status, o.statusReason])).toEqual([[order.id, 'payment_failed', 'the payment could not be captured (PaymentNotFound); needs attention']]);
+      const only = bodyOf<{ orders: Order[] }>(await api.admin(apiEvent('GET', '/admin/orders', { claims: BARISTA, query: { status: 'payment_failed' } })));
+      expect(only.orders).toHaveLength(1);
+      const advance = await api.admin(apiEvent('POST', '/admin/orders/{orderId}/advance', { claims: BARISTA, params: { orderId: order.id } }));
+      expect([advance.statusCode, bodyOf<{ error: { message: string } }>(advance).error.message]).toEqual([409, expect.stringContaining('needs attention')]);
+      const sales = bodyOf<{ orders: number; needsAttention: unknown[] }>(await api.admin(apiEvent('GET', '/admin/sales/daily', { claims: BARISTA, query: { date: '2026-11-25' } })));
+      expect(sales.orders).toBe(0);
+      expect(sales.needsAttention).toEqual([
+        { orderId: order.id, totalCents: 1040, currency: 'EUR', paymentStatus: 'authorised', reason: 'the payment could not be captured (PaymentNotFound); needs attention' },
+      ]);
+      // Made and handed over as far as the barista knows: its stock is not returned.
+      expect(await stockOf(database.db, 'croissant')).toBe(23);
+      expect(api.deps.memoryLog.lines.filter((l) => l.message === 'order needs attention')).toEqual([
+        { level: 'error', message: 'order needs attention', fields: { orderId: order.id, step: 'capture', error: 'PaymentNotFound', previousStatus: 'ready' } },
+      ]);
     });
 
     it('sums the day’s captured sales per item', async () => {
@@ -334,6 +428,7 @@ export function defineApiSuite(open: () => Promise<SuiteDatabase>) {
           { itemId: 'flat-white', name: 'Flat white', quantity: 3, revenueCents: 1140 },
           { itemId: 'croissant', name: 'Croissant', quantity: 1, revenueCents: 280 },
         ],
+        needsAttention: [],
       });
       const bad = await api.admin(apiEvent('GET', '/admin/sales/daily', { claims: BARISTA, query: { date: '2026-02-31' } }));
       expect(bad.statusCode).toBe(400);

@@ -31,7 +31,8 @@ export function apiEvent(
     resource,
     path,
     httpMethod: method,
-    headers: options.headers ?? {},
+    // A body is sent as JSON, as the storefront sends it, unless a test says otherwise.
+    headers: { ...(options.body !== undefined || options.rawBody !== undefined ? { 'Content-Type': 'application/json' } : {}), ...options.headers },
     pathParameters: Object.keys(params).length ? params : null,
     queryStringParameters: options.query ?? null,
     body: options.rawBody ?? (options.body === undefined ? null : JSON.stringify(options.body)),
@@ -181,6 +182,21 @@ export async function startDynalite(): Promise<{ client: DynamoDBClient; endpoin
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+let tables = 0;
+/** A new, empty idempotency table (key `id`, as in templates/data.yaml), so no test sees another's records. */
+export async function freshIdempotencyTable(client: DynamoDBClient): Promise<string> {
+  const name = `idempotency-${process.pid}-${++tables}`;
+  await client.send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    }),
+  );
+  return name;
 }
 
 /** A pickup time 15 minutes after the fixed clock. */
