@@ -88,10 +88,11 @@ function describe(error: string | undefined): string {
       return 'the payment was declined';
     case 'OrderInvalid':
       return 'the order could not be validated';
-    case undefined:
-      return 'stopped';
+    case 'PaymentProviderUnavailable':
+      return 'the payment service was unavailable';
     default:
-      return `stopped (${error})`;
+      // An internal error name means nothing to a customer; the execution history keeps it.
+      return 'the order could not be completed';
   }
 }
 
