@@ -135,7 +135,7 @@ describeWithTool(TOOLS.chromium, 'storefront in Chromium against cafe-ops dev')(
       const orders = (await call(base, '/orders', { token: token! })).body.orders as { id: string; status: string; paymentStatus: string }[];
       expect(orders).toHaveLength(1);
       expect(orders[0]).toMatchObject({ status: 'failed', paymentStatus: 'declined' });
-      const admin = await (await fetch(`${base}/_dev/token`, { method: 'POST', body: JSON.stringify({ user: 'barista', admin: true }) })).json() as { idToken: string };
+      const admin = await (await fetch(`${base}/_dev/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user: 'barista', admin: true }) })).json() as { idToken: string };
       const queue = (await call(base, '/admin/orders', { token: admin.idToken })).body.orders as { id: string }[];
       expect(queue.map((o) => o.id)).not.toContain(orders[0]!.id);
     } finally {

@@ -7,14 +7,17 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
 import { join, normalize, sep } from 'node:path';
 import type { Route } from './app-model';
 import { contentType } from '../site/build';
-import { isProxyResult, matchRoute, toProxyEvent, type ProxyEvent, type ProxyResult } from './events';
+import { isProxyResult, toProxyEvent, type ProxyEvent, type ProxyResult, type RouteMatcher } from './events';
 import { toAuthorizerClaims, type LocalTokenIssuer } from './tokens';
 
 export interface ApiDeps {
   routes: () => readonly Route[];
+  /** The functions' route matcher (functions/shared/routes.ts), from the functions bundle. */
+  matchRoute: RouteMatcher;
   /** Runs a function with a proxy event; resolves to what the handler returned. */
   invoke: (fn: string, event: ProxyEvent) => Promise<unknown>;
   issuer: LocalTokenIssuer;
@@ -56,11 +59,15 @@ async function handle(deps: ApiDeps, req: IncomingMessage, res: ServerResponse, 
   const body = await readBody(req, deps.maxBodyBytes ?? 10 * 1024 * 1024);
   if (body === undefined) return send(res, 413, { message: 'Request Too Long' });
 
+  if (url.pathname.startsWith('/_dev/') && method === 'POST') {
+    const refused = controlRefusal(req);
+    if (refused) return send(res, refused.status, { message: refused.message });
+  }
   if (url.pathname === '/_dev/token' && method === 'POST') return issueToken(deps, body, res);
   if (url.pathname === '/_dev/payments' && method === 'POST' && deps.setPaymentMode) return setPaymentMode(deps.setPaymentMode, body, res);
   if (url.pathname === '/config.json' && (method === 'GET' || method === 'HEAD')) return send(res, 200, deps.siteConfig());
 
-  const found = matchRoute(deps.routes(), method, url.pathname);
+  const found = deps.matchRoute(deps.routes(), method, url.pathname);
   if (found.kind !== 'match') {
     if ((method === 'GET' || method === 'HEAD') && deps.siteDir && (await serveStatic(deps.siteDir, url.pathname, method, res))) return;
     // What API Gateway answers for a path or method the API does not define.
@@ -96,6 +103,30 @@ async function handle(deps: ApiDeps, req: IncomingMessage, res: ServerResponse, 
   writeProxyResult(res, result, method);
 }
 
+/**
+ * The local control endpoints (/_dev/token, /_dev/payments) change what the local café does, so a
+ * web page on another origin must not reach them. A browser sends a cross-origin POST without asking
+ * first only as a "simple" request (text/plain, a form), so a JSON Content-Type is required; an
+ * Origin (or Sec-Fetch-Site) naming another site is refused; and the Host must be localhost or an IP
+ * address, so a DNS name rebound to 127.0.0.1 gets nothing. The storefront, served from the same
+ * origin, sends JSON with its own Origin. https://fetch.spec.whatwg.org/#cors-safelisted-request-header
+ */
+export function controlRefusal(req: Pick<IncomingMessage, 'headers'>): { status: number; message: string } | undefined {
+  const host = req.headers.host ?? '';
+  const hostname = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
+  if (hostname !== 'localhost' && isIP(hostname) === 0) {
+    return { status: 403, message: `the local control endpoints answer requests to localhost or an IP address, not ${hostname || 'a missing Host'}` };
+  }
+  const origin = req.headers.origin;
+  const site = req.headers['sec-fetch-site'];
+  if ((origin !== undefined && origin !== `http://${host}`) || (site !== undefined && site !== 'same-origin' && site !== 'none')) {
+    return { status: 403, message: 'cross-origin requests to the local control endpoints are refused' };
+  }
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') return { status: 415, message: 'send the body as JSON, with Content-Type: application/json' };
+  return undefined;
+}
+
 async function issueToken(deps: ApiDeps, body: Buffer, res: ServerResponse): Promise<void> {
   let request: { user?: unknown; admin?: unknown };
   try {
@@ -104,6 +135,7 @@ async function issueToken(deps: ApiDeps, body: Buffer, res: ServerResponse): Pro
     return send(res, 400, { message: 'body must be JSON: {"user": "alice", "admin": false}' });
   }
   if (typeof request.user !== 'string' || !request.user.trim()) return send(res, 400, { message: 'user is required' });
+  // The name itself (characters, length) is checked by the issuer, the one place that checks it.
   try {
     const { token, claims } = deps.issuer.issue({ user: request.user, admin: request.admin === true });
     return send(res, 200, { idToken: token, claims });

@@ -13,42 +13,12 @@ export interface RouteMatch {
 
 export type MatchResult = { kind: 'match'; match: RouteMatch } | { kind: 'method-not-allowed'; allowed: string[] } | { kind: 'none' };
 
-/** Finds the route for a method and path; literal path parts win over {parameters}, as in API Gateway. */
-export function matchRoute(routes: readonly Route[], method: string, path: string): MatchResult {
-  const segments = splitPath(path);
-  if (!segments) return { kind: 'none' };
-  const candidates: { route: Route; params: Record<string, string>; score: number }[] = [];
-  for (const route of routes) {
-    const parts = splitPath(route.resource) ?? [];
-    if (parts.length !== segments.length) continue;
-    const params: Record<string, string> = {};
-    let score = 0;
-    let ok = true;
-    parts.forEach((part, i) => {
-      const seg = segments[i]!;
-      const param = /^\{([A-Za-z0-9_]+)\}$/.exec(part);
-      if (param) params[param[1]!] = seg;
-      else if (part === seg) score += 1;
-      else ok = false;
-    });
-    if (ok) candidates.push({ route, params, score });
-  }
-  if (candidates.length === 0) return { kind: 'none' };
-  const best = Math.max(...candidates.map((c) => c.score));
-  const atBest = candidates.filter((c) => c.score === best);
-  const hit = atBest.find((c) => c.route.method === method.toUpperCase() || c.route.method === 'ANY');
-  if (!hit) return { kind: 'method-not-allowed', allowed: [...new Set(atBest.map((c) => c.route.method))] };
-  return { kind: 'match', match: { route: hit.route, pathParameters: hit.params } };
-}
-
-function splitPath(path: string): string[] | undefined {
-  const parts = path.split('/').filter(Boolean);
-  try {
-    return parts.map((p) => decodeURIComponent(p));
-  } catch {
-    return undefined;
-  }
-}
+/**
+ * Finds the route for a method and path. There is one matcher, the functions' own
+ * (functions/shared/routes.ts), which the local café takes from the functions bundle (see
+ * platform.ts): the CLI is compiled apart from the functions, so only its shape is declared here.
+ */
+export type RouteMatcher = (routes: readonly Route[], method: string, path: string) => MatchResult;
 
 export interface ProxyEvent {
   resource: string;

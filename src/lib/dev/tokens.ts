@@ -8,6 +8,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { parseUserName } from './user-name';
 
 export const LOCAL_ISSUER = 'http://localhost/cafe-ops-dev';
 export const LOCAL_CLIENT_ID = 'cafe-ops-dev';
@@ -48,6 +49,13 @@ export function localSub(user: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** The local user's e-mail: the name itself when it is one, <name>@example.com for a plain ASCII name, else one made from its sub. */
+export function localEmail(user: string): string {
+  if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(user)) return user;
+  if (/^[A-Za-z0-9._+-]+$/.test(user)) return `${user}@example.com`;
+  return `user-${localSub(user).slice(0, 8)}@example.com`;
+}
+
 export class LocalTokenIssuer {
   constructor(
     private readonly key: Buffer,
@@ -79,12 +87,11 @@ export class LocalTokenIssuer {
   }
 
   issue(request: TokenRequest): { token: string; claims: IdTokenClaims } {
-    const user = request.user.trim();
-    if (!/^[A-Za-z0-9._@+-]{1,64}$/.test(user)) throw new Error(`user name "${request.user}" must be 1-64 letters, digits or ._@+-`);
+    const user = parseUserName(request.user);
     const iat = Math.floor(this.now() / 1000);
     const claims: IdTokenClaims = {
       sub: localSub(user),
-      email: request.email ?? (user.includes('@') ? user : `${user}@example.com`),
+      email: request.email ?? localEmail(user),
       email_verified: true,
       'cognito:username': user,
       ...(request.admin ? { 'cognito:groups': [ADMIN_GROUP] } : {}),

@@ -35,6 +35,8 @@ export interface CafeBundle {
   localWorkflow(executions: LocalExecutions): unknown;
   systemClock: { now(): Date };
   startPaymentSandbox(options: { apiKey?: string; port?: number }): Promise<PaymentSandbox>;
+  /** The one route matcher, shared with the functions' router (functions/shared/routes.ts). */
+  matchRoute: import('./events').RouteMatcher;
 }
 
 /**

@@ -1,10 +1,11 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { request as httpRequest, createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Route } from '../../../src/lib/dev/app-model';
 import { createApiListener, type ApiDeps } from '../../../src/lib/dev/api-server';
+import { matchRoute } from '../../../functions/shared/routes';
 import type { ProxyEvent } from '../../../src/lib/dev/events';
 import { LocalTokenIssuer } from '../../../src/lib/dev/tokens';
 
@@ -40,6 +41,7 @@ describe('the local API listener', () => {
     server = createServer(
       createApiListener({
         routes: () => routes,
+        matchRoute,
         invoke,
         issuer,
         siteDir: site,
@@ -125,19 +127,50 @@ describe('the local API listener', () => {
     expect((await fetch(`${base}/sub`)).status).toBe(403);
   });
 
-  it('signs users in locally with POST /_dev/token', async () => {
-    const res = await fetch(`${base}/_dev/token`, { method: 'POST', body: JSON.stringify({ user: 'carol', admin: true }) });
+  const asJson = { 'Content-Type': 'application/json' };
+
+  it('signs users in locally with POST /_dev/token, with any name', async () => {
+    const res = await fetch(`${base}/_dev/token`, { method: 'POST', headers: asJson, body: JSON.stringify({ user: 'carol', admin: true }) });
     const body = (await res.json()) as { idToken: string; claims: Record<string, unknown> };
     expect(res.status).toBe(200);
     expect(issuer.verify(body.idToken).ok).toBe(true);
     expect(body.claims['cognito:groups']).toEqual(['admin']);
-    expect((await fetch(`${base}/_dev/token`, { method: 'POST', body: '{}' })).status).toBe(400);
-    expect((await fetch(`${base}/_dev/token`, { method: 'POST', body: 'nope' })).status).toBe(400);
+    const jose = (await (await fetch(`${base}/_dev/token`, { method: 'POST', headers: asJson, body: JSON.stringify({ user: 'José García' }) })).json()) as { claims: Record<string, unknown> };
+    expect(jose.claims['cognito:username']).toBe('José García');
+    expect((await fetch(`${base}/_dev/token`, { method: 'POST', headers: asJson, body: '{}' })).status).toBe(400);
+    expect((await fetch(`${base}/_dev/token`, { method: 'POST', headers: asJson, body: 'nope' })).status).toBe(400);
+    const bad = await fetch(`${base}/_dev/token`, { method: 'POST', headers: asJson, body: JSON.stringify({ user: '<script>' }) });
+    expect([bad.status, ((await bad.json()) as { message: string }).message]).toEqual([400, expect.stringContaining('may hold letters')]);
   });
 
   it('switches the payment sandbox with POST /_dev/payments', async () => {
-    expect((await fetch(`${base}/_dev/payments`, { method: 'POST', body: '{"mode":"decline"}' })).status).toBe(200);
-    expect((await fetch(`${base}/_dev/payments`, { method: 'POST', body: '{"mode":"maybe"}' })).status).toBe(400);
+    expect((await fetch(`${base}/_dev/payments`, { method: 'POST', headers: asJson, body: '{"mode":"decline"}' })).status).toBe(200);
+    expect((await fetch(`${base}/_dev/payments`, { method: 'POST', headers: asJson, body: '{"mode":"maybe"}' })).status).toBe(400);
     expect(modes).toEqual(['decline']);
+  });
+
+  it('refuses the control endpoints to another web page: a simple cross-origin POST, another Origin, a rebound host name', async () => {
+    // What any page can make a browser send without a preflight.
+    const simple = await fetch(`${base}/_dev/payments`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '{"mode":"down"}' });
+    expect(simple.status).toBe(415);
+    const foreign = await fetch(`${base}/_dev/payments`, { method: 'POST', headers: { ...asJson, Origin: 'https://evil.example' }, body: '{"mode":"down"}' });
+    expect(foreign.status).toBe(403);
+    const crossSite = await fetch(`${base}/_dev/token`, { method: 'POST', headers: { ...asJson, 'Sec-Fetch-Site': 'cross-site' }, body: '{"user":"mallory"}' });
+    expect(crossSite.status).toBe(403);
+    const port = new URL(base).port;
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path: '/_dev/payments', method: 'POST', headers: { Host: `evil.example:${port}`, ...asJson } }, (r) => {
+        r.resume();
+        resolve(r.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end('{"mode":"down"}');
+    });
+    expect(rebound).toBe(403);
+    expect(modes).toEqual([]);
+    // The storefront itself: same origin, JSON.
+    const own = await fetch(`${base}/_dev/payments`, { method: 'POST', headers: { ...asJson, Origin: base }, body: '{"mode":"approve"}' });
+    expect(own.status).toBe(200);
+    expect(modes).toEqual(['approve']);
   });
 });

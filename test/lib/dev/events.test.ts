@@ -1,5 +1,5 @@
 import type { Route } from '../../../src/lib/dev/app-model';
-import { matchRoute, toProxyEvent } from '../../../src/lib/dev/events';
+import { toProxyEvent } from '../../../src/lib/dev/events';
 
 const routes: Route[] = [
   { method: 'GET', resource: '/orders', authorization: 'COGNITO_USER_POOLS', function: 'orders' },
@@ -8,29 +8,6 @@ const routes: Route[] = [
   { method: 'POST', resource: '/orders/{orderId}/cancel', authorization: 'COGNITO_USER_POOLS', function: 'orders' },
   { method: 'GET', resource: '/health', authorization: 'NONE', function: 'health' },
 ];
-
-describe('matchRoute', () => {
-  it('matches path parameters, decoded', () => {
-    const found = matchRoute(routes, 'POST', '/orders/a%20b/cancel');
-    expect(found).toEqual({ kind: 'match', match: { route: routes[3], pathParameters: { orderId: 'a b' } } });
-  });
-
-  it('prefers a literal path part to a parameter, as API Gateway does', () => {
-    const found = matchRoute(routes, 'GET', '/orders/mine');
-    expect(found.kind === 'match' && found.match.route.function).toBe('special');
-  });
-
-  it('tells a known path with another method from an unknown path', () => {
-    expect(matchRoute(routes, 'DELETE', '/health')).toEqual({ kind: 'method-not-allowed', allowed: ['GET'] });
-    expect(matchRoute(routes, 'GET', '/nowhere')).toEqual({ kind: 'none' });
-    expect(matchRoute(routes, 'GET', '/orders/x/y')).toEqual({ kind: 'none' });
-    expect(matchRoute(routes, 'GET', '/orders/%E0%A4%A')).toEqual({ kind: 'none' });
-  });
-
-  it('ignores a trailing slash', () => {
-    expect(matchRoute(routes, 'GET', '/health/').kind).toBe('match');
-  });
-});
 
 describe('toProxyEvent', () => {
   const match = { route: routes[1]!, pathParameters: { orderId: 'o-1' } };
