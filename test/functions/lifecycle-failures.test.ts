@@ -29,6 +29,7 @@ import { startPaymentSandbox, type PaymentSandbox } from '../../functions/shared
 import { httpPaymentProvider } from '../../functions/shared/payment-provider';
 import type { Database } from '../../functions/shared/sql';
 import { LocalStepFunctions, type ExecutionRecord } from '../../src/lib/dev/step-functions';
+import { loadTemplate } from '../../src/lib/templates/load';
 import { reset } from './support/api-suite';
 import { ALICE, BARISTA, PICKUP, apiEvent, bodyOf, freshIdempotencyTable, prepare, startDynalite, testDeps, type TestDeps } from './support/harness';
 import { pgliteInWorker } from './support/pglite-worker';
@@ -59,6 +60,21 @@ describe('order-lifecycle ASL: every Task state has a considered Catch', () => {
     expect(states.Refund!.Catch!.map((c) => c.Next)).toEqual(['MarkRefundFailed']);
     expect([states.MarkCaptureFailed, states.MarkRefundFailed].map((s) => (s as { Next?: string }).Next)).toEqual(['PaymentFailed', 'PaymentFailed']);
     expect(states.PaymentFailed!.Type).toBe('Fail');
+  });
+});
+
+describe('the payment_failed metric and alarm in the templates', () => {
+  it('counts the line the order-workflow function logs, and alarms on the same metric', async () => {
+    const app = (await loadTemplate(join(__dirname, '../../templates/app.yaml'))).template;
+    const observability = (await loadTemplate(join(__dirname, '../../templates/observability.yaml'))).template;
+    const filter = app.Resources.OrdersNeedingAttentionMetricFilter!.Properties as { LogGroupName: unknown; FilterPattern: string; MetricTransformations: { MetricNamespace: unknown; MetricName: string }[] };
+    expect(filter.LogGroupName).toEqual({ Ref: 'OrderWorkflowLogGroup' });
+    // A JSON filter on the Powertools line's "message" key: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html
+    expect(filter.FilterPattern).toBe(`{ $.message = "${NEEDS_ATTENTION}" }`);
+    const alarm = observability.Resources.OrdersNeedingAttentionAlarm!.Properties as { Namespace: unknown; MetricName: string; Threshold: number; AlarmActions: unknown[] };
+    expect([alarm.Namespace, alarm.MetricName]).toEqual([filter.MetricTransformations[0]!.MetricNamespace, filter.MetricTransformations[0]!.MetricName]);
+    expect(alarm.Threshold).toBe(1);
+    expect(alarm.AlarmActions).toEqual([{ Ref: 'AlertTopicArn' }]);
   });
 });
 
