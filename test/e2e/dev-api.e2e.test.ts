@@ -137,6 +137,22 @@ describe('cafe-ops dev: the local API', () => {
     });
   });
 
+  it('keeps the menu read model in step with stock (the functions refresh it, as in AWS) and takes only JSON bodies', async () => {
+    const stockOf = async () => ((await call(base, '/menu')).body.items as { id: string; stock: number | null }[]).find((i) => i.id === 'croissant')!.stock!;
+    const before = await stockOf();
+    const placed = await call(base, '/orders', { method: 'POST', token: tokens.other!, body: { items: [{ itemId: 'croissant', quantity: 2 }], pickupAt: PICKUP() } });
+    expect(placed.status).toBe(201);
+    expect(await stockOf()).toBe(before - 2);
+    expect((await call(base, `/orders/${placed.body.id as string}/cancel`, { method: 'POST', token: tokens.other! })).status).toBe(200);
+    expect(await stockOf()).toBe(before);
+    const plain = await call(base, '/orders', { method: 'POST', token: tokens.other!, body: JSON.stringify(twoDrinks()), headers: { 'Content-Type': 'text/plain' } });
+    expect([plain.status, plain.body.error]).toEqual([415, expect.objectContaining({ code: 'unsupported_media_type' })]);
+    // What another web page could send to the sandbox switch: refused, the sandbox keeps approving.
+    const foreign = await call(base, '/_dev/payments', { method: 'POST', body: '{"mode":"down"}', headers: { 'Content-Type': 'text/plain' } });
+    expect(foreign.status).toBe(415);
+    expect((await call(base, '/_dev/payments', { method: 'POST', body: { mode: 'down' }, headers: { Origin: 'https://evil.example' } })).status).toBe(403);
+  });
+
   it('stops on Ctrl-C with exit code 0 and keeps the data for the next start, orders in progress included', async () => {
     const waiting = await orderWaitingForBarista();
     expect((await call(base, `/admin/orders/${waiting}/advance`, { method: 'POST', token: tokens.admin!, body: { to: 'preparing' } })).status).toBe(200);
