@@ -4,7 +4,7 @@
  * order placed, cancelled or failed) by `refreshReadModel`, so a menu read is one GetItem.
  */
 import { conflict, notFound } from '../shared/errors';
-import type { Log } from '../shared/ports';
+import type { Clock, Log } from '../shared/ports';
 import type { Database, Sql } from '../shared/sql';
 
 export interface MenuItem {
@@ -159,4 +159,31 @@ export async function retireMenuItem(ports: { db: Database; readModel: MenuReadM
   const result = await ports.db.query(`UPDATE menu_items SET retired_at = now(), available = false, version = version + 1 WHERE id = $1 AND retired_at IS NULL`, [id]);
   if (result.rowCount === 0) throw notFound(`menu item "${id}"`);
   await refreshReadModel(ports.db, ports.readModel, ports.now);
+}
+
+/**
+ * `refreshAfterStockChange` for one function instance, coalesced: a call made while a refresh runs
+ * waits for one more refresh that starts after the running one ends (so after the caller's commit),
+ * shared by every call made meanwhile. In Lambda an instance serves one request at a time, so each
+ * change refreshes once; a process serving many requests at once (`cafe-ops dev`) writes the read
+ * model about twice per burst instead of once per order.
+ */
+export function stockRefresher(ports: { db: Sql; readModel: MenuReadModel; clock: Clock; log: Log }): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  let next: Promise<void> | undefined;
+  const start = () => {
+    const run = refreshAfterStockChange({ db: ports.db, readModel: ports.readModel, now: ports.clock.now(), log: ports.log }).finally(() => {
+      if (running === run) running = undefined;
+    });
+    running = run;
+    return run;
+  };
+  return () => {
+    if (!running) return start();
+    next ??= running.then(() => {
+      next = undefined;
+      return start();
+    });
+    return next;
+  };
 }

@@ -14,7 +14,7 @@ import { WorkflowError } from '../shared/errors';
 import { zodIssues } from '../shared/http';
 import { UUID } from '../shared/orders';
 import { dynamoMenuReadModel } from '../menu/read-model';
-import { refreshAfterStockChange, type MenuReadModel } from '../menu/domain';
+import { stockRefresher, type MenuReadModel } from '../menu/domain';
 import { awaitBarista, close, complete, markPaymentFailed, NEEDS_ATTENTION, validate } from './domain';
 
 const orderId = z.string().check(z.regex(UUID));
@@ -36,6 +36,7 @@ export type WorkflowDeps = Pick<Deps, 'db' | 'clock' | 'log' | 'dynamodb' | 'tab
 
 export function createHandler(deps: WorkflowDeps) {
   const readModel = deps.readModel ?? dynamoMenuReadModel(deps.dynamodb, deps.tables.menu);
+  const stockChanged = stockRefresher({ db: deps.db, readModel, clock: deps.clock, log: deps.log });
   return async (event: unknown): Promise<unknown> => {
     const parsed = workflowEventSchema.safeParse(event);
     if (!parsed.success) {
@@ -43,8 +44,7 @@ export function createHandler(deps: WorkflowDeps) {
       throw new WorkflowError('OrderInvalid', `bad workflow event: ${issue.field}: ${issue.reason}`);
     }
     const step = parsed.data;
-    const now = deps.clock.now();
-    const ports = { db: deps.db, now, stockChanged: () => refreshAfterStockChange({ db: deps.db, readModel, now, log: deps.log }) };
+    const ports = { db: deps.db, now: deps.clock.now(), stockChanged };
     try {
       switch (step.action) {
         case 'validate':

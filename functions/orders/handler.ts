@@ -22,7 +22,7 @@ import '../shared/schema';
 import { corsOriginsFrom, createApiHandler, json, parseBody, parseWith, writesPausedFrom, type ApiHandler, type LambdaContext, type Route } from '../shared/http';
 import type { Identity } from '../shared/identity';
 import { UUID } from '../shared/orders';
-import { refreshAfterStockChange, type MenuReadModel } from '../menu/domain';
+import { stockRefresher, type MenuReadModel } from '../menu/domain';
 import { dynamoMenuReadModel } from '../menu/read-model';
 import { cancelOrder, getOrder, keyReused, listOrders, placeOrder } from './domain';
 
@@ -67,10 +67,8 @@ interface KeyedOrder {
 
 export function createHandler(deps: OrdersDeps): ApiHandler {
   const readModel = deps.readModel ?? dynamoMenuReadModel(deps.dynamodb, deps.tables.menu);
-  const ports = () => {
-    const now = deps.clock.now();
-    return { db: deps.db, workflow: deps.workflow, now, newId: deps.newId, stockChanged: () => refreshAfterStockChange({ db: deps.db, readModel, now, log: deps.log }) };
-  };
+  const stockChanged = stockRefresher({ db: deps.db, readModel, clock: deps.clock, log: deps.log });
+  const ports = () => ({ db: deps.db, workflow: deps.workflow, now: deps.clock.now(), newId: deps.newId, stockChanged });
   const persistenceStore = deps.idempotencyStore ?? new DynamoDBPersistenceLayer({ tableName: deps.tables.idempotency, awsSdkV3Client: deps.dynamodb });
   const config = new IdempotencyConfig({
     eventKeyJmesPath: '[customer, key]',
