@@ -167,6 +167,18 @@ export function defineApiSuite(open: () => Promise<SuiteDatabase>) {
       expect(await menuStock('croissant')).toBe(2);
     });
 
+    it('places one order for two identical requests sent at once with one Idempotency-Key (the other is told to retry, or replayed)', async () => {
+      const headers = { 'Idempotency-Key': 'order-key-race1' };
+      const results = await Promise.all([placeAs(api, ALICE, twoDrinks, headers), placeAs(api, ALICE, twoDrinks, headers)]);
+      const statuses = results.map((r) => r.statusCode).sort();
+      expect([[200, 201], [201, 409]]).toContainEqual(statuses);
+      const busy = results.find((r) => r.statusCode === 409);
+      if (busy) expect([bodyOf<{ error: { code: string } }>(busy).error.code, busy.headers['Retry-After']]).toEqual(['in_progress', '1']);
+      expect(await count(database.db, 'SELECT count(*)::int AS n FROM orders')).toBe(1);
+      const again = await placeAs(api, ALICE, twoDrinks, headers);
+      expect(again.statusCode).toBe(200);
+    });
+
     it('refuses the same Idempotency-Key with another body (422), whether Powertools or the order remembers it', async () => {
       const headers = { 'Idempotency-Key': 'order-key-0002' };
       const first = await placeAs(api, ALICE, twoDrinks, headers);
