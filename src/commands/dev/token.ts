@@ -15,7 +15,7 @@ export default class DevToken extends BaseCommand<typeof DevToken> {
   ];
 
   static override flags = {
-    user: Flags.string({ char: 'u', summary: 'User name (becomes cognito:username; the email is <user>@example.com).', required: true }),
+    user: Flags.string({ char: 'u', summary: 'User name, 1-64 characters: letters of any language, digits, spaces, apostrophes, hyphens, . _ @ + (becomes cognito:username).', required: true }),
     admin: Flags.boolean({ summary: 'Put the user in the admin group (the barista page and /admin routes).', default: false }),
     'data-dir': Flags.string({ summary: 'Data folder of the local café (holds the signing key).', default: DEFAULT_DATA_DIR }),
     'ttl-seconds': Flags.integer({ summary: 'Lifetime of the token.', default: 3600, min: 60, max: 86_400 }),

@@ -37,9 +37,15 @@ describe('cafe-ops dev token (command)', () => {
   }, 60_000);
 
   it('refuses a bad user name with one line and exit code 2', async () => {
-    const result = await cli(['dev', 'token', '--user', 'a b', '--data-dir', dataDir]);
+    const result = await cli(['dev', 'token', '--user', 'a;b', '--data-dir', dataDir]);
     expect(result.code).toBe(2);
-    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Error: --user: user name "a b" must be 1-64 letters/)]);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Error: --user: user name "a;b": may hold letters \(any language\), digits, spaces/)]);
     expect(result.stdout).toBe('');
+  }, 60_000);
+
+  it('takes a name with spaces and accents', async () => {
+    const result = await cli(['dev', 'token', '--user', 'José García', '--data-dir', dataDir, '--json']);
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as { claims: Record<string, unknown> }).claims['cognito:username']).toBe('José García');
   }, 60_000);
 });
