@@ -159,7 +159,7 @@ const EXPECT_ON: Record<string, string> = {
 function applyEdit(text: string, resource: string, edit: Edit): string {
   const start = text.indexOf(`\n  ${resource}:\n`);
   if (start < 0) throw new Error(`no resource ${resource}`);
-  const next = text.slice(start + 1).search(/\n  [A-Za-z0-9]+:\n/);
+  const next = text.slice(start + 1).search(/\n {2}[A-Za-z0-9]+:\n/);
   const end = next < 0 ? text.length : start + 1 + next;
   const block = text.slice(start, end);
   let changed: string;
