@@ -141,3 +141,121 @@ export function bucketPolicies(template: LoadedTemplate, bucketId: string): { id
 }
 
 export type { CatalogContext, CatalogViolation, ResourceContext, Violation };
+
+const SECURITY_HUB_GUIDE = 'https://docs.aws.amazon.com/securityhub/latest/userguide';
+
+/** The Security Hub controls reference page of a control, e.g. EC2.19 -> .../ec2-controls.html#ec2-19. */
+export function securityHubUrl(control: string): string {
+  const [service, number] = control.split('.');
+  const slug = service!.toLowerCase();
+  return `${SECURITY_HUB_GUIDE}/${slug}-controls.html#${slug}-${number}`;
+}
+
+/** The page a rule cites: its own docUrl, else its Security Hub control's page. */
+export function ruleDocUrl(rule: RuleInfo): string | undefined {
+  return rule.docUrl ?? (rule.control ? securityHubUrl(rule.control) : undefined);
+}
+
+/** The index of the statement a policyStatements path ends in (…, 'Statement', 3), if it is a list entry. */
+export function statementIndex(path: (string | number)[]): number | undefined {
+  const last = path[path.length - 1];
+  return typeof last === 'number' && path[path.length - 2] === 'Statement' ? last : undefined;
+}
+
+/** A violation about one policy statement: its path and, when the statement is a list entry, its index. */
+export function statementViolation(message: string, path: (string | number)[]): Violation {
+  const index = statementIndex(path);
+  return { message, path, ...(index === undefined ? {} : { statement: index }) };
+}
+
+/** Allow statements of every policy document of a resource, with their paths. */
+export function allowStatements(resource: CfnResource, within: (string | number)[] = []): { statement: Statement; path: (string | number)[] }[] {
+  return policyStatements(get(resource.Properties, ...within), ['Properties', ...within]).filter(({ statement }) => statement.Effect === 'Allow');
+}
+
+/** Actions of a statement, lower-cased strings. */
+export function actionsOf(statement: Statement): string[] {
+  return list(statement.Action).filter((a): a is string => typeof a === 'string').map((a) => a.toLowerCase());
+}
+
+/** Whether an action pattern of a policy (e.g. 'iam:*', 'iam:put*', '*') grants `action` (lower-case 'service:name'). */
+export function grants(pattern: string, action: string): boolean {
+  const re = new RegExp(`^${pattern.toLowerCase().split('*').map(escape).join('.*').replace(/\\\?/g, '.')}$`);
+  return re.test(action.toLowerCase());
+}
+
+/** The actions of `wanted` that a statement grants through its Action list (NotAction counts as granting all). */
+export function grantedActions(statement: Statement, wanted: readonly string[]): string[] {
+  if (statement.NotAction !== undefined) return [...wanted];
+  const patterns = actionsOf(statement);
+  return wanted.filter((w) => patterns.some((p) => grants(p, w)));
+}
+
+/** Whether a statement applies to every resource (Resource '*', or NotResource). */
+export function onEveryResource(statement: Statement & { NotResource?: unknown }): boolean {
+  return statement.NotResource !== undefined || list(statement.Resource).includes('*');
+}
+
+/** Whether a statement carries a Condition block with at least one key. */
+export function hasCondition(statement: Statement): boolean {
+  return isObject(statement.Condition) && Object.keys(statement.Condition).length > 0;
+}
+
+/**
+ * Whether a managed policy of the template serves only as a permissions boundary (it grants nothing by itself):
+ * it is attached to no role, user or group of the template, and it is named as a PermissionsBoundary or in an
+ * iam:PermissionsBoundary condition. https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+ */
+export function isOnlyBoundary(template: LoadedTemplate, policyId: string): boolean {
+  const policy = template.template.Resources[policyId];
+  if (!policy || ['Roles', 'Users', 'Groups'].some((k) => get(policy.Properties, k) !== undefined)) return false;
+  let boundary = false;
+  for (const { resource } of referrers(template, policyId)) {
+    if (refersTo(get(resource.Properties, 'ManagedPolicyArns'), policyId)) return false;
+    if (refersTo(get(resource.Properties, 'PermissionsBoundary'), policyId)) boundary = true;
+    for (const { statement } of policyStatements(resource.Properties)) {
+      const condition = statement.Condition;
+      if (isObject(condition) && Object.values(condition).some((block) => isObject(block) && Object.entries(block).some(([k, v]) => k.toLowerCase() === 'iam:permissionsboundary' && refersTo(v, policyId)))) boundary = true;
+    }
+  }
+  return boundary;
+}
+
+/** The ingress or egress rules of a security group resource (inline lists, or a standalone rule resource), with paths. */
+export function securityGroupRules(resource: CfnResource, direction: 'ingress' | 'egress'): { rule: Record<string, unknown>; path: (string | number)[] }[] {
+  const standalone = direction === 'ingress' ? 'AWS::EC2::SecurityGroupIngress' : 'AWS::EC2::SecurityGroupEgress';
+  if (resource.Type === standalone) return isObject(resource.Properties) ? [{ rule: resource.Properties, path: ['Properties'] }] : [];
+  if (resource.Type !== 'AWS::EC2::SecurityGroup') return [];
+  const key = direction === 'ingress' ? 'SecurityGroupIngress' : 'SecurityGroupEgress';
+  const rules = get(resource.Properties, key);
+  return Array.isArray(rules) ? rules.flatMap((rule, i) => (isObject(rule) ? [{ rule, path: ['Properties', key, i] }] : [])) : [];
+}
+
+/** Whether a rule's source or destination is the whole internet (0.0.0.0/0 or ::/0). */
+export function isWorldOpen(rule: Record<string, unknown>): boolean {
+  return literals(rule.CidrIp).includes('0.0.0.0/0') || literals(rule.CidrIpv6).includes('::/0');
+}
+
+/** Whether a security group rule admits a port (protocol -1 admits every port). */
+export function coversPort(rule: Record<string, unknown>, port: number): boolean {
+  const protocol = String(rule.IpProtocol ?? '').toLowerCase();
+  if (protocol === '-1' || protocol === 'all') return true;
+  if (protocol !== 'tcp' && protocol !== 'udp' && protocol !== '6' && protocol !== '17') return false;
+  const from = Number(rule.FromPort);
+  const to = Number(rule.ToPort);
+  if (!Number.isFinite(from) || !Number.isFinite(to)) return false;
+  if (from === -1 && to === -1) return true;
+  return from <= port && port <= to;
+}
+
+/** The Aurora cluster of the template an instance belongs to (DBClusterIdentifier: !Ref Cluster), if any. */
+export function clusterOf(template: LoadedTemplate, instance: CfnResource): { id: string; resource: CfnResource } | undefined {
+  const ref = get(instance.Properties, 'DBClusterIdentifier');
+  if (ref === undefined) return undefined;
+  return resourcesOfType(template, 'AWS::RDS::DBCluster').find((c) => refersTo(ref, c.id)) ?? { id: '', resource: { Type: 'AWS::RDS::DBCluster', Properties: {} } };
+}
+
+/** Whether a DB instance is a member of an Aurora cluster (cluster-level settings then apply instead). */
+export function isClusterMember(instance: CfnResource): boolean {
+  return get(instance.Properties, 'DBClusterIdentifier') !== undefined || literals(get(instance.Properties, 'Engine')).some((e) => e.startsWith('aurora'));
+}

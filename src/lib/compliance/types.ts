@@ -18,6 +18,8 @@ export function severityRank(severity: Severity): number {
 export interface Violation {
   message: string;
   path?: (string | number)[];
+  /** For a finding about a policy document: the index of the offending statement in its Statement list. */
+  statement?: number;
 }
 
 /** A problem found across the catalog; `path` is from the template root, `file` defaults to the catalog. */
@@ -40,6 +42,12 @@ export interface RuleInfo {
   /** CloudFormation resource types the rule applies to; '*' for every resource. */
   resourceTypes: string[];
   remediation: string;
+  /** Further Security Hub controls the same check covers (e.g. EC2.13 and EC2.14 beside EC2.53). */
+  alsoControls?: string[];
+  /** Checkov CloudFormation checks the rule covers (e.g. CKV_AWS_24). */
+  checkov?: string[];
+  /** The page that specifies the behaviour the rule checks; derived from `control` when absent. */
+  docUrl?: string;
 }
 
 export interface ResourceContext {

@@ -5,8 +5,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRules } from '../../../src/lib/compliance/registry';
-import { auditFragments, markedLine, stack } from './helpers';
+import { auditFragments, markedLine, NOW, stack } from './helpers';
+import { parseTemplate } from '../../../src/lib/templates/load';
+import { ruleDocUrl } from '../../../src/lib/compliance/kit';
 import type { StackSpec } from '../../../src/lib/stacks/catalog';
+import { MORE_CASES } from './more-cases';
 
 interface Case {
   rule: string;
@@ -166,11 +169,12 @@ const wafRule = (metrics: string) => `        - Name: common
           VisibilityConfig: { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: ${metrics}, MetricName: common }`;
 
 const CASES: Case[] = [
+  ...MORE_CASES,
   { rule: 'S3.1', id: 'Bucket', bad: bucket('\n      AccessControl: PublicRead # <-'), good: bucket('\n      AccessControl: Private') },
   {
     rule: 'S3.5',
     id: 'Bucket',
-    bad: bucket().replace('  Bucket:', '  Bucket: # <-'),
+    bad: bucket().replace('Type: AWS::S3::Bucket', 'Type: AWS::S3::Bucket # <-'),
     good: `${bucket()}  Policy:
     Type: AWS::S3::BucketPolicy
     Properties:
@@ -363,5 +367,29 @@ describe('compliance rules', () => {
     const findings = (type: string) => auditFragments({ main: { yaml: method(type) } }, { only: ['APIGateway.8'] }).findings.filter((f) => !f.suppressed);
     expect(findings('AWS_IAM')).toEqual([]);
     expect(findings('NONE').map((f) => f.logicalId)).toEqual(['Canary']);
+  });
+});
+
+describe('what a violation names', () => {
+  const rules = loadRules();
+  const resourceCases = CASES.filter((c) => rules.find((r) => r.id === c.rule)?.scope === 'resource');
+
+  it.each(resourceCases.map((c) => [c.rule, c] as const))('%s: every violation carries the path of the offending property (and a policy statement its index)', (_id, c) => {
+    const rule = rules.find((r) => r.id === c.rule)!;
+    if (rule.scope !== 'resource') throw new Error('resource rules only');
+    const template = parseTemplate(c.bad, 'main.yaml');
+    const violations = Object.entries(template.template.Resources)
+      .filter(([, r]) => r && (rule.resourceTypes.includes('*') || rule.resourceTypes.includes(r.Type)))
+      .flatMap(([id, resource]) => rule.check({ id, resource: resource!, template, now: NOW }));
+    expect(violations.length).toBeGreaterThan(0);
+    for (const v of violations) {
+      expect(Array.isArray(v.path)).toBe(true);
+      const i = v.path!.lastIndexOf('Statement');
+      if (i >= 0 && typeof v.path![i + 1] === 'number') expect(v.statement).toBe(v.path![i + 1]);
+    }
+  });
+
+  it('every rule cites the page that specifies what it checks', () => {
+    for (const r of rules) expect([r.id, ruleDocUrl(r)?.startsWith('https://')]).toEqual([r.id, true]);
   });
 });

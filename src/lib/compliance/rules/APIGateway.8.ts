@@ -4,6 +4,7 @@ export default resourceRule(
   {
     id: 'APIGateway.8',
     control: 'APIGateway.8',
+    checkov: ['CKV_AWS_59'],
     title: 'API routes and methods require authorisation',
     severity: 'medium',
     resourceTypes: ['AWS::ApiGateway::Method', 'AWS::ApiGatewayV2::Route'],

@@ -4,6 +4,7 @@ export default resourceRule(
   {
     id: 'CloudFront.3',
     control: 'CloudFront.3',
+    checkov: ['CKV_AWS_34'],
     title: 'CloudFront distributions require encryption in transit',
     severity: 'medium',
     resourceTypes: ['AWS::CloudFront::Distribution'],

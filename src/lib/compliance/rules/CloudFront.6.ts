@@ -4,6 +4,7 @@ export default resourceRule(
   {
     id: 'CloudFront.6',
     control: 'CloudFront.6',
+    checkov: ['CKV_AWS_68'],
     title: 'CloudFront distributions have a WAF web ACL',
     severity: 'medium',
     resourceTypes: ['AWS::CloudFront::Distribution'],

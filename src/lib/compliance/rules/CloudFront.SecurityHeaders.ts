@@ -7,6 +7,7 @@ const REQUIRED = ['StrictTransportSecurity', 'ContentTypeOptions', 'FrameOptions
 export default resourceRule(
   {
     id: 'CloudFront.SecurityHeaders',
+    docUrl: 'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/understanding-response-headers-policies.html',
     title: 'CloudFront behaviours add security headers (HSTS, CSP, nosniff, frame options, referrer policy)',
     severity: 'medium',
     resourceTypes: ['AWS::CloudFront::Distribution'],

@@ -4,6 +4,7 @@ export default catalogRule(
   {
     id: 'CloudTrail.1',
     control: 'CloudTrail.1',
+    checkov: ['CKV_AWS_67'],
     title: 'A multi-Region CloudTrail trail records read and write management events',
     severity: 'high',
     resourceTypes: ['AWS::CloudTrail::Trail'],

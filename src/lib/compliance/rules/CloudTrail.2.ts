@@ -4,6 +4,7 @@ export default resourceRule(
   {
     id: 'CloudTrail.2',
     control: 'CloudTrail.2',
+    checkov: ['CKV_AWS_35'],
     title: 'CloudTrail trails are encrypted with a KMS key',
     severity: 'medium',
     resourceTypes: ['AWS::CloudTrail::Trail'],

@@ -4,6 +4,7 @@ export default resourceRule(
   {
     id: 'CloudTrail.4',
     control: 'CloudTrail.4',
+    checkov: ['CKV_AWS_36'],
     title: 'CloudTrail log file validation is enabled',
     severity: 'low',
     resourceTypes: ['AWS::CloudTrail::Trail'],

@@ -4,6 +4,7 @@ export default resourceRule(
   {
     id: 'DynamoDB.2',
     control: 'DynamoDB.2',
+    checkov: ['CKV_AWS_165'],
     title: 'DynamoDB tables have point-in-time recovery',
     severity: 'medium',
     resourceTypes: ['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable'],

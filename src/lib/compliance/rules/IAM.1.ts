@@ -1,9 +1,10 @@
-import { list, policyStatements, resourceRule } from '../kit';
+import { list, policyStatements, resourceRule, statementViolation } from '../kit';
 
 export default resourceRule(
   {
     id: 'IAM.1',
     control: 'IAM.1',
+    checkov: ['CKV_AWS_62'],
     title: 'IAM policies do not grant full administrative privileges',
     severity: 'high',
     resourceTypes: ['AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::User', 'AWS::IAM::Group'],
@@ -12,5 +13,5 @@ export default resourceRule(
   ({ id, resource }) =>
     policyStatements(resource.Properties, ['Properties'])
       .filter(({ statement }) => statement.Effect === 'Allow' && list(statement.Action).includes('*') && list(statement.Resource).includes('*'))
-      .map(({ path }) => ({ message: `${id} allows every action on every resource`, path })),
+      .map(({ path }) => statementViolation(`${id} allows every action on every resource`, path)),
 );

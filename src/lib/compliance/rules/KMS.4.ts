@@ -4,6 +4,7 @@ export default resourceRule(
   {
     id: 'KMS.4',
     control: 'KMS.4',
+    checkov: ['CKV_AWS_7'],
     title: 'KMS key rotation is enabled',
     severity: 'medium',
     resourceTypes: ['AWS::KMS::Key'],

@@ -4,6 +4,7 @@ export default resourceRule(
   {
     id: 'Lambda.1',
     control: 'Lambda.1',
+    checkov: ['CKV_AWS_258'],
     title: 'Lambda function policies prohibit public access',
     severity: 'critical',
     resourceTypes: ['AWS::Lambda::Permission', 'AWS::Lambda::Url'],

@@ -28,6 +28,7 @@ export default resourceRule(
   {
     id: 'Lambda.2',
     control: 'Lambda.2',
+    checkov: ['CKV_AWS_363'],
     title: 'Lambda functions use a supported runtime',
     severity: 'medium',
     resourceTypes: ['AWS::Lambda::Function'],

@@ -4,6 +4,7 @@ export default resourceRule(
   {
     id: 'RDS.27',
     control: 'RDS.27',
+    checkov: ['CKV_AWS_96'],
     title: 'RDS clusters are encrypted at rest',
     severity: 'medium',
     resourceTypes: ['AWS::RDS::DBCluster', 'AWS::RDS::GlobalCluster'],

@@ -4,6 +4,7 @@ export default resourceRule(
   {
     id: 'RDS.35',
     control: 'RDS.35',
+    alsoControls: ['RDS.13'],
     title: 'RDS clusters and instances take automatic minor version upgrades',
     severity: 'medium',
     resourceTypes: ['AWS::RDS::DBCluster', 'AWS::RDS::DBInstance'],

@@ -9,6 +9,7 @@ const CAPACITY = /(Capacity|Count|Concurrency|ConcurrentExecutions|Instances|Siz
 export default catalogRule(
   {
     id: 'Resilience.CrossRegion',
+    docUrl: 'https://docs.aws.amazon.com/whitepapers/latest/disaster-recovery-workloads-on-aws/disaster-recovery-options-in-the-cloud.html',
     title: 'Every regional stack runs in both regions, and the secondary has capacity',
     severity: 'medium',
     resourceTypes: ['*'],

@@ -22,6 +22,7 @@ const KEEP = ['Retain', 'RetainExceptOnCreate', 'Snapshot'];
 export default resourceRule(
   {
     id: 'Resilience.DeletionPolicy',
+    docUrl: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html',
     title: 'Stateful resources keep their data on stack deletion and replacement',
     severity: 'high',
     resourceTypes: STATEFUL_TYPES,

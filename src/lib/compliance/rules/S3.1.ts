@@ -1,4 +1,4 @@
-import { bucketPolicies, isPublicPrincipal, list, policyStatements, prop, resourceRule } from '../kit';
+import { bucketPolicies, isPublicPrincipal, list, policyStatements, prop, resourceRule, statementViolation } from '../kit';
 
 const PUBLIC_ACLS = ['PublicRead', 'PublicReadWrite', 'AuthenticatedRead'];
 
@@ -6,6 +6,8 @@ export default resourceRule(
   {
     id: 'S3.1',
     control: 'S3.1',
+    alsoControls: ['S3.2', 'S3.3'],
+    checkov: ['CKV_AWS_20', 'CKV_AWS_57'],
     title: 'S3 buckets are not opened to the public by ACL or bucket policy',
     severity: 'medium',
     resourceTypes: ['AWS::S3::Bucket'],
@@ -19,9 +21,9 @@ export default resourceRule(
       violations.push({ message: `${id} grants the ${acl} canned ACL`, path: ['Properties', 'AccessControl'] });
     }
     for (const policy of bucketPolicies(template, id)) {
-      for (const { statement } of policyStatements(prop(policy.resource, 'PolicyDocument'))) {
+      for (const { statement, path } of policyStatements(prop(policy.resource, 'PolicyDocument'), ['PolicyDocument'])) {
         if (statement.Effect === 'Allow' && isPublicPrincipal(statement.Principal) && !statement.Condition) {
-          violations.push({ message: `${policy.id} allows ${list(statement.Action).join(', ')} to everyone on ${id}` });
+          violations.push({ ...statementViolation(`${policy.id} allows ${list(statement.Action).join(', ')} to everyone on ${id}`, path), path: ['Type'] });
         }
       }
     }

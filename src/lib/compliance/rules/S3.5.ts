@@ -21,6 +21,6 @@ export default resourceRule(
         return isObject(statement.Condition) && (secure === 'false' || secure === false);
       }),
     );
-    return tlsOnly ? [] : [{ message: `${id} has no bucket policy that denies requests without TLS (aws:SecureTransport)` }];
+    return tlsOnly ? [] : [{ message: `${id} has no bucket policy that denies requests without TLS (aws:SecureTransport)`, path: ['Type'] }];
   },
 );

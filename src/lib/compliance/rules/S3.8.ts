@@ -6,6 +6,7 @@ export default resourceRule(
   {
     id: 'S3.8',
     control: 'S3.8',
+    checkov: ['CKV_AWS_53', 'CKV_AWS_54', 'CKV_AWS_55', 'CKV_AWS_56'],
     title: 'S3 buckets block public access at the bucket level',
     severity: 'high',
     resourceTypes: ['AWS::S3::Bucket'],

@@ -4,6 +4,7 @@ export default resourceRule(
   {
     id: 'S3.9',
     control: 'S3.9',
+    checkov: ['CKV_AWS_18'],
     title: 'S3 buckets have server access logging',
     severity: 'medium',
     resourceTypes: ['AWS::S3::Bucket'],

@@ -7,6 +7,7 @@ const CFN_LINT_ID = /^[EWI]\d{4}$/;
 export default catalogRule(
   {
     id: 'Suppression.Reason',
+    docUrl: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/metadata-section-structure.html',
     title: 'Every suppression names a known rule and gives its reason',
     severity: 'medium',
     resourceTypes: ['*'],

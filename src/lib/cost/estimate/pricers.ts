@@ -372,7 +372,7 @@ export const FREE_TYPES = new Set([
   'AWS::Lambda::Permission', 'AWS::ApiGateway::GatewayResponse', 'AWS::Lambda::Version', 'AWS::Lambda::Alias',
   'AWS::ApiGateway::Authorizer', 'AWS::ApiGateway::Resource', 'AWS::ApiGateway::Method', 'AWS::ApiGateway::Deployment', 'AWS::ApiGateway::Stage',
   'AWS::ApiGateway::DomainName', 'AWS::ApiGateway::BasePathMapping', 'AWS::ApiGateway::Account',
-  'AWS::WAFv2::WebACLAssociation', 'AWS::WAFv2::IPSet', 'AWS::CertificateManager::Certificate', 'AWS::Route53::RecordSet',
+  'AWS::WAFv2::WebACLAssociation', 'AWS::WAFv2::IPSet', 'AWS::WAFv2::LoggingConfiguration' /* charged as its log destination */, 'AWS::CertificateManager::Certificate', 'AWS::Route53::RecordSet',
   'AWS::S3::BucketPolicy', 'AWS::SNS::Topic', 'AWS::SNS::TopicPolicy', 'AWS::SNS::Subscription', 'AWS::KMS::Alias',
   'AWS::Cognito::UserPoolGroup', 'AWS::Cognito::UserPoolClient', 'AWS::Cognito::UserPoolDomain',
   'AWS::CloudFront::OriginAccessControl', 'AWS::CloudFront::ResponseHeadersPolicy', 'AWS::CloudFront::CachePolicy',
