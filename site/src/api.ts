@@ -165,10 +165,6 @@ export async function api<T>(config: SiteConfig, path: string, init: { method?: 
   return body as T;
 }
 
-export function formatPrice(cents: number, currency = 'EUR'): string {
-  return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(cents / 100);
-}
-
 /** Creates an element with attributes and children (text or nodes). */
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,

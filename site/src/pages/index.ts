@@ -1,6 +1,7 @@
 /** The storefront: the menu, a cart, placing an order and following it until it is ready. */
-import { ApiError, api, currentSession, formatPrice, h, loadConfig, type SiteConfig } from '../api';
+import { ApiError, api, currentSession, h, loadConfig, type SiteConfig } from '../api';
 import { mountAccount } from '../account';
+import { MAX_LINES, MAX_QUANTITY, describeOrder, formatMoney, totalsByCurrency } from '../messages';
 
 interface MenuItem { id: string; name: string; description: string; priceCents: number; currency: string; available: boolean; stock: number | null }
 interface Order { id: string; status: string; paymentStatus: string; totalCents: number; currency: string; statusReason: string | null; items: { name: string; quantity: number }[] }
@@ -11,25 +12,14 @@ let menu: MenuItem[] = [];
 let config: SiteConfig;
 let watching: number | undefined;
 
-const STATUS_TEXT: Record<string, string> = {
-  placed: 'Order received — confirming your payment…',
-  accepted: 'Paid and in the queue.',
-  preparing: 'Your barista is preparing it.',
-  ready: 'Ready! Collect it at the counter.',
-  collected: 'Collected. Enjoy!',
-  cancelled: 'Cancelled. You have not been charged.',
-  failed: 'This order could not be completed.',
-};
-
 function notice(message: string | undefined): void {
   const el = $('notice');
   el.hidden = !message;
   el.textContent = message ?? '';
 }
 
-function currency(): string {
-  return menu[0]?.currency ?? 'EUR';
-}
+/** Terminal states: the page stops following the order. */
+const FINAL = ['collected', 'cancelled', 'failed', 'payment_failed'];
 
 function renderMenu(): void {
   const list = $('menu');
@@ -40,22 +30,27 @@ function renderMenu(): void {
         'li',
         {},
         h('div', {}, h('strong', {}, item.name), h('p', { class: 'desc' }, item.description)),
-        h('span', { class: 'price' }, formatPrice(item.priceCents, item.currency)),
-        h('button', { type: 'button', 'aria-label': `Add ${item.name} to your order`, disabled: soldOut, onclick: () => add(item.id, 1) }, soldOut ? 'Sold out' : 'Add'),
+        h('span', { class: 'price' }, formatMoney(item.priceCents, item.currency)),
+        h('button', { type: 'button', 'data-add': item.id, 'aria-label': `Add ${item.name} to your order`, disabled: soldOut, onclick: () => add(item.id, 1) }, soldOut ? 'Sold out' : 'Add'),
       );
     }),
   );
   $('menu-status').textContent = menu.length ? '' : 'The menu is empty.';
 }
 
+/** Adds or removes one; the API takes at most MAX_QUANTITY of an item and MAX_LINES items, and the cart says so. */
 function add(id: string, delta: number): void {
-  const next = (cart.get(id) ?? 0) + delta;
+  const current = cart.get(id) ?? 0;
+  const next = current + delta;
+  let limit: string | undefined;
   if (next <= 0) cart.delete(id);
-  else cart.set(id, Math.min(next, 20));
-  renderCart();
+  else if (next > MAX_QUANTITY) limit = `An order can have at most ${MAX_QUANTITY} of one item.`;
+  else if (current === 0 && cart.size >= MAX_LINES) limit = `An order can have at most ${MAX_LINES} different items.`;
+  else cart.set(id, next);
+  renderCart(limit);
 }
 
-function renderCart(): void {
+function renderCart(limit?: string): void {
   const lines = [...cart.entries()].map(([id, quantity]) => ({ item: menu.find((m) => m.id === id)!, quantity })).filter((l) => l.item);
   $('cart-lines').replaceChildren(
     ...lines.map(({ item, quantity }) =>
@@ -68,29 +63,38 @@ function renderCart(): void {
           {},
           h('button', { type: 'button', class: 'secondary', 'aria-label': `One less ${item.name}`, onclick: () => add(item.id, -1) }, '−'),
           ' ',
-          h('button', { type: 'button', class: 'secondary', 'aria-label': `One more ${item.name}`, onclick: () => add(item.id, 1) }, '+'),
+          h(
+            'button',
+            { type: 'button', class: 'secondary', 'aria-label': `One more ${item.name}`, disabled: quantity >= MAX_QUANTITY, onclick: () => add(item.id, 1) },
+            '+',
+          ),
         ),
       ),
     ),
   );
-  const total = lines.reduce((sum, l) => sum + l.item.priceCents * l.quantity, 0);
-  $('cart-total').textContent = lines.length ? formatPrice(total, currency()) : '—';
+  for (const button of document.querySelectorAll<HTMLButtonElement>('#menu button[data-add]')) {
+    const item = menu.find((m) => m.id === button.dataset.add);
+    const soldOut = !item || !item.available || item.stock === 0;
+    const quantity = cart.get(button.dataset.add!) ?? 0;
+    button.disabled = soldOut || quantity >= MAX_QUANTITY || (quantity === 0 && cart.size >= MAX_LINES);
+  }
+  const totals = totalsByCurrency(lines.map((l) => ({ cents: l.item.priceCents * l.quantity, currency: l.item.currency })));
+  $('cart-total').textContent = totals.length ? totals.map((t) => formatMoney(t.cents, t.currency)).join(' + ') : '—';
+  const full = lines.some((l) => l.quantity >= MAX_QUANTITY) ? `An order can have at most ${MAX_QUANTITY} of one item.` : cart.size >= MAX_LINES ? `An order can have at most ${MAX_LINES} different items.` : undefined;
+  const mixed = totals.length > 1 ? 'These items are priced in different currencies and cannot be ordered together: remove some to place the order.' : undefined;
+  const hint = mixed ?? limit ?? full;
+  $('cart-hint').hidden = !hint;
+  $('cart-hint').textContent = hint ?? '';
   $('cart-empty').hidden = lines.length > 0;
-  ($('place-order') as HTMLButtonElement).disabled = lines.length === 0;
-}
-
-function describe(order: Order): string {
-  if (order.status === 'failed' && order.paymentStatus === 'declined') return 'Your payment was declined, so the order was not placed. You have not been charged — try another card.';
-  if (order.status === 'failed') return `${STATUS_TEXT.failed}${order.statusReason ? ` (${order.statusReason})` : ''} You have not been charged.`;
-  return STATUS_TEXT[order.status] ?? order.status;
+  ($('place-order') as HTMLButtonElement).disabled = lines.length === 0 || totals.length > 1;
 }
 
 function showOrder(order: Order): void {
   $('order-section').hidden = false;
   const items = order.items.map((i) => `${i.quantity} × ${i.name}`).join(', ');
   $('order-status').replaceChildren(
-    h('p', {}, 'Order ', h('code', {}, order.id.slice(0, 8)), `: ${items} — ${formatPrice(order.totalCents, order.currency)}`),
-    h('p', { class: `state ${order.status}`, 'data-status': order.status }, describe(order)),
+    h('p', {}, 'Order ', h('code', {}, order.id.slice(0, 8)), `: ${items} — ${formatMoney(order.totalCents, order.currency)}`),
+    h('p', { class: `state ${order.status}`, 'data-status': order.status }, describeOrder(order)),
   );
 }
 
@@ -104,7 +108,7 @@ function watch(orderId: string): void {
     try {
       const order = await api<Order>(config, `/orders/${orderId}`);
       showOrder(order);
-      if (['collected', 'cancelled', 'failed'].includes(order.status)) window.clearInterval(watching);
+      if (FINAL.includes(order.status)) window.clearInterval(watching);
     } catch (error) {
       window.clearInterval(watching);
       if (error instanceof ApiError && (error.status === 401 || error.status === 404)) sessionStorage.removeItem(CURRENT_ORDER);
@@ -140,7 +144,7 @@ async function placeOrder(event: Event): Promise<void> {
   } catch (error) {
     notice(error instanceof ApiError && error.status === 401 ? 'Your session has ended: sign in again.' : `The order was not placed: ${(error as Error).message}`);
   } finally {
-    button.disabled = cart.size === 0;
+    renderCart();
   }
 }
 

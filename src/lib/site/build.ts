@@ -1,6 +1,6 @@
 /**
  * Builds the storefront (site/): its TypeScript pages and stylesheet bundled and minified by
- * esbuild, its HTML copied, into site/dist. Used by `cafe-ops dev` (with watch) and by deploy,
+ * esbuild, its HTML and icons copied, into site/dist. Used by `cafe-ops dev` (with watch) and by deploy,
  * which uploads site/dist next to the config.json it writes.
  */
 import { copyFile, mkdir, readdir, stat } from 'node:fs/promises';
@@ -54,10 +54,18 @@ async function entries(root: string): Promise<string[]> {
   return [...names.filter((n) => n.endsWith('.ts')).map((n) => join(pages, n)), join(root, 'src', 'styles.css')];
 }
 
-async function copyHtml(root: string, outdir: string): Promise<void> {
+/**
+ * Files of site/ itself that are served as they are: the pages and the icons. Browsers ask for
+ * /favicon.ico whatever the pages link, so it is shipped: without it `cafe-ops dev` answers 403 as API
+ * Gateway does for an unknown path, and S3 answers 403 for a missing key to a reader without
+ * s3:ListBucket, as CloudFront's origin access is (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
+ */
+const STATIC_FILE = /\.(html|ico|svg|png|webmanifest|txt)$/;
+
+async function copyStatic(root: string, outdir: string): Promise<void> {
   await mkdir(outdir, { recursive: true });
-  for (const name of await readdir(root)) {
-    if (name.endsWith('.html') || name === 'favicon.svg') await copyFile(join(root, name), join(outdir, name));
+  for (const entry of await readdir(root, { withFileTypes: true })) {
+    if (entry.isFile() && STATIC_FILE.test(entry.name)) await copyFile(join(root, entry.name), join(outdir, entry.name));
   }
 }
 
@@ -89,7 +97,7 @@ export async function buildSite(options: SiteBuildOptions): Promise<SiteBuild> {
       build.onEnd(async (result: BuildResult) => {
         const errors = result.errors.map((e) => `${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text}`);
         if (errors.length === 0) {
-          await copyHtml(options.root, options.outdir);
+          await copyStatic(options.root, options.outdir);
           files = await listFiles(options.outdir);
         }
         if (firstBuild) {
@@ -131,9 +139,9 @@ export async function buildSite(options: SiteBuildOptions): Promise<SiteBuild> {
   }
   let watcher: FSWatcher | undefined;
   if (options.watch) {
-    // HTML is copied, not bundled: watch it separately.
+    // HTML and icons are copied, not bundled: watch them separately.
     watcher = watchFiles(options.root, (_, name) => {
-      if (name?.endsWith('.html')) void copyHtml(options.root, options.outdir).then(async () => (files = await listFiles(options.outdir)));
+      if (name && STATIC_FILE.test(name)) void copyStatic(options.root, options.outdir).then(async () => (files = await listFiles(options.outdir)));
     });
   }
   return {

@@ -6,11 +6,11 @@ import { buildSite } from '../../../src/lib/site/build';
 const SITE = resolve(__dirname, '../../../site');
 
 describe('the storefront build', () => {
-  it('bundles each page and the stylesheet, copies the HTML, and stays well under 100 KB of JavaScript', async () => {
+  it('bundles each page and the stylesheet, copies the HTML and the icons, and stays well under 100 KB of JavaScript', async () => {
     const outdir = mkdtempSync(join(tmpdir(), 'cafe-site-'));
     const site = await buildSite({ root: SITE, outdir });
     try {
-      expect(site.files().map((f) => f.path)).toEqual(['barista.html', 'barista.js', 'index.html', 'index.js', 'styles.css']);
+      expect(site.files().map((f) => f.path)).toEqual(['barista.html', 'barista.js', 'favicon.ico', 'favicon.svg', 'index.html', 'index.js', 'styles.css']);
       expect(site.javascriptBytes()).toBeGreaterThan(1000);
       expect(site.javascriptBytes()).toBeLessThan(50 * 1024);
       // Every script and stylesheet a page references was built.
@@ -21,6 +21,8 @@ describe('the storefront build', () => {
         for (const ref of refs) expect(site.files().map((f) => f.path)).toContain(ref);
         expect(html).toMatch(/<html lang="en">/);
       }
+      // The icon browsers ask for at the root, whatever the pages link, is a real ICO (reserved 0, type 1).
+      expect([...readFileSync(join(outdir, 'favicon.ico')).subarray(0, 4)]).toEqual([0, 0, 1, 0]);
       // No framework, no source maps, minified.
       const js = readFileSync(join(outdir, 'index.js'), 'utf8');
       expect(js).not.toMatch(/sourceMappingURL|react|vue/i);
