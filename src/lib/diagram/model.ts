@@ -93,7 +93,7 @@ export async function buildDiagramModel(catalog: Catalog): Promise<DiagramModel>
         role: node.role,
         wave: index,
         description: spec.description ?? '',
-        resources: summarise(templates.get(spec.template)!, known),
+        resources: summarise(activeOf(templates.get(spec.template)!, known)),
       });
     }
   });
@@ -129,13 +129,22 @@ function knownParameters(catalog: Catalog, stack: string, role: Role): Map<strin
   return known;
 }
 
-/** Counts the labelled resource types whose Condition is not known to be false for this instance. */
-function summarise(template: CfnTemplate, known: Map<string, string>): string[] {
+/** The resources whose Condition is not known to be false for this instance. */
+function activeOf(template: CfnTemplate, known: Map<string, string>): CfnTemplate['Resources'] {
+  return Object.fromEntries(
+    Object.entries(template.Resources).filter(([, resource]) => !resource.Condition || evaluate({ Condition: resource.Condition }, template, known) !== false),
+  );
+}
+
+/** Logical ids of the resources a stack instance creates (its Conditions evaluated for its role). */
+export function activeResources(catalog: Catalog, stack: string, role: Role, template: CfnTemplate): Set<string> {
+  return new Set(Object.keys(activeOf(template, knownParameters(catalog, stack, role))));
+}
+
+/** Counts the labelled resource types, e.g. `3 DynamoDB global tables`. */
+export function summarise(resources: CfnTemplate['Resources']): string[] {
   const counts = new Map<string, number>();
-  for (const resource of Object.values(template.Resources)) {
-    if (resource.Condition && evaluate({ Condition: resource.Condition }, template, known) === false) continue;
-    counts.set(resource.Type, (counts.get(resource.Type) ?? 0) + 1);
-  }
+  for (const resource of Object.values(resources)) counts.set(resource.Type, (counts.get(resource.Type) ?? 0) + 1);
   return LABELS.filter(([type]) => counts.has(type)).map(([type, singular, plural]) => {
     const n = counts.get(type)!;
     return n === 1 ? singular : `${n} ${plural ?? `${singular}s`}`;

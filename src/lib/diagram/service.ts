@@ -6,17 +6,24 @@ import { estimateCosts } from '../cost/estimate/estimate';
 import { DEFAULT_PROFILE } from '../cost/estimate/profile';
 import { UserError } from '../errors';
 import { loadCatalog, regionOf, type Catalog } from '../stacks/catalog';
+import { layoutProblems } from './geometry';
+import { layout, type DiagramGraph } from './layout';
 import { buildDiagramModel } from './model';
 import { renderReference, type IdleCosts } from './reference';
-import { renderSvg } from './svg';
+import { renderLayout } from './render';
+import { buildRequestPath } from './request-path';
+import { stackGraph } from './stack-graph';
 
 export const DEFAULT_DIAGRAM_FILE = 'docs/architecture.svg';
+export const DEFAULT_STACK_GRAPH_FILE = 'docs/stack-graph.svg';
 export const DEFAULT_REFERENCE_FILE = 'docs/templates.md';
 
 export interface DiagramRequest {
   catalogFile: string;
-  /** Where the SVG goes. */
+  /** Where the request-path SVG goes. */
   out: string;
+  /** Where the stack-graph SVG goes; undefined skips it. */
+  stackGraph?: string;
   /** Where the stack reference (Markdown) goes; undefined skips it. */
   reference?: string;
   /** Label the columns with this environment's regions. */
@@ -30,22 +37,30 @@ export interface DiagramRequest {
 export interface DiagramResult {
   stackInstances: number;
   edges: number;
+  /** Boxes and arrows of the request path. */
+  requestPath: { services: number; links: number };
   files: { file: string; changed: boolean }[];
+}
+
+/** Lays out and draws a diagram; a layout with an edge through a box or text outside its box is a bug, not a picture. */
+export async function drawDiagram(graph: DiagramGraph): Promise<string> {
+  const placed = await layout(graph);
+  const problems = layoutProblems(placed);
+  if (problems.length > 0) throw new Error(`the layout of "${graph.title}" is not readable: ${problems.slice(0, 5).join('; ')}`);
+  return renderLayout(placed);
 }
 
 export async function runDiagram(request: DiagramRequest): Promise<DiagramResult> {
   const catalog = await loadCatalog(request.catalogFile);
   const model = await buildDiagramModel(catalog);
   const env = request.env;
-  const svg = renderSvg(model, {
-    ...(env
-      ? {
-          title: `cafe-ops platform architecture — ${env.name}`,
-          regions: { primary: regionOf('primary', env), secondary: regionOf('secondary', env), edge: regionOf('edge', env) },
-        }
-      : {}),
-  });
-  const wanted = [{ file: request.out, content: svg }];
+  const regions = env ? { primary: regionOf('primary', env), secondary: regionOf('secondary', env), edge: regionOf('edge', env) } : {};
+  const path = await buildRequestPath(catalog, regions);
+  const wanted = [{ file: request.out, content: await drawDiagram(env ? { ...path, title: `${path.title} — ${env.name}` } : path) }];
+  if (request.stackGraph) {
+    const graph = stackGraph(model, regions);
+    wanted.push({ file: request.stackGraph, content: await drawDiagram(env ? { ...graph, title: `${graph.title} — ${env.name}` } : graph) });
+  }
   if (request.reference) {
     const costs = request.configFile && existsSync(request.configFile) ? await idleCosts(catalog, request.configFile) : [];
     wanted.push({ file: request.reference, content: await renderReference(catalog, model, costs) });
@@ -63,7 +78,12 @@ export async function runDiagram(request: DiagramRequest): Promise<DiagramResult
       await writeFile(f.file, f.content);
     }
   }
-  return { stackInstances: model.boxes.length, edges: model.edges.length, files: files.map(({ file, changed }) => ({ file, changed })) };
+  return {
+    stackInstances: model.boxes.length,
+    edges: model.edges.length,
+    requestPath: { services: path.nodes.length, links: path.links.length },
+    files: files.map(({ file, changed }) => ({ file, changed })),
+  };
 }
 
 /** Each environment's idle monthly cost per stack, at the default usage profile. */
