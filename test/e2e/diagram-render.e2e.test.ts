@@ -37,7 +37,7 @@ describeWithTool(TOOLS.chromium, 'diagrams rendered in Chromium')('the README di
       const inside = (inner: DOMRect, outer: DOMRect) => inner.x >= outer.x - 0.5 && inner.y >= outer.y - 0.5 && inner.x + inner.width <= outer.x + outer.width + 0.5 && inner.y + inner.height <= outer.y + outer.height + 0.5;
       const overflowing: string[] = [];
       let texts = 0;
-      for (const g of document.querySelectorAll('g.box, g.group')) {
+      for (const g of document.querySelectorAll('g.box, g.group-title')) {
         const rect = (g.querySelector('rect') as SVGGraphicsElement).getBBox();
         for (const text of g.querySelectorAll('text')) {
           texts++;

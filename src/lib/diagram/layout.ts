@@ -133,7 +133,12 @@ export async function layout(graph: DiagramGraph): Promise<Layout> {
     children: [
       ...graph.groups.map((g) => ({
         id: g.id,
-        layoutOptions: { 'elk.padding': `[top=${groupTitleHeight + 8},left=14,bottom=14,right=14]`, 'elk.nodeSize.constraints': 'MINIMUM_SIZE', 'elk.nodeSize.minimum': `(${Math.ceil(textWidth(g.title, FONT.group, true) + 28)},40)` },
+        // Room for the title above the boxes, and at least its width.
+        layoutOptions: {
+          'elk.padding': `[top=${groupTitleHeight + 8},left=14,bottom=14,right=14]`,
+          'elk.nodeSize.constraints': '[MINIMUM_SIZE]',
+          'elk.nodeSize.minimum': `(${Math.ceil(textWidth(g.title, FONT.group, true) + 28)}, 40)`,
+        },
         children: graph.nodes.filter((n) => n.group === g.id).map(elkNode),
       })),
       ...graph.nodes.filter((n) => !n.group).map(elkNode),

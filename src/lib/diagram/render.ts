@@ -4,6 +4,7 @@
  * The same layout always gives the same bytes.
  */
 import type { Layout, TextLine } from './layout';
+import { textWidth } from './text';
 
 const INK = '#1d2330';
 const MUTED = '#5b6270';
@@ -38,9 +39,7 @@ export function renderLayout(layout: Layout): string {
   }
   for (const box of layout.boxes.filter((b) => b.kind === 'group')) {
     parts.push(
-      `<g class="group" data-id="${escapeXml(box.id)}"><rect x="${num(box.x)}" y="${num(box.y)}" width="${num(box.width)}" height="${num(box.height)}" rx="10" fill="${box.colour}" fill-opacity="0.06" stroke="${box.colour}" stroke-opacity="0.5"/>`,
-      ...box.text.map((t) => text(t, box.colour)),
-      '</g>',
+      `<rect class="group" data-id="${escapeXml(box.id)}" x="${num(box.x)}" y="${num(box.y)}" width="${num(box.width)}" height="${num(box.height)}" rx="10" fill="${box.colour}" fill-opacity="0.06" stroke="${box.colour}" stroke-opacity="0.5"/>`,
     );
   }
   for (const edge of layout.edges) {
@@ -56,6 +55,15 @@ export function renderLayout(layout: Layout): string {
       );
     }
     parts.push('</g>');
+  }
+  // Group titles over the edges, on a plate: an edge entering the group may pass behind its title.
+  for (const box of layout.boxes.filter((b) => b.kind === 'group')) {
+    const title = box.text[0]!;
+    parts.push(
+      `<g class="group-title" data-id="${escapeXml(box.id)}"><rect x="${num(title.x - 4)}" y="${num(title.y - title.size - 1)}" width="${num(textWidth(title.text, title.size, true) + 8)}" height="${num(title.size + 6)}" rx="3" fill="#ffffff" fill-opacity="0.9"/>`,
+      text(title, box.colour),
+      '</g>',
+    );
   }
   for (const box of layout.boxes.filter((b) => b.kind === 'node')) {
     parts.push(

@@ -236,7 +236,7 @@ export async function buildRequestPath(catalog: Catalog, regions: Partial<Record
     title: 'cafe-ops: how a request reaches the café',
     subtitle: 'Generated from templates/*.yaml and templates/stacks.yaml by `cafe-ops diagram`. Arrows: a reference in the templates, labelled with what carries it (dashed: across regions).',
     direction: 'DOWN',
-    groups: (['edge', 'primary', 'secondary'] as Role[]).filter((r) => roles.includes(r)).map((r) => ({ id: r, title: `${ROLE_TITLES[r]}${regions[r] ? ` — ${regions[r]}` : ''}`, colour: ROLE_COLOURS[r] })),
+    groups: (['edge', 'primary', 'secondary'] as Role[]).filter((r) => roles.includes(r)).map((r) => ({ id: r, title: roleTitle(r, regions), colour: ROLE_COLOURS[r] })),
     nodes,
     links: diagramLinks,
   };
@@ -247,6 +247,11 @@ export const ROLE_TITLES: Record<Role, string> = {
   primary: 'Primary region',
   secondary: 'Secondary region (warm standby)',
 };
+/** A region role's title, with the environment's region when it is not already in it. */
+export function roleTitle(role: Role, regions: Partial<Record<Role, string>>): string {
+  const region = regions[role];
+  return region && !ROLE_TITLES[role].includes(region) ? `${ROLE_TITLES[role]} — ${region}` : ROLE_TITLES[role];
+}
 export const ROLE_COLOURS: Record<Role, string> = { edge: '#6a4fd8', primary: '#1f7a4d', secondary: '#a35f00' };
 
 function shorten(items: string[], max = 4): string[] {
