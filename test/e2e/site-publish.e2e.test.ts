@@ -50,6 +50,9 @@ describeWithTool(TOOLS.moto, 'the storefront published by the deploy hook agains
     const s3 = await clients.s3('us-east-1');
     const page = await s3.send(new HeadObjectCommand({ Bucket: input.bucket, Key: 'index.html' }));
     expect([page.ContentType, page.CacheControl]).toEqual(['text/html; charset=utf-8', 'no-cache']);
+    // Browsers ask for /favicon.ico whatever the page links: it is in the bucket, as an icon.
+    const icon = await s3.send(new HeadObjectCommand({ Bucket: input.bucket, Key: 'favicon.ico' }));
+    expect([icon.ContentType, icon.CacheControl]).toEqual(['image/x-icon', 'public, max-age=3600']);
     const config = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: input.bucket, Key: 'config.json' }))).Body!.transformToString());
     expect(config).toMatchObject({ apiUrl: 'https://api.staging.cafe.example.com', auth: { kind: 'cognito', clientId: 'client-1' } });
     const manifest = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: input.bucket, Key: SITE_MANIFEST_KEY }))).Body!.transformToString());
