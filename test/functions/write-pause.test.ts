@@ -62,7 +62,7 @@ describe('one list of transient errors, for the functions and the CLI', () => {
     ['a refused connection', { code: 'ECONNREFUSED' }],
     ['a DNS hiccup', { code: 'EAI_AGAIN' }],
     ['pg losing its connection', { message: 'Connection terminated unexpectedly' }],
-  ])('%s is transient', (_what, error) => expect(isTransientError(Object.assign(new Error(error.message ?? 'x'), error))).toBe(true));
+  ])('%s is transient', (_what, error: { code?: string; message?: string }) => expect(isTransientError(Object.assign(new Error(error.message ?? 'x'), error))).toBe(true));
 
   it.each([
     ['a missing table', { code: '42P01' }],
