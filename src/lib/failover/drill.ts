@@ -121,11 +121,11 @@ async function startDrill(request: DrillRequest, { ports, store, out, holder }: 
   if (request.action === 'dry-run') {
     return { action: 'dry-run', ok: preflight.ok, environment: env.name, mode, trafficSwitch, from: source.region, to: target.region, probes, preflight: preflight.checks, plan };
   }
-  if (probes.from === 'none') throw new UserError('the drill verifies the new region over HTTP, and no probe URL is known', 'pass --probe-url (the AWS calls go to --endpoint-url)');
   if (!preflight.ok) {
     const failed = preflight.checks.filter((c) => c.status === 'fail');
     throw new UserError(`preflight failed, nothing changed: ${failed.map((c) => `${c.id}: ${c.detail}`).join('; ')}`, 'fix the cause, then run the drill again (--dry-run runs the preflight alone)', 1);
   }
+  if (probes.from === 'none') throw new UserError('the drill verifies the new region over HTTP, and no probe URL is known', 'pass --probe-url (the AWS calls go to --endpoint-url)');
   if (mode === 'unplanned') {
     const lag = Math.max(preflight.lag?.rpoLagMs ?? 0, preflight.lag?.replicationLagMs ?? 0);
     const warning = `an unplanned failover promotes ${target.region} without waiting for replication: writes not yet replicated (lag ${seconds(lag)}) are lost`;

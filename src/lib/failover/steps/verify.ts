@@ -12,14 +12,14 @@ import { adviceAfterSwitch, hostOf, planned, sides } from './kit';
 import type { Topology } from '../topology';
 
 /** The public API base the probes use: --probe-url, or https://<ApiDomainName> (journals from before probes were named). */
-const publicBase = (topology: Topology) => topology.probes?.publicUrl ?? `https://${topology.apiDomain}`;
+const publicBase = (topology: Topology): string | undefined => (topology.probes ? topology.probes.publicUrl : `https://${topology.apiDomain}`);
 
 // No undo: the API canaries are the drill's own rows, kept as its evidence.
 const verify: FailoverStep<'verify'> = {
   id: 'verify',
   title: 'verify end to end',
   describe: ({ topology, target }) =>
-    `GET ${publicBase(topology)}/health answers from ${target.region}, ${target.healthUrl ?? '<target /health>'} answers, GET /menu; a signed POST /health/canary (AWS_IAM) through ${hostOf(publicBase(topology))} and ${hostOf(target.healthUrl) ?? '<target>'} writes in Aurora, answered 201 from ${target.region}`,
+    `GET ${publicBase(topology) ?? '<no probe URL>'}/health answers from ${target.region}, ${target.healthUrl ?? '<target /health>'} answers, GET /menu; a signed POST /health/canary (AWS_IAM) through ${hostOf(publicBase(topology))} and ${hostOf(target.healthUrl) ?? '<target>'} writes in Aurora, answered 201 from ${target.region}`,
   calls: ({ topology, target }) => {
     const hosts = [hostOf(publicBase(topology)), hostOf(target.healthUrl)];
     return [...planned('http.GET', ...new Set(hosts)), ...planned('http.POST', ...new Set(hosts))];
@@ -28,7 +28,7 @@ const verify: FailoverStep<'verify'> = {
     const { journal, ports, settings } = engine;
     const { target } = sides(journal);
     const base = publicBase(journal.topology);
-    if (!target.healthUrl || !journal.topology.probes?.publicUrl && journal.topology.probes) throw new Error('nothing to verify through: pass --probe-url (the AWS calls go to --endpoint-url)');
+    if (!target.healthUrl || !base) throw new Error('nothing to verify through: pass --probe-url (the AWS calls go to --endpoint-url)');
     const publicHealth = `${base}/health`;
     let lastSeen = 'no answer';
     const served = await waitFor(engine, `${publicHealth} to answer from ${target.region}`, settings.verifyTimeoutMs, async () => {
