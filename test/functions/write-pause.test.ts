@@ -5,7 +5,12 @@ import type { Database } from '../../functions/shared/sql';
 import { isTransientError } from '../../functions/shared/transient';
 import { translateAwsError } from '../../src/lib/aws/errors';
 import { EnvironmentError } from '../../src/lib/errors';
-import { FakeControl } from './support/harness';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { FakeControl, MemoryReadModel } from './support/harness';
+
+// The workflow's read model is not reached by these steps: a client that is never called.
+const dynamo = {} as DynamoDBClient;
+const tables = { menu: 'menu', carts: 'carts', idempotency: 'idempotency', control: 'control' };
 
 const ORDER = '0b5f3a52-5b83-4e8a-9d35-3f8f3d3f2a11';
 
@@ -26,7 +31,7 @@ describe('the order workflow honours the write pause', () => {
   it('refuses every step that writes with WritesPaused while paused, writing nothing; writes again once resumed', async () => {
     const control = new FakeControl();
     const { db, statements } = recordingDb();
-    const step = createHandler({ db, control, clock: { now: () => new Date('2026-11-25T09:00:00Z') }, log: silentLog });
+    const step = createHandler({ db, control, dynamodb: dynamo, tables, readModel: new MemoryReadModel(), clock: { now: () => new Date('2026-11-25T09:00:00Z') }, log: silentLog });
     control.state = { writesPaused: true, retryAfterSeconds: 30, reason: 'failover drill d-1' };
     for (const event of [
       { action: 'awaitBarista', orderId: ORDER, taskToken: 't' },
@@ -46,7 +51,7 @@ describe('the order workflow honours the write pause', () => {
     const control = new FakeControl();
     control.maintenance = async () => Promise.reject(new Error('ResourceNotFoundException'));
     const { db, statements } = recordingDb();
-    const step = createHandler({ db, control, clock: { now: () => new Date() }, log: silentLog });
+    const step = createHandler({ db, control, dynamodb: dynamo, tables, readModel: new MemoryReadModel(), clock: { now: () => new Date() }, log: silentLog });
     await expect(step({ action: 'complete', orderId: ORDER })).rejects.toThrow('ResourceNotFoundException');
     expect(statements).toEqual([]);
     expect(new WorkflowError('WritesPaused', 'x').name).toBe('WritesPaused');

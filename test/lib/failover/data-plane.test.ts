@@ -9,7 +9,7 @@ import { DEFAULT_SETTINGS, type DrillSettings } from '../../../src/lib/failover/
 import { fetchHttpPort } from '../../../src/lib/failover/http';
 import { memoryJournalStore } from '../../../src/lib/failover/journal';
 import type { DrillReport } from '../../../src/lib/failover/report';
-import { createMemoryOutput } from '../../../src/lib/ui/output';
+import { createMemoryOutput } from '../../support/memory-output';
 import { CHECK, CONTROL, ENV, FakeWorld } from './fakes';
 
 type Request = Omit<Partial<DrillRequest>, 'settings'> & { settings?: Partial<DrillSettings> };
