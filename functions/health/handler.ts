@@ -1,7 +1,9 @@
 /**
- * GET /health, for the Route 53 health checks: this region's database writer answers and the
- * control table is readable, each within a short deadline. 200 when both hold, else 503.
- * Reports the region, its role and whether writes are paused.
+ * GET /health, for the Route 53 health checks: 200 when this region can serve in its current role
+ * (its local reader answers, its replica of the control table is readable, and it is the active
+ * region or the standby behind the SECONDARY record), else 503, each check within a short deadline.
+ * The deployed primary answers 503 `standby` once the control table's traffic item names another
+ * region: that is how a failover drill moves traffic with one DynamoDB write (see serving()).
  *
  * POST /health/canary { id } (AWS_IAM, signed by the failover drill) makes the same canary write
  * through the API: 201 { id, region, writtenAt }, 400 naming the bad field, 503 while the writer is
@@ -19,6 +21,8 @@ import { baseFromEnv, lazyHandler } from '../shared/env/base';
 import { databasesFromEnv } from '../shared/env/database';
 import { controlFromEnv, dynamoFromEnv } from '../shared/env/dynamo';
 import { HttpError } from '../shared/errors';
+import { isTransientError } from '../shared/transient';
+import type { Traffic } from '../shared/ports';
 import { json, parseBody, zodIssues, type ApiEvent, type ApiResult, type LambdaContext } from '../shared/http';
 
 export const CHECK_TIMEOUT_MS = 1500;
@@ -75,40 +79,54 @@ export interface HealthHandler {
 
 const isApiEvent = (event: unknown): event is ApiEvent => typeof event === 'object' && event !== null && typeof (event as { httpMethod?: unknown }).httpMethod === 'string';
 
-/** Connection loss, a read-only writer (mid-switch), a deadline: worth trying again shortly. */
-function isTransient(error: unknown): boolean {
-  const e = error as { code?: unknown; message?: unknown };
-  if (typeof e?.code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '25006', '08000', '08001', '08006', '40001', '40P01'].includes(e.code)) return true;
-  return typeof e?.message === 'string' && /timeout exceeded when trying to connect|Connection terminated|no answer within/i.test(e.message);
-}
-
 const toRow = (row: { id: string; region: string; written_at: Date | string }): CanaryRow => ({ id: row.id, region: row.region, writtenAt: new Date(row.written_at).toISOString() });
+
+/**
+ * Whether this region can serve its current role, from this region alone: its own reader, its
+ * replica of the control table, and its role in it. Nothing here reaches another region (the
+ * global writer endpoint resolves to the writer's region), so a standby stays healthy when the
+ * primary region is lost, and the answer flips when the surviving region writes the traffic item.
+ */
+export function serving(deps: Pick<HealthDeps, 'region' | 'role'>, traffic: Traffic): { state: 'active' | 'standby'; activeRegion?: string; takesTraffic: boolean } {
+  const active = traffic.activeRegion ? traffic.activeRegion === deps.region : deps.role === 'primary';
+  // Route 53 sends traffic to the PRIMARY record while its check passes: the region behind it passes
+  // only while it is the active one. The region behind the SECONDARY record passes whenever it can
+  // serve, so it is there to fail over to.
+  return { state: active ? 'active' : 'standby', ...(traffic.activeRegion ? { activeRegion: traffic.activeRegion } : {}), takesTraffic: active || deps.role !== 'primary' };
+}
 
 function healthCheck(deps: HealthDeps): () => Promise<ApiResult> {
   return async () => {
-    const [database, control] = await Promise.all([
-      timed(async () => (await deps.db.query<{ recovery: boolean }>('SELECT pg_is_in_recovery() AS recovery')).rows[0]?.recovery === false),
-      timed(() => deps.control.maintenance()),
+    const [reader, control] = await Promise.all([
+      timed(async () => (await deps.reader.query<{ recovery: boolean }>('SELECT pg_is_in_recovery() AS recovery')).rows[0]?.recovery === false),
+      timed(async () => {
+        const [maintenance, traffic] = await Promise.all([deps.control.maintenance(), deps.control.traffic()]);
+        return { maintenance, traffic };
+      }),
     ]);
-    const healthy = database.ok && control.ok;
+    const role = control.value ? serving(deps, control.value.traffic) : undefined;
+    const canServe = reader.ok && control.ok;
+    const healthy = canServe && role?.takesTraffic === true;
     const body = {
-      status: healthy ? 'ok' : 'unhealthy',
+      status: healthy ? 'ok' : canServe ? 'standby' : 'unhealthy',
       region: deps.region,
       role: deps.role,
-      writesPaused: control.value?.writesPaused ?? null,
+      serving: role?.state ?? null,
+      activeRegion: role?.activeRegion ?? null,
+      writesPaused: control.value?.maintenance.writesPaused ?? null,
       checks: {
-        database: { ok: database.ok, ms: database.ms, writable: database.value ?? null, ...(database.error ? { error: database.error } : {}) },
+        reader: { ok: reader.ok, ms: reader.ms, writer: reader.value ?? null, ...(reader.error ? { error: reader.error } : {}) },
         dynamodb: { ok: control.ok, ms: control.ms, ...(control.error ? { error: control.error } : {}) },
       },
     };
-    if (!healthy) deps.log.warn('unhealthy', body);
+    if (!canServe) deps.log.warn('unhealthy', body);
     return json(healthy ? 200 : 503, body);
   };
 }
 
 /** Why a canary call failed, as the drill reads it: retryable for a lost connection, a read-only writer or a deadline. */
 function canaryFailure(deps: HealthDeps, action: CanaryRequest['action'], error: unknown, requestId: string | undefined): CanaryFailure {
-  const transient = isTransient(error);
+  const transient = isTransientError(error);
   const e = error as { name?: string; code?: string; message?: string };
   deps.log.error('canary failed', { action, error: { name: e?.name, code: e?.code, message: e?.message }, requestId });
   return {

@@ -2,16 +2,18 @@
  * The order-lifecycle steps, invoked by Step Functions with { action, orderId, taskToken?, reason?, step? }:
  * validate, awaitBarista (task token), complete, cancel, fail, paymentFailed (a capture or refund
  * that failed for good). Errors are thrown by name for the state machine to catch (OrderInvalid,
- * OrderCancelled).
+ * OrderCancelled). A step that writes is refused with WritesPaused while a failover drill has
+ * writes paused.
  */
 import * as z from 'zod/mini';
 import '../shared/schema';
 import type { Deps } from '../shared/deps';
 import { baseFromEnv, lazyHandler } from '../shared/env/base';
 import { databasesFromEnv } from '../shared/env/database';
-import { dynamoFromEnv, tablesFromEnv } from '../shared/env/dynamo';
+import { controlFromEnv, dynamoFromEnv, tablesFromEnv } from '../shared/env/dynamo';
 import { WorkflowError } from '../shared/errors';
 import { zodIssues } from '../shared/http';
+import { assertWritesOpen } from '../shared/pause';
 import { UUID } from '../shared/orders';
 import { dynamoMenuReadModel } from '../menu/read-model';
 import { stockRefresher, type MenuReadModel } from '../menu/domain';
@@ -29,7 +31,7 @@ export const workflowEventSchema = z.discriminatedUnion('action', [
 ]);
 export type WorkflowEvent = z.infer<typeof workflowEventSchema>;
 
-export type WorkflowDeps = Pick<Deps, 'db' | 'clock' | 'log' | 'dynamodb' | 'tables'> & {
+export type WorkflowDeps = Pick<Deps, 'db' | 'clock' | 'log' | 'dynamodb' | 'tables' | 'control'> & {
   /** Defaults to the DynamoDB read model in `tables.menu`. */
   readModel?: MenuReadModel;
 };
@@ -46,6 +48,8 @@ export function createHandler(deps: WorkflowDeps) {
     const step = parsed.data;
     const ports = { db: deps.db, now: deps.clock.now(), stockChanged };
     try {
+      // Every step but validate writes: none may while a failover drill has writes paused.
+      if (step.action !== 'validate') await assertWritesOpen(deps.control);
       switch (step.action) {
         case 'validate':
           return await validate(ports, step.orderId);
@@ -96,4 +100,7 @@ function describe(error: string | undefined): string {
   }
 }
 
-export const handler = lazyHandler(() => createHandler({ ...baseFromEnv(process.env), ...databasesFromEnv(process.env), dynamodb: dynamoFromEnv(process.env), tables: tablesFromEnv(process.env) }));
+export const handler = lazyHandler(() => {
+  const dynamodb = dynamoFromEnv(process.env);
+  return createHandler({ ...baseFromEnv(process.env), ...databasesFromEnv(process.env), dynamodb, tables: tablesFromEnv(process.env), control: controlFromEnv(process.env, dynamodb) });
+});

@@ -35,7 +35,9 @@ export type WorkflowErrorName =
   | 'OrderCancelled'
   | 'PaymentDeclined'
   | 'PaymentProviderUnavailable'
-  | 'PaymentNotFound';
+  | 'PaymentNotFound'
+  /** A failover drill paused writes (functions/shared/pause.ts): retry later. */
+  | 'WritesPaused';
 
 export class WorkflowError extends Error {
   constructor(

@@ -8,6 +8,7 @@ import { HttpError, type FieldIssue, badRequest, forbidden, unauthorised } from 
 import { identityFromClaims, type Claims, type Identity } from './identity';
 import type { ControlPort, Log } from './ports';
 import { matchRoute } from './routes';
+import { isTransientError } from './transient';
 
 export interface ApiEvent {
   resource?: string;
@@ -139,14 +140,6 @@ function errorResult(error: HttpError): ApiResult {
   return json(error.status, { error: body }, error.headers);
 }
 
-/** PostgreSQL errors that mean "try again later" rather than "bug": connection loss, read-only writer. */
-function isTransientDatabaseError(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  if (!e || typeof e !== 'object') return false;
-  if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P02', '57P03', '25006', '08000', '08001', '08006', '40001', '40P01'].includes(e.code)) return true;
-  return /timeout exceeded when trying to connect|Connection terminated/i.test(e.message ?? '');
-}
-
 export interface RouterOptions {
   routes: Route[];
   log: Log;
@@ -204,7 +197,7 @@ export function createApiHandler(options: RouterOptions): ApiHandler {
     } catch (error) {
       if (error instanceof HttpError) {
         result = errorResult(error);
-      } else if (isTransientDatabaseError(error)) {
+      } else if (isTransientError(error)) {
         log.warn('database unavailable', { error: { name: (error as Error).name, code: (error as { code?: string }).code, message: (error as Error).message } });
         result = errorResult(new HttpError(503, 'unavailable', 'the database is unavailable; try again shortly', [], { 'Retry-After': '5' }));
       } else {

@@ -35,8 +35,20 @@ export interface Maintenance {
   retryAfterSeconds: number;
   reason?: string;
 }
+/**
+ * Which region serves the café's traffic: the control table item { pk: "traffic", activeRegion }.
+ * Each region's /health reads it from its own replica, so moving traffic is one DynamoDB write in
+ * the surviving region (Route 53's health checkers, a data plane, do the rest).
+ */
+export interface Traffic {
+  /** Absent before the first switch: the region deployed as primary serves. */
+  activeRegion?: string;
+  updatedAt?: string;
+  reason?: string;
+}
 export interface ControlPort {
   maintenance(): Promise<Maintenance>;
+  traffic(): Promise<Traffic>;
 }
 
 export interface PaymentAuthorisation {

@@ -58,7 +58,10 @@ export async function measure(world: FakeWorld, request: { to: 'primary' | 'seco
   const ttl = report.timeline.find((t) => t.step === 'wait-ttl')!;
   const ttlStart = Date.parse(ttl.startedAt!);
   const clip = ([s, e]: [number, number]): [number, number] => [Math.max(s, start), Math.min(e, end)];
-  const own = [...world.busy.map(clip), [ttlStart, ttlStart + ttl.durationMs!] as [number, number]];
+  // The drain after the pause is a deliberate wait, as the TTL is (the longest writer timeout, 10 s by default).
+  const pausedAt = journals.saved.at(-1)?.writesPausedAt;
+  const drain: [number, number][] = pausedAt ? [[pausedAt, pausedAt + (settings.drainMs ?? 10_000)]] : [];
+  const own = [...world.busy.map(clip), [ttlStart, ttlStart + ttl.durationMs!] as [number, number], ...drain];
   const required = covered([...own, ...world.callIntervals.map(clip)]);
   return { makespanMs: end - start, requiredMs: required, overheadMs: end - start - required, overheadWithCallsMs: end - start - covered(own), cpuMs, report };
 }

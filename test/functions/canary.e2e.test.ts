@@ -74,7 +74,7 @@ describeWithTool(TOOLS.postgres, 'drill canaries on PostgreSQL 15')('drill canar
     expect(await health({ action: 'canary-read', ids: ['canary#d#2'] })).toEqual({ region: 'eu-west-1', found: [], missing: ['canary#d#2'] });
     const result = await health(apiEvent('GET', '/health'));
     expect(result.statusCode).toBe(200);
-    expect(bodyOf(result)).toMatchObject({ status: 'ok', region: 'eu-west-1', checks: { database: { ok: true, writable: true } } });
+    expect(bodyOf(result)).toMatchObject({ status: 'ok', region: 'eu-west-1', checks: { reader: { ok: true, writer: true } } });
   });
 
   it('POST /health/canary writes the same row as the direct write, once; a read-only writer answers 503', async () => {

@@ -47,7 +47,7 @@ describeWithTool(TOOLS.postgres, 'handlers from the environment')('handlers buil
 
     const healthy = await health(apiEvent('GET', '/health'));
     expect(healthy.statusCode).toBe(200);
-    expect(bodyOf(healthy)).toMatchObject({ region: 'eu-west-1', role: 'secondary', writesPaused: false, checks: { database: { ok: true, writable: true }, dynamodb: { ok: true } } });
+    expect(bodyOf(healthy)).toMatchObject({ region: 'eu-west-1', role: 'secondary', writesPaused: false, checks: { reader: { ok: true, writer: true }, dynamodb: { ok: true } } });
 
     // The failover drill's Aurora canary, invoked directly.
     expect(await health({ action: 'canary-write', id: 'canary#env#1' })).toMatchObject({ id: 'canary#env#1', region: 'eu-west-1' });

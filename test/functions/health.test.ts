@@ -12,26 +12,56 @@ const failing = (error: Error & { code?: string }): Database => ({ ...hanging, q
 const deps = (db: Database, more: Partial<Omit<HealthDeps, 'log'>> = {}): HealthDeps & { log: MemoryLog } => ({ db, reader: db, control: new FakeControl(), region: 'eu-central-1', role: 'secondary', log: new MemoryLog(), ...more });
 
 describe('GET /health', () => {
-  it('answers 503 within its deadline when the writer hangs', async () => {
+  it('answers 503 within its deadline when the local reader hangs', async () => {
     const started = Date.now();
     const result = await createHandler(deps(hanging))(apiEvent('GET', '/health'));
     const elapsed = Date.now() - started;
     expect(result.statusCode).toBe(503);
     expect(elapsed).toBeLessThan(CHECK_TIMEOUT_MS + 1000);
-    expect(bodyOf(result)).toMatchObject({ status: 'unhealthy', region: 'eu-central-1', role: 'secondary', checks: { database: { ok: false, error: `no answer within ${CHECK_TIMEOUT_MS} ms` }, dynamodb: { ok: true } } });
+    expect(bodyOf(result)).toMatchObject({ status: 'unhealthy', region: 'eu-central-1', role: 'secondary', checks: { reader: { ok: false, error: `no answer within ${CHECK_TIMEOUT_MS} ms` }, dynamodb: { ok: true } } });
   });
 
-  it('reports a reachable but read-only writer (a replica) as healthy and not writable', async () => {
+  it('keeps the standby healthy when the primary region is lost: the global writer is never asked', async () => {
+    // The writer (global writer endpoint, in the lost region) hangs; the local reader answers.
+    const result = await createHandler(deps(hanging, { reader: readOnly(true) }))(apiEvent('GET', '/health'));
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result)).toMatchObject({ status: 'ok', serving: 'standby', checks: { reader: { ok: true, writer: false } } });
+  });
+
+  it('moves with the traffic item of its own control table replica: the deployed primary turns standby (503), then active again', async () => {
+    const control = new FakeControl();
+    const primary = createHandler(deps(readOnly(false), { region: 'eu-west-1', role: 'primary', control }));
+    const secondary = createHandler(deps(readOnly(true), { region: 'eu-central-1', role: 'secondary', control }));
+    expect((await primary(apiEvent('GET', '/health'))).statusCode).toBe(200);
+    control.trafficState = { activeRegion: 'eu-central-1' };
+    const standby = await primary(apiEvent('GET', '/health'));
+    expect(standby.statusCode).toBe(503);
+    expect(bodyOf(standby)).toMatchObject({ status: 'standby', serving: 'standby', activeRegion: 'eu-central-1' });
+    expect(bodyOf(await secondary(apiEvent('GET', '/health')))).toMatchObject({ status: 'ok', serving: 'active' });
+    control.trafficState = { activeRegion: 'eu-west-1' };
+    expect(bodyOf(await primary(apiEvent('GET', '/health')))).toMatchObject({ status: 'ok', serving: 'active' });
+    expect((await secondary(apiEvent('GET', '/health'))).statusCode).toBe(200);
+  });
+
+  it('is unhealthy when its control table replica cannot be read', async () => {
+    const control = new FakeControl();
+    control.traffic = async () => Promise.reject(new Error('ResourceNotFoundException'));
+    const result = await createHandler(deps(readOnly(false), { control }))(apiEvent('GET', '/health'));
+    expect(result.statusCode).toBe(503);
+    expect(bodyOf(result)).toMatchObject({ status: 'unhealthy', checks: { dynamodb: { ok: false, error: 'ResourceNotFoundException' } } });
+  });
+
+  it('reports a reader that is a replica as healthy and not the writer', async () => {
     const result = await createHandler(deps(readOnly(true)))(apiEvent('GET', '/health'));
     expect(result.statusCode).toBe(200);
-    expect(bodyOf(result)).toMatchObject({ checks: { database: { ok: true, writable: false } } });
+    expect(bodyOf(result)).toMatchObject({ checks: { reader: { ok: true, writer: false } } });
   });
 
   it('answers an API Gateway event with a canary-looking body as /health, never as a canary action', async () => {
     const event = { ...apiEvent('GET', '/health'), action: 'canary-write', id: 'x' };
     const result = await createHandler(deps(readOnly(false)))(event);
     expect(result.statusCode).toBe(200);
-    expect(bodyOf(result)).toMatchObject({ status: 'ok', checks: { database: { writable: true } } });
+    expect(bodyOf(result)).toMatchObject({ status: 'ok', checks: { reader: { writer: true } } });
   });
 });
 
@@ -142,7 +172,7 @@ describe('POST /health/canary (the drill\'s signed write through the API)', () =
     const writer = memoryWriter();
     const result = await createHandler(deps(writer.db))(apiEvent('GET', '/health'));
     expect(result.statusCode).toBe(200);
-    expect(bodyOf(result)).toMatchObject({ status: 'ok', region: 'eu-central-1', checks: { database: { ok: true, writable: true } } });
+    expect(bodyOf(result)).toMatchObject({ status: 'ok', region: 'eu-central-1', checks: { reader: { ok: true, writer: true } } });
     expect(writer.rows.size).toBe(0);
   });
 });

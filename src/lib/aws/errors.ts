@@ -1,4 +1,5 @@
 import { EnvironmentError } from '../errors';
+import { isNetworkError } from './transient';
 
 interface AwsLikeError {
   name?: string;
@@ -10,7 +11,6 @@ interface AwsLikeError {
 const CREDENTIAL_ERRORS = new Set(['CredentialsProviderError', 'ProviderError']);
 const AUTH_ERRORS = new Set(['ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'UnrecognizedClientException', 'SignatureDoesNotMatch', 'InvalidSignatureException']);
 const ACCESS_ERRORS = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation']);
-const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT']);
 
 /**
  * Turns the AWS errors a user can fix (no credentials, expired token, access denied, endpoint
@@ -37,7 +37,7 @@ export function translateAwsError(error: unknown, action?: string): unknown {
   if (ACCESS_ERRORS.has(name)) {
     return new EnvironmentError(`access denied${what}: ${e.message ?? name}`, 'the deploying role needs this permission; see docs/iam.md', 'ACCESS_DENIED');
   }
-  if (NETWORK_ERRORS.has(code) || NETWORK_ERRORS.has(name)) {
+  if (isNetworkError(error)) {
     return new EnvironmentError(`cannot reach the AWS endpoint${what} (${code || name})`, 'check --endpoint-url / AWS_ENDPOINT_URL and your network', 'ENDPOINT_UNREACHABLE');
   }
   return error;

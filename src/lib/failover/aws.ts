@@ -1,10 +1,12 @@
 /** The failover drill's ports implemented with the AWS SDK v3 (clients from AwsClients). */
 import type { AwsClients } from '../aws/clients';
 import { requestIdOf } from '../aws/errors';
-import { CanaryError, type AuroraCanaryRow, type AwsCall, type CanaryPort, type DatabasePort, type DnsPort, type GlobalClusterState, type MetricsPort, type SecretsPort, type StacksPort, type TablesPort } from './ports';
+import { CanaryError, type AuroraCanaryRow, type AwsCall, type CanaryPort, type DatabasePort, type DnsPort, type DrillHolder, type DrillStatePort, type GlobalClusterState, type MetricsPort, type SecretsPort, type StacksPort, type TablesPort } from './ports';
 
 /** The item of the control table the API reads before every write (see functions/shared/control.ts). */
 export const MAINTENANCE_KEY = 'maintenance';
+/** The item each region's /health reads to know whether it is the active region (functions/shared/control.ts). */
+export const TRAFFIC_KEY = 'traffic';
 const RETRY_AFTER_SECONDS = 30;
 
 const call = (response: unknown): AwsCall => {
@@ -188,6 +190,37 @@ export function tablesPort(clients: AwsClients): TablesPort {
       const response = await (await clients.dynamoDb(region)).send(new GetItemCommand({ TableName: table, Key: { pk: { S: MAINTENANCE_KEY } }, ConsistentRead: true }));
       return response.Item?.writesPaused?.BOOL === true;
     },
+    maintenance: async (region, table) => {
+      const { GetItemCommand } = await sdk();
+      const response = await (await clients.dynamoDb(region)).send(new GetItemCommand({ TableName: table, Key: { pk: { S: MAINTENANCE_KEY } }, ConsistentRead: true }));
+      const item = response.Item;
+      return {
+        paused: item?.writesPaused?.BOOL === true,
+        ...(item?.reason?.S ? { reason: item.reason.S } : {}),
+        ...(item?.updatedAt?.S ? { updatedAt: item.updatedAt.S } : {}),
+        ...call(response),
+      };
+    },
+    setActiveRegion: async (region, table, traffic) => {
+      const { PutItemCommand } = await sdk();
+      const response = await (await clients.dynamoDb(region)).send(
+        new PutItemCommand({
+          TableName: table,
+          Item: {
+            pk: { S: TRAFFIC_KEY },
+            activeRegion: { S: traffic.activeRegion },
+            reason: { S: `failover drill ${traffic.drillId}` },
+            updatedAt: { S: new Date(traffic.at).toISOString() },
+          },
+        }),
+      );
+      return call(response);
+    },
+    activeRegion: async (region, table) => {
+      const { GetItemCommand } = await sdk();
+      const response = await (await clients.dynamoDb(region)).send(new GetItemCommand({ TableName: table, Key: { pk: { S: TRAFFIC_KEY } }, ConsistentRead: true }));
+      return response.Item?.activeRegion?.S;
+    },
     putCanary: async (region, table, canary) => {
       const { PutItemCommand } = await sdk();
       const response = await (await clients.dynamoDb(region)).send(
@@ -224,6 +257,14 @@ export function secretsPort(clients: AwsClients): SecretsPort {
         if (named(error, 'ResourceNotFoundException')) return false;
         throw error;
       }
+    },
+    rotation: async (region, arn) => {
+      const { DescribeSecretCommand } = await import('@aws-sdk/client-secrets-manager');
+      const secret = await (await clients.secretsManager(region)).send(new DescribeSecretCommand({ SecretId: arn }));
+      // A version labelled AWSPENDING and not AWSCURRENT is a rotation under way
+      // (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_how.html).
+      const inProgress = Object.values(secret.VersionIdsToStages ?? {}).some((stages) => stages.includes('AWSPENDING') && !stages.includes('AWSCURRENT'));
+      return { enabled: secret.RotationEnabled === true, inProgress, ...(secret.LastRotatedDate ? { lastRotatedAt: secret.LastRotatedDate.toISOString() } : {}) };
     },
     keyEnabled: async (region, arn) => {
       const { DescribeKeyCommand } = await import('@aws-sdk/client-kms');
@@ -291,6 +332,78 @@ export function canaryPort(clients: AwsClients): CanaryPort {
         missing: body.missing.filter((m): m is string => typeof m === 'string'),
         ...(requestId ? { requestId } : {}),
       };
+    },
+  };
+}
+
+const lockKey = (environment: string) => `drill-lock#${environment}`;
+const journalKey = (environment: string) => `drill-journal#${environment}`;
+
+/**
+ * The shared journal and lock in the control table. The lock is a conditional PutItem
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html):
+ * it succeeds when no lock exists or the same drill holds it. Conditions are evaluated in the
+ * region written to: a global table replicates the winner, last writer wins across regions
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html),
+ * which is why a planned drill takes the lock in both regions.
+ */
+export function drillStatePort(clients: AwsClients): DrillStatePort {
+  const sdk = () => import('@aws-sdk/client-dynamodb');
+  const holderOf = (item: Record<string, { S?: string; N?: string }> | undefined): DrillHolder | undefined =>
+    item?.drillId?.S ? { drillId: item.drillId.S, holder: item.holder?.S ?? 'unknown', since: Number(item.since?.N ?? 0) } : undefined;
+  return {
+    acquire: async (region, table, environment, holder) => {
+      const { PutItemCommand } = await sdk();
+      try {
+        const response = await (await clients.dynamoDb(region)).send(
+          new PutItemCommand({
+            TableName: table,
+            Item: { pk: { S: lockKey(environment) }, drillId: { S: holder.drillId }, holder: { S: holder.holder }, since: { N: String(holder.since) } },
+            ConditionExpression: 'attribute_not_exists(pk) OR drillId = :me',
+            ExpressionAttributeValues: { ':me': { S: holder.drillId } },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return { acquired: true, ...call(response) };
+      } catch (error) {
+        if (!named(error, 'ConditionalCheckFailedException')) throw error;
+        const held = holderOf((error as { Item?: Record<string, { S?: string; N?: string }> }).Item);
+        return { acquired: false, heldBy: held ?? { drillId: 'unknown', holder: 'unknown', since: 0 }, ...call(error) };
+      }
+    },
+    release: async (region, table, environment, drillId) => {
+      const { DeleteItemCommand } = await sdk();
+      try {
+        return call(
+          await (await clients.dynamoDb(region)).send(
+            new DeleteItemCommand({ TableName: table, Key: { pk: { S: lockKey(environment) } }, ConditionExpression: 'drillId = :me', ExpressionAttributeValues: { ':me': { S: drillId } } }),
+          ),
+        );
+      } catch (error) {
+        if (named(error, 'ConditionalCheckFailedException')) return {};
+        throw error;
+      }
+    },
+    lockHolder: async (region, table, environment) => {
+      const { GetItemCommand } = await sdk();
+      const response = await (await clients.dynamoDb(region)).send(new GetItemCommand({ TableName: table, Key: { pk: { S: lockKey(environment) } }, ConsistentRead: true }));
+      return holderOf(response.Item);
+    },
+    putJournal: async (region, table, environment, journal) => {
+      const { PutItemCommand } = await sdk();
+      return call(
+        await (await clients.dynamoDb(region)).send(
+          new PutItemCommand({
+            TableName: table,
+            Item: { pk: { S: journalKey(environment) }, drillId: { S: journal.drillId }, body: { S: journal.body }, updatedAt: { N: String(journal.at) } },
+          }),
+        ),
+      );
+    },
+    getJournal: async (region, table, environment) => {
+      const { GetItemCommand } = await sdk();
+      const response = await (await clients.dynamoDb(region)).send(new GetItemCommand({ TableName: table, Key: { pk: { S: journalKey(environment) } }, ConsistentRead: true }));
+      return response.Item?.body?.S;
     },
   };
 }

@@ -11,7 +11,7 @@
 import { requestIdOf } from '../aws/errors';
 import { errorMessage } from '../errors';
 import type { Output } from '../ui/output';
-import type { Journal, JournalStore, StepRecord } from './journal';
+import type { Journal, JournalStore, StepRecord, TrafficSwitch } from './journal';
 import type { FailoverPorts } from './ports';
 import { STEPS, stepOf, type StepContext, type StepId } from './steps';
 import { Interrupted } from './wait';
@@ -27,6 +27,10 @@ export interface DrillSettings {
   /** How long the write in the new primary may keep failing with a retryable error (a writer still settling), and its read-back lag. */
   canaryTimeoutMs: number;
   httpTimeoutMs: number;
+  /** After the pause, how long a request that passed the check may still write; default: the app stack's WriteDrainSeconds. */
+  drainMs?: number;
+  /** data-plane: the traffic item in the control table (default); health-check: Route 53 UpdateHealthCheck (us-east-1 control plane). */
+  trafficSwitch?: TrafficSwitch;
   /** Polling starts fast and backs off to maxMs. */
   poll: { initialMs: number; maxMs: number };
 }

@@ -98,6 +98,15 @@ export interface TablesPort {
   /** The maintenance item of the control table the API honours (writes answered 503 while paused). */
   setWritesPaused(region: string, table: string, pause: { paused: boolean; drillId: string; at: number }): Promise<AwsCall>;
   writesPaused(region: string, table: string): Promise<boolean>;
+  /** The maintenance item as it is in `region` (why writes are paused, since when), for preflight. */
+  maintenance(region: string, table: string): Promise<{ paused: boolean; reason?: string; updatedAt?: string } & AwsCall>;
+  /**
+   * The traffic item { pk: "traffic", activeRegion } that each region's /health reads from its own
+   * replica (functions/health/handler.ts): written in the surviving region, it moves traffic with
+   * a DynamoDB write (data plane) instead of a Route 53 call (control plane, us-east-1).
+   */
+  setActiveRegion(region: string, table: string, traffic: { activeRegion: string; drillId: string; at: number }): Promise<AwsCall>;
+  activeRegion(region: string, table: string): Promise<string | undefined>;
   putCanary(region: string, table: string, canary: Canary): Promise<AwsCall>;
   getCanary(region: string, table: string, id: string): Promise<Canary | undefined>;
 }
@@ -153,8 +162,34 @@ export interface HttpPort {
   postSigned(url: string, body: unknown, region: string, timeoutMs: number): Promise<HttpResponse>;
 }
 
+/** Who runs a drill, as the lock names them. */
+export interface DrillHolder {
+  drillId: string;
+  /** user@host, pid: who to ask. */
+  holder: string;
+  /** When the lock was taken (epoch ms). */
+  since: number;
+}
+
+/**
+ * The drill's shared journal and lock, items of the control table (a global table, so both regions
+ * hold them): { pk: "drill-lock#<env>" } taken with a conditional PutItem, and
+ * { pk: "drill-journal#<env>" } holding the journal as JSON. Data-plane calls only.
+ */
+export interface DrillStatePort {
+  /** Takes the lock unless another drill holds it (the same drill takes it again); answers the holder when refused. */
+  acquire(region: string, table: string, environment: string, holder: DrillHolder): Promise<({ acquired: true } | { acquired: false; heldBy: DrillHolder }) & AwsCall>;
+  /** Releases the lock if `drillId` holds it. */
+  release(region: string, table: string, environment: string, drillId: string): Promise<AwsCall>;
+  lockHolder(region: string, table: string, environment: string): Promise<DrillHolder | undefined>;
+  putJournal(region: string, table: string, environment: string, journal: { drillId: string; body: string; at: number }): Promise<AwsCall>;
+  getJournal(region: string, table: string, environment: string): Promise<string | undefined>;
+}
+
 export interface SecretsPort {
   secretExists(region: string, arn: string): Promise<boolean>;
+  /** DescribeSecret: a rotation is in progress while a version carries AWSPENDING but not AWSCURRENT. */
+  rotation(region: string, arn: string): Promise<{ enabled: boolean; inProgress: boolean; lastRotatedAt?: string }>;
   keyEnabled(region: string, arn: string): Promise<boolean>;
 }
 
@@ -169,5 +204,6 @@ export interface FailoverPorts {
   canary: CanaryPort;
   http: HttpPort;
   secrets: SecretsPort;
+  drills: DrillStatePort;
   clock: Clock;
 }

@@ -5,18 +5,20 @@
  */
 import { errorMessage } from '../errors';
 import type { AwsCall, FailoverPorts, GlobalClusterState, LagReading } from './ports';
+import type { TrafficSwitch } from './journal';
 import type { RegionTopology, Topology } from './topology';
 
 export type Mode = 'planned' | 'unplanned';
 
 export interface Direction {
   mode: Mode;
+  trafficSwitch?: TrafficSwitch;
   source: RegionTopology;
   target: RegionTopology;
 }
 
 export interface PreflightCheck {
-  id: 'stacks' | 'global-cluster' | 'replication-lag' | 'target-health' | 'dynamodb-replicas' | 'route53' | 'secrets-keys' | 'aurora-canary';
+  id: 'stacks' | 'global-cluster' | 'replication-lag' | 'target-health' | 'dynamodb-replicas' | 'route53' | 'traffic' | 'secrets-keys' | 'aurora-canary' | 'writes-paused' | 'secret-rotation' | 'drill-lock';
   title: string;
   status: 'pass' | 'warn' | 'fail';
   detail: string;
@@ -48,6 +50,10 @@ type Outcome = Pick<PreflightCheck, 'status' | 'detail'> & { requestIds?: (strin
 export async function runPreflight(topology: Topology, direction: Direction, ports: FailoverPorts, options: PreflightOptions): Promise<PreflightResult> {
   const { mode, source, target } = direction;
   const unplanned = mode === 'unplanned';
+  const dataPlane = (direction.trafficSwitch ?? 'data-plane') === 'data-plane';
+  // An unplanned drill asks nothing of the lost region: only the target is read.
+  const regions = unplanned ? [target.region] : [target.region, source.region];
+  const table = topology.controlTable;
   const found: { globalCluster?: GlobalClusterState; lag?: LagReading } = {};
   const ids = (...calls: (AwsCall | undefined)[]) => calls.map((c) => c?.requestId);
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -114,8 +120,11 @@ export async function runPreflight(topology: Topology, direction: Direction, por
       'target-health',
       `${target.region} /health answers`,
       async () => {
-        const url = target.healthUrl!;
+        const url = target.healthUrl;
+        if (!url) return { status: 'warn', detail: `not probed: AWS calls go to --endpoint-url and no --probe-url was given` };
         const response = await ports.http.get(url, options.httpTimeoutMs ?? 5_000);
+        // The region behind the PRIMARY record answers 503 `standby` while traffic is elsewhere: it can serve, it is not active yet.
+        if (response.status === 503 && /"status":\s*"standby"/.test(response.body)) return { status: 'pass', detail: `${url} answered standby (ready, traffic is elsewhere)` };
         if (response.status !== 200) return { status: 'fail', detail: `${url} answered ${response.status}` };
         return { status: 'pass', detail: `${url} answered 200` };
       },
@@ -139,6 +148,9 @@ export async function runPreflight(topology: Topology, direction: Direction, por
         return { status: 'pass', detail: `${results.length} tables ACTIVE`, requestIds };
       },
     ],
+    ...(dataPlane
+      ? []
+      : ([
     [
       'route53',
       'Route 53 health checks exist, target healthy',
@@ -156,6 +168,58 @@ export async function runPreflight(topology: Topology, direction: Direction, por
           return { status: 'fail', detail: `${target.region} check ${target.healthCheckId}: ${status.healthy} of ${status.total} checkers healthy`, requestIds };
         }
         return { status: 'pass', detail: `${target.region} check healthy (${status.healthy}/${status.total} checkers)`, requestIds };
+      },
+    ],
+        ] as [PreflightCheck['id'], string, () => Promise<Outcome>][])),
+    ...(dataPlane
+      ? ([
+          [
+            'traffic',
+            `the traffic item is readable in ${regions.join(' and ')}`,
+            async () => {
+              if (!table) return { status: 'fail', detail: 'control table unknown (stack outputs missing)' };
+              const seen = await Promise.all(regions.map(async (r) => [r, await ports.tables.activeRegion(r, table)] as const));
+              return { status: 'pass', detail: seen.map(([r, active]) => `${r} sees ${active ?? `no traffic item (the deployed primary ${topology.primary.region} serves)`}`).join('; ') };
+            },
+          ],
+        ] as [PreflightCheck['id'], string, () => Promise<Outcome>][])
+      : []),
+    [
+      'writes-paused',
+      'writes are not already paused',
+      async () => {
+        if (!table) return { status: 'fail', detail: 'control table unknown (stack outputs missing)' };
+        const seen = await Promise.all(regions.map(async (r) => ({ region: r, state: await ports.tables.maintenance(r, table) })));
+        const paused = seen.filter((s) => s.state.paused);
+        const requestIds = ids(...seen.map((s) => s.state));
+        if (paused.length) {
+          const why = paused.map((p) => `${p.region}: ${p.state.reason ?? 'no reason given'}${p.state.updatedAt ? ` since ${p.state.updatedAt}` : ''}`).join('; ');
+          return { status: 'fail', detail: `writes are already paused (${why}): an earlier drill may be unfinished; --resume or --abort it, or clear the maintenance item`, requestIds };
+        }
+        return { status: 'pass', detail: `writes open in ${regions.join(' and ')}`, requestIds };
+      },
+    ],
+    [
+      'drill-lock',
+      'no other drill holds the environment',
+      async () => {
+        if (!table) return { status: 'fail', detail: 'control table unknown (stack outputs missing)' };
+        const held = (await Promise.all(regions.map(async (r) => ({ region: r, holder: await ports.drills.lockHolder(r, table, topology.environment) })))).filter((h) => h.holder);
+        if (held.length) {
+          const h = held[0]!;
+          return { status: 'fail', detail: `drill ${h.holder!.drillId} holds the lock (${h.region}), started by ${h.holder!.holder} at ${new Date(h.holder!.since).toISOString()}` };
+        }
+        return { status: 'pass', detail: `lock free in ${regions.join(' and ')}` };
+      },
+    ],
+    [
+      'secret-rotation',
+      `no rotation of the database secret in progress (${target.region})`,
+      async () => {
+        if (!target.dbSecretArn) return { status: 'fail', detail: 'database secret ARN missing from the security stack outputs' };
+        const rotation = await ports.secrets.rotation(target.region, target.dbSecretArn);
+        if (rotation.inProgress) return { status: 'fail', detail: `a rotation of ${target.dbSecretArn} is in progress (a version is AWSPENDING): wait for it to finish` };
+        return { status: 'pass', detail: rotation.enabled ? `rotation enabled, none in progress${rotation.lastRotatedAt ? `, last ${rotation.lastRotatedAt}` : ''}` : 'rotation not enabled' };
       },
     ],
     [
@@ -183,6 +247,10 @@ export async function runPreflight(topology: Topology, direction: Direction, por
         const fn = topology.healthFunction;
         if (!fn) return { status: 'fail', detail: 'health function name unknown' };
         const probe = ['canary#preflight'];
+        if (unplanned) {
+          const inTarget = await ports.canary.read(target.region, fn, probe);
+          return { status: 'pass', detail: `${fn} answers in ${target.region} (${source.region} not asked: unplanned)`, requestIds: ids(inTarget) };
+        }
         const [inTarget, inSource] = await Promise.allSettled([ports.canary.read(target.region, fn, probe), ports.canary.read(source.region, fn, probe)]);
         if (inTarget.status === 'rejected') return { status: 'fail', detail: `${target.region}: ${errorMessage(inTarget.reason)}` };
         if (inSource.status === 'rejected') return { status: unplanned ? 'warn' : 'fail', detail: `${source.region}: ${errorMessage(inSource.reason)}`, requestIds: ids(inTarget.value) };

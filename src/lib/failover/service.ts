@@ -4,7 +4,7 @@ import { checkAccount } from '../aws/identity';
 import type { ResolvedEnvironment } from '../config/load';
 import { UserError } from '../errors';
 import type { Output } from '../ui/output';
-import { canaryPort, databasePort, dnsPort, metricsPort, secretsPort, stacksPort, tablesPort } from './aws';
+import { canaryPort, databasePort, dnsPort, drillStatePort, metricsPort, secretsPort, stacksPort, tablesPort } from './aws';
 import { runDrill, type DrillRequest, type DrillResult } from './drill';
 import { DEFAULT_SETTINGS, type DrillSettings } from './engine';
 import { fetchHttpPort } from './http';
@@ -27,6 +27,7 @@ export function awsFailoverPorts(clients: AwsClients): FailoverPorts {
     // The signed API write uses the credentials the SDK clients use (default chain, or --profile).
     http: fetchHttpPort(async (region) => (await clients.sts(region)).config.credentials()),
     secrets: secretsPort(clients),
+    drills: drillStatePort(clients),
     clock: systemClock,
   };
 }
@@ -36,6 +37,8 @@ export async function runFailover(request: FailoverRequest, out: Output, clients
     throw new UserError('say where to fail over: --to primary or --to secondary', 'or --resume / --abort an earlier drill');
   }
   const aws = clients();
-  await checkAccount(aws, request.env, out);
+  // An unplanned drill asks nothing of the lost region, not even who the caller is.
+  const stsRegion = request.mode === 'unplanned' && request.to ? (request.to === 'primary' ? request.env.primaryRegion : request.env.secondaryRegion) : request.env.primaryRegion;
+  await checkAccount(aws, { ...request.env, primaryRegion: stsRegion }, out);
   return runDrill({ ...request, settings: { ...DEFAULT_SETTINGS, ...request.settings } }, { ports: awsFailoverPorts(aws), store, out });
 }

@@ -32,8 +32,19 @@ export interface RegionTopology {
   kmsKeyArn?: string;
 }
 
+/** Where the drill's HTTP probes go, and why there; printed in the plan. */
+export interface Probes {
+  /** The public API base (https://api.<domain>, or --probe-url); absent when nothing may be probed. */
+  publicUrl?: string;
+  /** flag: --probe-url; stacks: the stacks' outputs (edge ApiDomainName, app HealthUrl); none: AWS calls go to --endpoint-url and no probe URL was given. */
+  from: 'flag' | 'stacks' | 'none';
+}
+
 export interface Topology {
   environment: string;
+  probes?: Probes;
+  /** The longest timeout of a function that writes (app stack output WriteDrainSeconds): how long a request that passed the pause check may still write. */
+  writeDrainMs?: number;
   globalClusterId?: string;
   controlTable?: string;
   tables: string[];
@@ -61,7 +72,7 @@ export const READS = {
   outputs: {
     security: ['KmsKeyArn', 'DbSecretArn', 'PaymentApiKeySecretArn'],
     data: ['GlobalClusterIdentifier', 'ClusterIdentifier', 'ClusterArn', 'MenuTableName', 'CartsTableName', 'IdempotencyTableName', 'ControlTableName'],
-    app: ['HealthUrl'],
+    app: ['HealthUrl', 'WriteDrainSeconds'],
     edge: ['ApiDomainName', 'PrimaryHealthCheckId', 'SecondaryHealthCheckId'],
   },
   parameters: { data: ['GlobalClusterIdentifier'] },
@@ -77,9 +88,24 @@ const STACKS: { stack: string; roles: (Side | 'edge')[] }[] = [
 /** The health function of a region (templates/app.yaml names it `${Project}-${Environment}-health`). */
 export const healthFunctionName = (project: string, environment: string) => `${project}-${environment}-health`;
 
-export async function readTopology(env: TopologyEnvironment, stacks: StacksPort): Promise<Topology> {
+export interface TopologyOptions {
+  /** Read only this side's stacks: an unplanned drill asks nothing of the lost region nor of us-east-1. */
+  only?: Side;
+  /** --probe-url: every HTTP probe goes to this base URL. */
+  probeUrl?: string;
+  /** --endpoint-url: AWS calls go to an emulator; without --probe-url nothing is probed over HTTP. */
+  endpointOverride?: boolean;
+}
+
+/** The stacks readTopology reads, by region (what the plan lists). */
+export function topologyReads(env: TopologyEnvironment, options: TopologyOptions = {}): { stack: string; role: Side | 'edge'; region: string; stackName: string }[] {
   const regionOf = (role: Side | 'edge') => (role === 'primary' ? env.primaryRegion : role === 'secondary' ? env.secondaryRegion : EDGE_REGION);
-  const wanted = STACKS.flatMap(({ stack, roles }) => roles.map((role) => ({ stack, role, region: regionOf(role), stackName: stackName(env.project, env.name, stack) })));
+  return STACKS.flatMap(({ stack, roles }) => roles.filter((role) => !options.only || role === options.only).map((role) => ({ stack, role, region: regionOf(role), stackName: stackName(env.project, env.name, stack) })));
+}
+
+export async function readTopology(env: TopologyEnvironment, stacks: StacksPort, options: TopologyOptions = {}): Promise<Topology> {
+  const regionOf = (role: Side | 'edge') => (role === 'primary' ? env.primaryRegion : role === 'secondary' ? env.secondaryRegion : EDGE_REGION);
+  const wanted = topologyReads(env, options);
   const read = await Promise.all(
     wanted.map(async (w) => {
       try {
@@ -105,7 +131,8 @@ export async function readTopology(env: TopologyEnvironment, stacks: StacksPort)
     };
     set('clusterId', output('data', role, 'ClusterIdentifier'));
     set('clusterArn', output('data', role, 'ClusterArn'));
-    set('healthUrl', output('app', role, 'HealthUrl') ?? `https://api-${r.region}.${env.domain}/health`);
+    // A probe URL comes from --probe-url or the stacks; never made up from the domain behind an emulator.
+    set('healthUrl', options.probeUrl ? `${options.probeUrl}/health` : options.endpointOverride ? undefined : (output('app', role, 'HealthUrl') ?? `https://api-${r.region}.${env.domain}/health`));
     set('healthCheckId', output('edge', 'edge', role === 'primary' ? 'PrimaryHealthCheckId' : 'SecondaryHealthCheckId'));
     set('dbSecretArn', output('security', role, 'DbSecretArn'));
     set('paymentSecretArn', output('security', role, 'PaymentApiKeySecretArn'));
@@ -123,12 +150,17 @@ export async function readTopology(env: TopologyEnvironment, stacks: StacksPort)
   const tables = ['MenuTableName', 'CartsTableName', 'IdempotencyTableName', 'ControlTableName'].map(tableOf).filter((t): t is string => Boolean(t));
   const controlTable = tableOf('ControlTableName');
   if (!controlTable && (stateOf('data', 'primary') || stateOf('data', 'secondary'))) missing.push('data@primary.ControlTableName');
+  const apiDomain = output('edge', 'edge', 'ApiDomainName', false) ?? `api.${env.domain}`;
+  const probes: Probes = options.probeUrl ? { publicUrl: options.probeUrl, from: 'flag' } : options.endpointOverride ? { from: 'none' } : { publicUrl: `https://${apiDomain}`, from: 'stacks' };
+  const drain = Number(stateOf('app', 'primary')?.outputs.WriteDrainSeconds || stateOf('app', 'secondary')?.outputs.WriteDrainSeconds || NaN);
   return {
     environment: env.name,
+    probes,
+    ...(Number.isFinite(drain) && drain > 0 ? { writeDrainMs: drain * 1000 } : {}),
     ...(globalClusterId ? { globalClusterId } : {}),
     ...(controlTable ? { controlTable } : {}),
     tables,
-    apiDomain: output('edge', 'edge', 'ApiDomainName', false) ?? `api.${env.domain}`,
+    apiDomain,
     healthFunction: healthFunctionName(env.project, env.name),
     primary,
     secondary,

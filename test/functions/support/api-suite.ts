@@ -451,7 +451,7 @@ export function defineApiSuite(open: () => Promise<SuiteDatabase>) {
     it('reports region, role, a writable database and the control table', async () => {
       const result = await api.health(apiEvent('GET', '/health'));
       expect(result.statusCode).toBe(200);
-      expect(bodyOf(result)).toMatchObject({ status: 'ok', region: 'eu-west-1', role: 'primary', writesPaused: false, checks: { database: { ok: true, writable: true }, dynamodb: { ok: true } } });
+      expect(bodyOf(result)).toMatchObject({ status: 'ok', region: 'eu-west-1', role: 'primary', writesPaused: false, checks: { reader: { ok: true, writer: true }, dynamodb: { ok: true } } });
     });
 
     it('is unhealthy (503) when the control table cannot be read', async () => {

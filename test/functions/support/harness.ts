@@ -10,7 +10,7 @@ import { applyMigrations } from '../../../functions/migrate/runner';
 import { MIGRATIONS } from '../../../functions/migrate/migrations';
 import { seedDemoMenu } from '../../../functions/migrate/seed';
 import type { MenuDocument, MenuReadModel } from '../../../functions/menu/domain';
-import { TaskTokenExpired, type ControlPort, type Log, type Maintenance, type PaymentProvider, type Workflow } from '../../../functions/shared/ports';
+import { TaskTokenExpired, type ControlPort, type Log, type Maintenance, type PaymentProvider, type Traffic, type Workflow } from '../../../functions/shared/ports';
 import type { Database } from '../../../functions/shared/sql';
 import { WorkflowError } from '../../../functions/shared/errors';
 
@@ -74,7 +74,9 @@ export class FakeWorkflow implements Workflow {
 
 export class FakeControl implements ControlPort {
   state: Maintenance = { writesPaused: false, retryAfterSeconds: 30 };
+  trafficState: Traffic = {};
   maintenance = async () => this.state;
+  traffic = async () => this.trafficState;
 }
 
 export class MemoryReadModel implements MenuReadModel {

@@ -252,7 +252,7 @@ describe('failover adapters (AWS SDK shapes)', () => {
         transaction: async () => Promise.reject(new Error('unused')),
         close: async () => undefined,
       };
-      const health = healthHandler({ db, reader: db, control: { maintenance: async () => ({ writesPaused: false, retryAfterSeconds: 0 }) }, region: 'eu-west-1', role: 'primary', log: silentLog });
+      const health = healthHandler({ db, reader: db, control: { maintenance: async () => ({ writesPaused: false, retryAfterSeconds: 0 }), traffic: async () => ({}) }, region: 'eu-west-1', role: 'primary', log: silentLog });
       lambda.on(InvokeCommand).callsFake(async (input: { Payload: Uint8Array }) => ({ StatusCode: 200, Payload: payload(await health(JSON.parse(new TextDecoder().decode(input.Payload)))), ...meta('lambda-real') }));
       const port = canaryPort(clients);
       expect(await port.write('eu-west-1', FUNCTION, 'canary#d2#1')).toEqual({ id: 'canary#d2#1', region: 'eu-west-1', writtenAt: '2026-11-25T09:00:01.500Z', requestId: 'lambda-real' });

@@ -24,9 +24,9 @@ const report = (result: DrillResult) => result as DrillReport & { action: 'failo
 const flag = async (world: FakeWorld, region: string) => world.ports().tables.writesPaused(region, CONTROL);
 
 describe('failover drill on fakes', () => {
-  it('fails over to the secondary (planned): writer, DNS and writes end in the secondary, RTO and RPO measured', async () => {
+  it('fails over to the secondary (planned, --traffic-switch health-check): writer, DNS and writes end in the secondary, RTO and RPO measured', async () => {
     const { world, run, journals, out } = harness();
-    const result = report(await run());
+    const result = report(await run({ settings: { trafficSwitch: 'health-check' } }));
     expect(result.state).toBe('completed');
     expect(world.writer).toBe('secondary');
     expect(world.checks.get(CHECK.primary)).toMatchObject({ inverted: true, disabled: true });
@@ -92,8 +92,8 @@ describe('failover drill on fakes', () => {
 
   it('fails back to the primary the same way, waiting for Route 53 to see the primary healthy', async () => {
     const { world, run } = harness();
-    await run();
-    const back = report(await run({ to: 'primary' }));
+    await run({ settings: { trafficSwitch: 'health-check' } });
+    const back = report(await run({ to: 'primary', settings: { trafficSwitch: 'health-check' } }));
     expect(back.state).toBe('completed');
     expect(back.from.region).toBe('eu-central-1');
     expect(world.writer).toBe('primary');
@@ -132,7 +132,7 @@ describe('failover drill on fakes', () => {
     const result = await run({ action: 'dry-run' });
     expect(result).toMatchObject({ action: 'dry-run', ok: true, from: 'eu-west-1', to: 'eu-central-1' });
     if (result.action !== 'dry-run') throw new Error('not a dry run');
-    expect(result.plan.map((p) => p.step)).toEqual([...STEP_IDS]);
+    expect(result.plan.map((p) => p.step)).toEqual(['preflight', ...STEP_IDS, 'journal']);
     expect(result.plan.find((p) => p.step === 'switch-database')!.does).toContain(`SwitchoverGlobalCluster cafe-production-global → ${ARN.secondary}`);
     expect(result.plan.find((p) => p.step === 'canary')!.does).toBe('put canary 1 in cafe-production-control and in Aurora through cafe-production-health (eu-west-1)');
     expect(result.plan.find((p) => p.step === 'check-canary')!.does).toContain('write canary 3 in eu-central-1 (Aurora through cafe-production-health');
@@ -167,12 +167,15 @@ describe('failover drill on fakes', () => {
       (w) => (w.failOn = (op, region) => (op.startsWith('lambda.Invoke') && region === 'eu-west-1' ? Object.assign(new Error('User is not authorized to perform: lambda:InvokeFunction'), { name: 'AccessDeniedException' }) : undefined)),
       /aurora-canary: eu-west-1: User is not authorized to perform: lambda:InvokeFunction/,
     ],
+    ['writes already paused', (w) => ((w.pauseReason = 'failover drill 20261125T0800-abc'), w.writes.push({ region: 'eu-west-1', key: `${CONTROL}/maintenance`, value: true, at: 0 })), /writes-paused: writes are already paused \(.*eu-west-1: failover drill 20261125T0800-abc/],
+    ['a rotation of the database secret in progress', (w) => w.rotating.add('eu-central-1'), /secret-rotation: a rotation of .*db-AbC123 is in progress/],
+    ['another drill holding the lock', (w) => w.locks.set(`eu-central-1/${CONTROL}/production`, { drillId: 'd-other', holder: 'ana@ci-runner-7, pid 42', since: Date.UTC(2026, 10, 25, 8, 30) }), /drill-lock: drill d-other holds the lock \(eu-central-1\), started by ana@ci-runner-7, pid 42 at 2026-11-25T08:30:00.000Z/],
     ['RDS throttling', (w) => (w.failOn = (op) => (op === 'rds.DescribeGlobalClusters' ? Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }) : undefined)), /global-cluster: Rate exceeded/],
   ];
   it.each(failures)('refuses when preflight finds %s, and changes nothing', async (_name, breakIt, message) => {
     const { world, run, journals } = harness();
     breakIt(world);
-    await expect(run()).rejects.toMatchObject({ name: 'UserError', message: expect.stringMatching(message), exitCode: 1 });
+    await expect(run(/route53/.test(message.source) ? { settings: { trafficSwitch: 'health-check' } } : {})).rejects.toMatchObject({ name: 'UserError', message: expect.stringMatching(message), exitCode: 1 });
     expect(world.calls.filter((c) => MUTATIONS.test(c))).toEqual([]);
     expect(journals.saved).toHaveLength(0);
   });
@@ -270,7 +273,7 @@ describe('failover drill on fakes', () => {
       await save(j);
       if (j.steps.some((s) => s.id === 'move-traffic' && s.status === 'done')) stopper.abort();
     };
-    await run({ signal: stopper.signal });
+    await run({ signal: stopper.signal, settings: { trafficSwitch: 'health-check' } });
     const result = await run({ action: 'abort' });
     if (result.action !== 'abort') throw new Error('not an abort');
     expect(result.actions).toEqual([expect.stringMatching(/^writes resumed in eu-central-1 \(request req-\d+\)$/)]);
@@ -300,8 +303,9 @@ describe('failover drill on fakes', () => {
     expect(world.calls.some((c) => c.startsWith('rds.Switchover'))).toBe(false);
     expect(result.lagBeforeSwitch).toEqual({ replicationLagMs: 2_400, rpoLagMs: 2_500 });
     expect(result.rpo.auroraMs).toBe(2_500);
-    expect(result.rpo.canaries.missing).toContain(2);
-    expect(result.rpo.ms).toBeGreaterThan(0);
+    // Nothing was asked of the source: Aurora's own figure is the RPO.
+    expect(result.rpo.canaries.written).toEqual([]);
+    expect(result.rpo.ms).toBe(2_500);
     expect(result.deviations).toContain('preflight replication-lag: replication lag 2.4 s, RPO lag 2.5 s: writes from the last 2.5 s may be lost');
   });
 
@@ -312,15 +316,13 @@ describe('failover drill on fakes', () => {
     const { run } = harness(world);
     const result = report(await run({ mode: 'unplanned', allowDataLoss: true }));
     expect(result.state).toBe('completed');
-    expect(result.preflight.find((c) => c.id === 'stacks')!.status).toBe('warn');
-    expect(result.preflight.find((c) => c.id === 'aurora-canary')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/^eu-west-1: connect ETIMEDOUT/) });
+    expect(result.preflight.find((c) => c.id === 'stacks')!.status).toBe('pass');
+    expect(result.preflight.find((c) => c.id === 'aurora-canary')).toMatchObject({ status: 'pass', detail: expect.stringMatching(/eu-west-1 not asked: unplanned/) });
     expect(world.writer).toBe('secondary');
     expect(world.publicRegion()).toBe('eu-central-1');
     expect(result.rpo).toMatchObject({ ms: 1_800, auroraMs: 1_800, canaries: { written: [] }, auroraCanaries: { written: [], arrived: [], missing: [] } });
     expect(result.rpo.auroraCanaryMs).toBeUndefined();
-    expect(result.deviations.some((d) => d.startsWith('canary: canary write in eu-west-1 failed'))).toBe(true);
-    expect(result.deviations.some((d) => d.startsWith('canary: Aurora canary write in eu-west-1 failed'))).toBe(true);
-    expect(result.deviations.some((d) => d.startsWith('switch-database: Aurora canary write in eu-west-1 failed'))).toBe(true);
+    expect(world.calls.filter((c) => c.endsWith(' eu-west-1') || c.endsWith(' us-east-1'))).toEqual([]);
     // The write in the new primary still happened, through its own health function.
     expect(world.auroraRows.map((r) => [r.row.id.split('#').pop(), r.row.region, r.cluster])).toEqual([
       ['api-public', 'eu-central-1', 'secondary'],
@@ -366,39 +368,6 @@ describe('failover drill on fakes', () => {
 describe('Aurora canaries', () => {
   /** The drill's numbered Aurora canaries (1, 2, 3), without the verify step's API writes. */
   const rowsOf = (world: FakeWorld, drillId: string) => world.auroraRows.filter((r) => r.row.id.startsWith(`canary#${drillId}#`) && !r.row.id.includes('#api-'));
-
-  it('unplanned, with the last canary lost in replication: the Aurora RPO runs from the newest canary found to the switch', async () => {
-    // Replication trails by 2 s; the calls of pause-writes put more than that between canary 1 and the failover.
-    const world = new FakeWorld({ callMs: 300, auroraLagMs: 2_000, tableLagMs: 100 });
-    world.rpoLagMs = 2_000;
-    world.replicationLagMs = 1_900;
-    const { run, journals } = harness(world);
-    const result = report(await run({ mode: 'unplanned', allowDataLoss: true }));
-    expect(result.state).toBe('completed');
-    expect(result.rpo.auroraCanaries).toEqual({ written: [1, 2], arrived: [1], missing: [2] });
-    const journal = (await journals.store.load('production'))!;
-    const [first] = journal.auroraCanaries!;
-    expect(result.rpo.auroraCanaryMs).toBe(journal.switchRequestedAt! - first!.writtenAt);
-    expect(result.rpo.auroraCanaryMs).toBeGreaterThan(2_000);
-    expect(result.rpo.ms).toBe(result.rpo.auroraCanaryMs);
-    expect(result.rpo.lowerBound).toBeUndefined();
-    // The control table's canaries replicate faster and all arrived: each store is measured on its own.
-    expect(result.rpo.canaries.missing).toEqual([]);
-    expect(journals.reports.at(-1)!.markdown).toMatch(/Aurora canaries \d+\.\d s \(written 1, 2, arrived 1\)/);
-    // The lost row stays in the old primary's cluster; the new primary never sees it.
-    expect(world.auroraVisible('eu-central-1').map((r) => r.id)).toEqual([`canary#${result.drillId}#1`, `canary#${result.drillId}#api-public`, `canary#${result.drillId}#api-regional`, `canary#${result.drillId}#3`]);
-  });
-
-  it('unplanned, with no canary arriving: the Aurora RPO is a lower bound, reported as "at least"', async () => {
-    const world = new FakeWorld({ callMs: 300, auroraLagMs: 60_000, tableLagMs: 100 });
-    world.rpoLagMs = 500;
-    const { run, out } = harness(world);
-    const result = report(await run({ mode: 'unplanned', allowDataLoss: true }));
-    expect(result.rpo).toMatchObject({ auroraCanaries: { written: [1, 2], arrived: [], missing: [1, 2] }, auroraCanaryLowerBound: true, lowerBound: true });
-    expect(result.rpo.ms).toBe(result.rpo.auroraCanaryMs);
-    expect(result.rpo.ms).toBeGreaterThan(500);
-    expect(out.text()).toMatch(/RPO \d+\.\d s at least/);
-  });
 
   it('retries the write in the new primary while its writer settles, then counts the RTO from it', async () => {
     const world = new FakeWorld();
@@ -457,7 +426,7 @@ describe('Aurora canaries', () => {
     expect(stopped.rto.ms).toBeUndefined();
   });
 
-  it('planned: a lost connection in the source is retried; unplanned: it is a deviation, not a wait', async () => {
+  it('planned: a lost connection in the source is retried; unplanned: the source is not asked at all', async () => {
     const blip = (world: FakeWorld) => {
       let failures = 2;
       world.failOn = (op, region) =>
@@ -473,9 +442,8 @@ describe('Aurora canaries', () => {
     blip(unplanned);
     const lossy = report(await harness(unplanned).run({ mode: 'unplanned', allowDataLoss: true }));
     expect(lossy.state).toBe('completed');
-    expect(lossy.deviations.filter((d) => d.includes('Aurora canary write in eu-west-1 failed'))).toHaveLength(2);
     expect(lossy.rpo.auroraCanaries.written).toEqual([]);
-    expect(unplanned.calls.filter((c) => c === 'lambda.Invoke:canary-write eu-west-1')).toHaveLength(2);
+    expect(unplanned.calls.filter((c) => c.endsWith(' eu-west-1'))).toEqual([]);
   });
 
   it('in the new primary, a refusal that waiting cannot fix stops check-canary at once', async () => {
@@ -656,7 +624,8 @@ describe('failures from AWS', () => {
     const world = new FakeWorld();
     world.checks.get(CHECK.secondary)!.inverted = true;
     world.checks.get(CHECK.secondary)!.disabled = true;
-    const { run } = harness(world);
+    const harnessed = harness(world);
+    const run: typeof harnessed.run = (request = {}) => harnessed.run({ ...request, settings: { trafficSwitch: 'health-check', ...request.settings } });
     // Disabled + inverted is unhealthy for Route 53 but the preflight reads it as forced by an earlier drill.
     expect(await run({ action: 'dry-run' })).toMatchObject({ ok: true });
     world.failOn = (op) => (op === 'rds.SwitchoverGlobalCluster' ? Object.assign(new Error('Global cluster is busy'), { name: 'InvalidGlobalClusterStateFault', $metadata: { requestId: 'rds-fail-1' } }) : undefined);

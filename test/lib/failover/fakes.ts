@@ -132,7 +132,13 @@ export class FakeWorld {
   readonly apiPosts: { url: string; region: string; signedFor: string; body: unknown }[] = [];
   /** Throws from one operation, e.g. to simulate an outage or a throttle. */
   failOn: (operation: string, region: string) => Error | undefined = () => undefined;
+  /** Regions whose database secret is mid-rotation (a version AWSPENDING, not AWSCURRENT). */
+  rotating = new Set<string>();
+  /** The drill lock per region: a conditional write, strongly consistent within the region (not replicated here, as it is per-region on AWS). */
+  locks = new Map<string, { drillId: string; holder: string; since: number }>();
   private requests = 0;
+  /** The reason the maintenance item gives while writes are paused (preflight reports it). */
+  pauseReason?: string;
 
   constructor(options: WorldOptions = {}) {
     this.clock = options.clock ?? new FakeClock();
@@ -185,10 +191,21 @@ export class FakeWorld {
     }
   }
 
-  /** Where api.<domain> resolves now. */
+  /** Where api.<domain> resolves now: the health checks' verdict, or the traffic item the primary's /health read a checker cycle ago. */
   publicRegion(): string {
     const now = this.clock.now();
-    return [...this.dnsAnswer].reverse().find((a) => a.since <= now)!.region;
+    const forced = [...this.dnsAnswer].reverse().find((a) => a.since <= now)!.region;
+    if (forced !== ENV.primaryRegion) return forced;
+    const seenAt = now - this.opts.checkerDelayMs - this.opts.dnsPropagationMs;
+    return this.servesAt(ENV.primaryRegion, seenAt) ? ENV.primaryRegion : ENV.secondaryRegion;
+  }
+
+  /** Whether a region's /health would answer 200 at time `at`: up, and active or behind the SECONDARY record (functions/health/handler.ts). */
+  servesAt(region: string, at: number): boolean {
+    if (this.down.has(region) || this.unhealthy.has(region)) return false;
+    if (region !== ENV.primaryRegion) return true;
+    const active = this.readAt(region, `${CONTROL}/traffic`, at) as string | undefined;
+    return active === undefined || active === region;
   }
 
   private sideOf(region: string): 'primary' | 'secondary' {
@@ -213,9 +230,13 @@ export class FakeWorld {
   private auroraCut?: { cluster: 'primary' | 'secondary'; at: number };
 
   private read(region: string, key: string): unknown {
-    const now = this.clock.now();
+    return this.readAt(region, key, this.clock.now());
+  }
+
+  private readAt(region: string, key: string, now: number): unknown {
     const visible = this.writes.filter((w) => {
       if (w.key !== key) return false;
+      if (w.at > now) return false;
       if (w.region === region) return true;
       if (this.cut && w.region === this.cut.region && w.at + this.opts.tableLagMs > this.cut.at) return false;
       return w.at + this.opts.tableLagMs <= now;
@@ -316,12 +337,24 @@ export class FakeWorld {
               : undefined,
           ),
         setWritesPaused: (region, table, pause) =>
-          call('dynamodb.PutItem', region, (): AwsCall => {
+          call('dynamodb.PutItem:maintenance', region, (): AwsCall => {
             this.writes.push({ region, key: `${table}/maintenance`, value: pause.paused, at: this.clock.now() });
             this.busy.push([this.clock.now(), this.clock.now() + this.opts.tableLagMs]);
             return { requestId: this.requestId() };
           }),
         writesPaused: (region, table) => call('dynamodb.GetItem', region, () => this.read(region, `${table}/maintenance`) === true),
+        maintenance: (region, table) =>
+          call('dynamodb.GetItem', region, () => {
+            const paused = this.read(region, `${table}/maintenance`) === true;
+            return { paused, ...(paused ? { reason: this.pauseReason ?? 'failover drill' } : {}), requestId: this.requestId() };
+          }),
+        setActiveRegion: (region, table, traffic) =>
+          call('dynamodb.PutItem', region, (): AwsCall => {
+            this.writes.push({ region, key: `${table}/traffic`, value: traffic.activeRegion, at: this.clock.now() });
+            this.busy.push([this.clock.now(), this.clock.now() + this.opts.tableLagMs + this.opts.checkerDelayMs + this.opts.dnsPropagationMs]);
+            return { requestId: this.requestId() };
+          }),
+        activeRegion: (region, table) => call('dynamodb.GetItem', region, () => this.read(region, `${table}/traffic`) as string | undefined),
         putCanary: (region, table, canary) =>
           call('dynamodb.PutItem', region, (): AwsCall => {
             this.writes.push({ region, key: `${table}/${canary.id}`, value: canary, at: this.clock.now() });
@@ -359,7 +392,10 @@ export class FakeWorld {
             if (this.down.has(region)) throw new Error(`connect ECONNREFUSED ${host}`);
             if (url.endsWith('/health')) {
               if (this.unhealthy.has(region)) return { status: 503, body: '{"status":"degraded"}' };
-              return { status: 200, body: JSON.stringify({ status: 'ok', region, role: this.regionOf(this.writer) === region ? 'writer' : 'reader' }) };
+              const active = (this.read(region, `${CONTROL}/traffic`) as string | undefined) ?? ENV.primaryRegion;
+              const serving = active === region ? 'active' : 'standby';
+              const ok = this.servesAt(region, this.clock.now());
+              return { status: ok ? 200 : 503, body: JSON.stringify({ status: ok ? 'ok' : 'standby', region, serving, role: this.regionOf(this.writer) === region ? 'writer' : 'reader' }) };
             }
             if (url.endsWith('/menu')) return { status: 200, body: '[{"id":"espresso"}]' };
             return { status: 404, body: '' };
@@ -389,6 +425,30 @@ export class FakeWorld {
       secrets: {
         secretExists: (region, arn) => call('secretsmanager.DescribeSecret', region, () => this.secrets.has(arn)),
         keyEnabled: (region, arn) => call('kms.DescribeKey', region, () => !this.disabledKeys.has(arn)),
+        rotation: (region) => call('secretsmanager.DescribeSecret', region, () => ({ enabled: true, inProgress: this.rotating.has(region) })),
+      },
+      drills: {
+        acquire: (region, table, environment, holder) =>
+          call('dynamodb.PutItem', region, () => {
+            const key = `${region}/${table}/${environment}`;
+            const held = this.locks.get(key);
+            if (held && held.drillId !== holder.drillId) return { acquired: false as const, heldBy: { ...held }, requestId: this.requestId() };
+            this.locks.set(key, { ...holder });
+            return { acquired: true as const, requestId: this.requestId() };
+          }),
+        release: (region, table, environment, drillId) =>
+          call('dynamodb.DeleteItem', region, (): AwsCall => {
+            const key = `${region}/${table}/${environment}`;
+            if (this.locks.get(key)?.drillId === drillId) this.locks.delete(key);
+            return { requestId: this.requestId() };
+          }),
+        lockHolder: (region, table, environment) => call('dynamodb.GetItem', region, () => this.locks.get(`${region}/${table}/${environment}`)),
+        putJournal: (region, table, environment, journal) =>
+          call('dynamodb.PutItem', region, (): AwsCall => {
+            this.writes.push({ region, key: `${table}/drill-journal#${environment}`, value: journal.body, at: this.clock.now() });
+            return { requestId: this.requestId() };
+          }),
+        getJournal: (region, table, environment) => call('dynamodb.GetItem', region, () => this.read(region, `${table}/drill-journal#${environment}`) as string | undefined),
       },
     };
   }

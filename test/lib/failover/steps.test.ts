@@ -66,8 +66,8 @@ describe('the plan, the report and the advice come from the steps', () => {
     restore = marked();
     const world = new FakeWorld();
     const topology = await readTopology(ENV, world.ports().stacks);
-    const plan = planSteps({ topology, mode: 'planned', source: topology.primary, target: topology.secondary, settings: DEFAULT_SETTINGS });
-    expect(plan).toEqual(STEP_IDS.map((id) => ({ step: id, title: `title of ${id}`, does: `${id} with cafe-production-global` })));
+    const plan = planSteps({ topology, mode: 'planned', trafficSwitch: 'data-plane', source: topology.primary, target: topology.secondary, settings: DEFAULT_SETTINGS });
+    expect(plan).toEqual(STEP_IDS.map((id) => ({ step: id, title: `title of ${id}`, does: `${id} with cafe-production-global`, calls: expect.any(Array) })));
   });
 
   it('the report’s timeline carries each step’s title', async () => {
@@ -83,8 +83,8 @@ describe('the plan, the report and the advice come from the steps', () => {
     restore = marked();
     const world = new FakeWorld();
     let puts = 0;
-    // The first PutItem is canary 1; the second is the maintenance item.
-    if (at === 'pause-writes') world.failOn = (op) => (op === 'dynamodb.PutItem' && ++puts === 2 ? new Error('Throttled') : undefined);
+    // The maintenance item's PutItem.
+    if (at === 'pause-writes') world.failOn = (op) => (op === 'dynamodb.PutItem:maintenance' && ++puts === 1 ? new Error('Throttled') : undefined);
     if (at === 'verify') world.failOn = (op, host) => (op === 'http.GET' && host === 'api.cafe.example.com' && world.writer === 'secondary' ? new Error('connect ECONNREFUSED') : undefined);
     const journals = memoryJournalStore();
     const out = createMemoryOutput();

@@ -4,7 +4,7 @@
  * and 2 looked for in both stores of the new primary: what arrived measures the RPO.
  */
 import type { FailoverStep } from './step';
-import { adviceAfterSwitch, healthFunction, pollCanary, sides, writeAuroraCanary, writeCanary } from './kit';
+import { adviceAfterSwitch, healthFunction, planned, pollCanary, sides, writeAuroraCanary, writeCanary } from './kit';
 
 // No undo: canary 3 is the drill's own row, kept as its evidence.
 const checkCanary: FailoverStep<'check-canary'> = {
@@ -12,6 +12,7 @@ const checkCanary: FailoverStep<'check-canary'> = {
   title: 'write in the new primary, read the canaries',
   describe: ({ topology, source, target }) =>
     `write canary 3 in ${target.region} (Aurora through ${topology.healthFunction ?? '<health function>'}, and ${topology.controlTable ?? '<control table>'}) and read it back; look for the ${source.region} canaries in both (RPO)`,
+  calls: ({ target }) => [...planned('dynamodb.PutItem', target.region), ...planned('dynamodb.GetItem', target.region), ...planned('lambda.Invoke', target.region)],
   run: async (engine, ctx) => {
     const { journal, ports } = engine;
     const { source, target } = sides(journal);

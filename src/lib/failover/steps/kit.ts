@@ -5,7 +5,43 @@ import type { AuroraCanaryRecord, Journal } from '../journal';
 import { CanaryError, type Canary, type GlobalClusterState } from '../ports';
 import type { RegionTopology } from '../topology';
 import { StepTimeout, waitFor } from '../wait';
-import type { StepContext } from './step';
+import type { PlanContext, PlannedCall, StepContext } from './step';
+
+/**
+ * The plane of each call the drill makes. Control planes: CloudFormation, RDS (Aurora's switch is a
+ * regional control-plane operation in the target region), DescribeTable, Secrets Manager and KMS
+ * metadata, and Route 53's API, hosted in us-east-1. Data planes: DynamoDB items, Lambda Invoke,
+ * CloudWatch metric reads, HTTP to the API, and Route 53's health checkers and DNS answers
+ * (https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/control-planes-and-data-planes.html).
+ */
+export const PLANES: Record<string, PlannedCall['plane']> = {
+  'cloudformation.DescribeStacks': 'control',
+  'rds.DescribeGlobalClusters': 'control',
+  'rds.SwitchoverGlobalCluster': 'control',
+  'rds.FailoverGlobalCluster': 'control',
+  'route53.GetHealthCheck': 'control',
+  'route53.GetHealthCheckStatus': 'control',
+  'route53.UpdateHealthCheck': 'control',
+  'dynamodb.DescribeTable': 'control',
+  'secretsmanager.DescribeSecret': 'control',
+  'kms.DescribeKey': 'control',
+  'dynamodb.GetItem': 'data',
+  'dynamodb.PutItem': 'data',
+  'dynamodb.DeleteItem': 'data',
+  'lambda.Invoke': 'data',
+  'cloudwatch.GetMetricData': 'data',
+  'http.GET': 'data',
+  'http.POST': 'data',
+};
+
+/** A planned call to `where` (a region, or a host for HTTP). */
+export const planned = (call: string, ...where: (string | undefined)[]): PlannedCall[] =>
+  where.filter((w): w is string => Boolean(w)).map((w) => ({ call, where: w, plane: PLANES[call] ?? 'control' }));
+
+/** The regions a step works in: an unplanned drill works in the target alone. */
+export const regionsOf = (plan: Pick<PlanContext, 'mode' | 'source' | 'target'>) => (plan.mode === 'planned' ? [plan.target.region, plan.source.region] : [plan.target.region]);
+
+export const hostOf = (url: string | undefined) => (url ? new URL(url).host : undefined);
 
 export const sides = (j: Journal) => ({ source: j.topology[j.from], target: j.topology[j.to] });
 
@@ -64,13 +100,22 @@ export function sourceAuroraCanary(engine: Engine, ctx: StepContext, source: Reg
   );
 }
 
-/** In unplanned mode the source region may be gone: what fails there is a deviation, not a stop. */
-export async function inSource<T>(engine: Engine, ctx: StepContext, what: string, action: () => Promise<T>): Promise<T | undefined> {
+/**
+ * What only the source can do. An unplanned drill treats the source region as lost and asks nothing
+ * of it (AWS's advice for regional recovery: rely on nothing in the impaired region); a journal
+ * written by an earlier version, which still tried the source, is honoured the same way.
+ */
+export async function inSource<T>(engine: Engine, _ctx: StepContext, _what: string, action: () => Promise<T>): Promise<T | undefined> {
   if (engine.journal.mode === 'planned') return action();
+  return undefined;
+}
+
+/** Kept for steps that want to try a region that may be gone: a failure is a deviation, not a stop. */
+export async function tolerate<T>(ctx: StepContext, what: string, action: () => Promise<T>): Promise<T | undefined> {
   try {
     return await action();
   } catch (error) {
-    ctx.deviate(`${what} in ${sides(engine.journal).source.region} failed (${errorMessage(error)}); continuing, the region may be down`);
+    ctx.deviate(`${what} failed (${errorMessage(error)}); continuing`);
     return undefined;
   }
 }

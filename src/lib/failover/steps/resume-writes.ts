@@ -1,13 +1,14 @@
 /** Step 7: the maintenance flag cleared in the target, waited for until it reads back cleared (in both regions when planned). */
 import { waitFor } from '../wait';
 import type { FailoverStep } from './step';
-import { adviceAfterSwitch, sides } from './kit';
+import { adviceAfterSwitch, planned, regionsOf, sides } from './kit';
 
 // No undo: writes resumed is where --abort would leave the café anyway.
 const resumeWrites: FailoverStep<'resume-writes'> = {
   id: 'resume-writes',
   title: 'resume writes',
   describe: () => `clear the maintenance flag, wait until it is seen cleared`,
+  calls: (plan) => [...planned('dynamodb.PutItem', plan.target.region), ...planned('dynamodb.GetItem', ...regionsOf(plan))],
   run: async (engine, ctx) => {
     const { journal, ports, settings } = engine;
     const { source, target } = sides(journal);

@@ -5,7 +5,7 @@
  * the drill stops at it.
  */
 import type { Engine, DrillSettings } from '../engine';
-import type { Journal, StepRecord } from '../journal';
+import type { Journal, StepRecord, TrafficSwitch } from '../journal';
 import type { AwsCall, FailoverPorts } from '../ports';
 import type { Mode } from '../preflight';
 import type { RegionTopology, Topology } from '../topology';
@@ -19,10 +19,18 @@ export interface StepContext {
   deviate(text: string): void;
 }
 
+/** One call a step will make: the API (or HTTP method), where it goes (region, or host for HTTP), and its plane. */
+export interface PlannedCall {
+  call: string;
+  where: string;
+  plane: 'data' | 'control';
+}
+
 /** What the plan shown before confirmation knows: the real names, before anything runs. */
 export interface PlanContext {
   topology: Topology;
   mode: Mode;
+  trafficSwitch: TrafficSwitch;
   source: RegionTopology;
   target: RegionTopology;
   settings: DrillSettings;
@@ -44,6 +52,8 @@ export interface FailoverStep<Id extends string = string> {
   title: string;
   /** The step's line in the plan shown before confirmation. */
   describe(plan: PlanContext): string;
+  /** Every call the step may make, with its region and plane, for the plan (a test holds the drill to it). */
+  calls(plan: PlanContext): PlannedCall[];
   /** Does the step (idempotent: it looks before it acts) and says what it did. */
   run(engine: Engine, ctx: StepContext): Promise<string>;
   /** How --abort undoes the step once it has started; absent when it leaves nothing to undo. --abort undoes the started steps last first. */

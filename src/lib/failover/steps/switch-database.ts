@@ -7,7 +7,7 @@ import { errorMessage } from '../../errors';
 import { seconds } from '../format';
 import { waitFor } from '../wait';
 import type { FailoverStep } from './step';
-import { adviceBeforeSwitch, inSource, isWriter, sides, sourceAuroraCanary, writeCanary } from './kit';
+import { adviceBeforeSwitch, inSource, isWriter, planned, sides, sourceAuroraCanary, writeCanary } from './kit';
 
 // No undo: --abort does not switch the database back; a drill --to the other side does, measured as a drill.
 const switchDatabase: FailoverStep<'switch-database'> = {
@@ -17,6 +17,12 @@ const switchDatabase: FailoverStep<'switch-database'> = {
     `put canary 2 in ${topology.controlTable ?? '<control table>'} and Aurora (${source.region}); ` +
     (mode === 'planned' ? 'SwitchoverGlobalCluster' : 'FailoverGlobalCluster --allow-data-loss') +
     ` ${topology.globalClusterId ?? '<global cluster>'} → ${target.clusterArn ?? '<target cluster>'}; poll until ${target.region} is the only writer (timeout ${seconds(settings.switchTimeoutMs)})`,
+  calls: ({ mode, source, target }) => [
+    ...planned('rds.DescribeGlobalClusters', target.region),
+    ...planned('cloudwatch.GetMetricData', target.region),
+    ...(mode === 'planned' ? [...planned('dynamodb.PutItem', source.region), ...planned('lambda.Invoke', source.region)] : []),
+    ...planned(mode === 'planned' ? 'rds.SwitchoverGlobalCluster' : 'rds.FailoverGlobalCluster', target.region),
+  ],
   run: async (engine, ctx) => {
     const { journal, ports, settings } = engine;
     const { source, target } = sides(journal);

@@ -8,18 +8,28 @@ import type { Engine } from '../engine';
 import type { Journal } from '../journal';
 import { StepTimeout, waitFor } from '../wait';
 import type { FailoverStep } from './step';
-import { adviceAfterSwitch, sides } from './kit';
+import { adviceAfterSwitch, hostOf, planned, sides } from './kit';
+import type { Topology } from '../topology';
+
+/** The public API base the probes use: --probe-url, or https://<ApiDomainName> (journals from before probes were named). */
+const publicBase = (topology: Topology): string | undefined => (topology.probes ? topology.probes.publicUrl : `https://${topology.apiDomain}`);
 
 // No undo: the API canaries are the drill's own rows, kept as its evidence.
 const verify: FailoverStep<'verify'> = {
   id: 'verify',
   title: 'verify end to end',
   describe: ({ topology, target }) =>
-    `GET https://${topology.apiDomain}/health answers from ${target.region}, ${target.healthUrl ?? '<target /health>'} answers, GET /menu; a signed POST /health/canary (AWS_IAM) through ${topology.apiDomain} and api-${target.region} writes in Aurora, answered 201 from ${target.region}`,
+    `GET ${publicBase(topology) ?? '<no probe URL>'}/health answers from ${target.region}, ${target.healthUrl ?? '<target /health>'} answers, GET /menu; a signed POST /health/canary (AWS_IAM) through ${hostOf(publicBase(topology))} and ${hostOf(target.healthUrl) ?? '<target>'} writes in Aurora, answered 201 from ${target.region}`,
+  calls: ({ topology, target }) => {
+    const hosts = [hostOf(publicBase(topology)), hostOf(target.healthUrl)];
+    return [...planned('http.GET', ...new Set(hosts)), ...planned('http.POST', ...new Set(hosts))];
+  },
   run: async (engine, ctx) => {
     const { journal, ports, settings } = engine;
     const { target } = sides(journal);
-    const publicHealth = `https://${journal.topology.apiDomain}/health`;
+    const base = publicBase(journal.topology);
+    if (!target.healthUrl || !base) throw new Error('nothing to verify through: pass --probe-url (the AWS calls go to --endpoint-url)');
+    const publicHealth = `${base}/health`;
     let lastSeen = 'no answer';
     const served = await waitFor(engine, `${publicHealth} to answer from ${target.region}`, settings.verifyTimeoutMs, async () => {
       try {
@@ -40,11 +50,11 @@ const verify: FailoverStep<'verify'> = {
     if (served === 'unknown') ctx.deviate(`${publicHealth} does not say which region answered; traffic movement is not proven`);
     const regional = await ports.http.get(target.healthUrl!, settings.httpTimeoutMs);
     if (regional.status !== 200) throw new Error(`${target.healthUrl} answered ${regional.status}`);
-    const read = await ports.http.get(`https://${journal.topology.apiDomain}/menu`, settings.httpTimeoutMs);
-    if (read.status !== 200) throw new Error(`read check GET https://${journal.topology.apiDomain}/menu answered ${read.status}`);
+    const read = await ports.http.get(`${base}/menu`, settings.httpTimeoutMs);
+    if (read.status !== 200) throw new Error(`read check GET ${base}/menu answered ${read.status}`);
     // A real write through the API, public name first, then the target's own name. The café's writes
     // are still paused: POST /health/canary is the drill's probe and does not honour the pause.
-    const publicWrite = await apiCanaryWrite(engine, 'public', `https://${journal.topology.apiDomain}/health/canary`);
+    const publicWrite = await apiCanaryWrite(engine, 'public', `${base}/health/canary`);
     const regionalWrite = await apiCanaryWrite(engine, 'regional', canaryUrlOf(target.healthUrl!));
     return `${publicHealth} and ${target.healthUrl} answer from ${target.region}; GET /menu 200; signed POST /health/canary 201 from ${target.region} through ${new URL(publicWrite.url).host} and ${new URL(regionalWrite.url).host}`;
   },

@@ -9,6 +9,7 @@ const waitTtl: FailoverStep<'wait-ttl'> = {
   id: 'wait-ttl',
   title: 'wait out the DNS TTL',
   describe: ({ settings }) => `wait ${seconds(settings.ttlMs)} for resolvers to drop the old answer`,
+  calls: () => [],
   run: async (engine) => {
     const { journal, ports } = engine;
     const until = (journal.steps.find((s) => s.id === 'move-traffic')?.endedAt ?? ports.clock.now()) + journal.settings.ttlMs;
