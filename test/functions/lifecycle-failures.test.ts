@@ -63,6 +63,22 @@ describe('order-lifecycle ASL: every Task state has a considered Catch', () => {
   });
 });
 
+describe('order-lifecycle ASL: a failover drill\'s write pause is waited out, not failed', () => {
+  // The order-workflow steps that write throw WritesPaused while a drill has writes paused
+  // (functions/shared/pause.ts). Retried first, with a capped back-off and jitter (MaxDelaySeconds,
+  // JitterStrategy: https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html#error-handling-retrying-after-an-error),
+  // long enough for a switchover, so a pause never cancels, fails or refunds an order.
+  const tasks = Object.entries(states).filter(([name, s]) => s.Type === 'Task' && name !== 'Validate');
+
+  it.each(tasks.map(([name]) => name))('%s retries WritesPaused first, for minutes', (name) => {
+    const first = states[name]!.Retry![0] as { ErrorEquals: string[]; IntervalSeconds: number; MaxAttempts: number; BackoffRate: number; MaxDelaySeconds: number };
+    expect(first.ErrorEquals).toEqual(['WritesPaused']);
+    let waited = 0;
+    for (let attempt = 0, interval = first.IntervalSeconds; attempt < first.MaxAttempts; attempt++, interval *= first.BackoffRate) waited += Math.min(interval, first.MaxDelaySeconds);
+    expect(waited).toBeGreaterThanOrEqual(300);
+  });
+});
+
 describe('the payment_failed metric and alarm in the templates', () => {
   it('counts the line the order-workflow function logs, and alarms on the same metric', async () => {
     const app = (await loadTemplate(join(__dirname, '../../templates/app.yaml'))).template;
@@ -189,6 +205,26 @@ describe('order lifecycle failure paths (ASL run locally, real handlers, PGlite)
     await accepted(order.id);
     expect(faults.get('order-workflow:validate')).toBe(0);
     expect((await orderRow(order.id)).payment_status).toBe('authorised');
+  });
+
+  it('a write pause during the lifecycle is retried until it lifts; the order then goes on as usual', async () => {
+    const { orders } = await wire();
+    // The API's own check (POST /orders) answers open; then the drill pauses writes for the workflow's next
+    // three checks (AuthorisePayment's step), and lifts the pause.
+    let checks = 0;
+    let pausedAnswers = 0;
+    deps.controlFake.maintenance = async () => {
+      checks++;
+      if (checks > 1 && pausedAnswers < 3) {
+        pausedAnswers++;
+        return { writesPaused: true, reason: 'failover drill', retryAfterSeconds: 30 };
+      }
+      return { writesPaused: false, retryAfterSeconds: 30 };
+    };
+    const order = await place(orders);
+    await accepted(order.id);
+    expect(pausedAnswers).toBe(3);
+    expect(await orderRow(order.id)).toMatchObject({ status: 'accepted', payment_status: 'authorised' });
   });
 
   it('AuthorisePayment: the provider down throughout → retried, then the order fails with a readable reason, stock back', async () => {
