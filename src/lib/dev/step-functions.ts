@@ -48,6 +48,17 @@ export class ExecutionAlreadyExists extends Error {
   override readonly name = 'ExecutionAlreadyExists';
 }
 
+/** A saved execution that cannot be read at resume: the file and what is wrong with it. */
+export class SavedExecutionError extends Error {
+  override readonly name = 'SavedExecutionError';
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file} cannot be read (${reason})`);
+  }
+}
+
 export interface LocalStepFunctionsOptions {
   /** The ASL definition, as text (with ${Substitution} placeholders). */
   definition: string;
@@ -95,6 +106,8 @@ interface LegacyParkedExecution {
 
 type StateDefinition = { Type: string; Resource?: string; Retry?: unknown[]; TimeoutSeconds?: number };
 type Definition = { StartAt: string; States: Record<string, StateDefinition> } & Record<string, unknown>;
+/** The library's StateMachine (an ES module, loaded on first use). */
+type Machine = InstanceType<typeof import('aws-local-stepfunctions', { with: { 'resolution-mode': 'import' } }).StateMachine>;
 type Waiter = { resolve: (output: unknown) => void; reject: (error: Error) => void; executionArn: string };
 
 const FUNCTION_PREFIX = 'arn:aws:lambda:local:000000000000:function:';
@@ -112,6 +125,7 @@ export class LocalStepFunctions {
   /** Pending writes per execution, in order: the last one written wins. */
   private readonly writes = new Map<string, Promise<void>>();
   private dirReady: Promise<void> | undefined;
+  private machine: Promise<Machine> | undefined;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
     let text = options.definition;
@@ -220,6 +234,12 @@ export class LocalStepFunctions {
     return resumed;
   }
 
+  /** The state machine for runs from the start, its definition validated on first use. */
+  private validated(): Promise<Machine> {
+    this.machine ??= import('aws-local-stepfunctions').then(({ StateMachine }) => new StateMachine(plainCopy(this.definition) as never, { validationOptions: { checkArn: false } }));
+    return this.machine;
+  }
+
   private take(taskToken: string): Waiter {
     const waiter = this.waiting.get(taskToken);
     if (!waiter) throw new TaskTokenError('Task Token does not exist or has already been used');
@@ -248,7 +268,7 @@ export class LocalStepFunctions {
     ensurePromiseWithResolvers();
     const { StateMachine } = await import('aws-local-stepfunctions');
     const { taskToken } = saved;
-    const definition = plainCopy(this.definition) as Definition;
+    const definition = resumed ? (plainCopy(this.definition) as Definition) : this.definition;
     if (resumed) definition.StartAt = saved.state.name;
     const resumedWait = resumed && saved.waiting?.state === saved.state.name ? saved.waiting : undefined;
     if (resumedWait) {
@@ -271,8 +291,9 @@ export class LocalStepFunctions {
         return this.park(record, saved, stateName, fn, Payload ?? {}, resumedWait?.state === stateName ? Date.parse(resumedWait.deadline) : undefined);
       };
     }
-    // A resumed run starts mid-way, so the states before it are unreachable: it was validated when first run.
-    const machine = new StateMachine(definition as never, { validationOptions: resumed ? { noValidate: true } : { checkArn: false } });
+    // The definition is validated once (validation compiles JSON schemas: milliseconds and a megabyte
+    // each time); a resumed run starts mid-way, from a copy whose earlier states are unreachable.
+    const machine = resumed ? new StateMachine(definition as never, { validationOptions: { noValidate: true } }) : await this.validated();
     const execution = machine.run(plainCopy(resumed ? saved.state.input : saved.input) as never, {
       overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides },
       context: { Task: { Token: taskToken }, Execution: { Id: record.executionArn, Name: record.name, StartTime: record.startDate } },
@@ -375,14 +396,18 @@ export class LocalStepFunctions {
   private async readSaved(dir: string): Promise<SavedExecution[]> {
     const names = await readdir(dir).catch(() => [] as string[]);
     const saved: SavedExecution[] = [];
+    // Files are complete or absent (written aside, then renamed): one that does not parse was damaged
+    // outside this runner, and skipping it would leave its order waiting forever.
     for (const file of names.filter((n) => n.endsWith('.json')).sort()) {
+      const path = join(dir, file);
+      let execution: SavedExecution;
       try {
-        const execution = JSON.parse(await readFile(join(dir, file), 'utf8')) as SavedExecution;
-        if (typeof execution.name !== 'string' || typeof execution.state?.name !== 'string' || typeof execution.taskToken !== 'string') throw new Error('not a saved execution');
-        saved.push(execution);
+        execution = JSON.parse(await readFile(path, 'utf8')) as SavedExecution;
       } catch (error) {
-        this.options.log?.(`order lifecycle: ${join(dir, file)} cannot be read (${(error as Error).message}); that execution is not resumed`);
+        throw new SavedExecutionError(path, (error as Error).message);
       }
+      if (typeof execution?.name !== 'string' || typeof execution.state?.name !== 'string' || typeof execution.taskToken !== 'string') throw new SavedExecutionError(path, 'not a saved execution');
+      saved.push(execution);
     }
     return saved;
   }
@@ -395,9 +420,9 @@ export class LocalStepFunctions {
     let parked: LegacyParkedExecution[];
     try {
       parked = JSON.parse(text) as LegacyParkedExecution[];
+      if (!Array.isArray(parked)) throw new Error('not a list of executions');
     } catch (error) {
-      this.options.log?.(`order lifecycle: ${file} cannot be read (${(error as Error).message}); its executions are not resumed`);
-      return [];
+      throw new SavedExecutionError(file, (error as Error).message);
     }
     const saved = parked.map((p): SavedExecution => ({
       executionArn: p.executionArn,
