@@ -92,6 +92,11 @@ export interface SavedExecution {
   state: { name: string; input: unknown };
   /** Set once a task-token state's function has run: a restart only waits for the token, until the same deadline. */
   waiting?: { state: string; deadline: string };
+  /**
+   * The answer to the token (SendTaskSuccess's output or SendTaskFailure's error), saved before the
+   * call returns: a restart continues with it instead of waiting for an answer already given.
+   */
+  answer?: { output: unknown } | { error: string; cause: string };
 }
 
 /** What a previous release kept (executions.json: only the executions waiting on a token). */
@@ -108,7 +113,7 @@ type StateDefinition = { Type: string; Resource?: string; Retry?: unknown[]; Tim
 type Definition = { StartAt: string; States: Record<string, StateDefinition> } & Record<string, unknown>;
 /** The library's StateMachine (an ES module, loaded on first use). */
 type Machine = InstanceType<typeof import('aws-local-stepfunctions', { with: { 'resolution-mode': 'import' } }).StateMachine>;
-type Waiter = { resolve: (output: unknown) => void; reject: (error: Error) => void; executionArn: string };
+type Waiter = { resolve: (output: unknown) => void; reject: (error: Error) => void; executionArn: string; saved: SavedExecution };
 
 const FUNCTION_PREFIX = 'arn:aws:lambda:local:000000000000:function:';
 /** The library's default for a Task state without TimeoutSeconds. */
@@ -123,7 +128,7 @@ export class LocalStepFunctions {
   private readonly definition: Definition;
   private stopping = false;
   /** Pending writes per execution, in order: the last one written wins. */
-  private readonly writes = new Map<string, Promise<void>>();
+  private readonly writes = new Map<string, Promise<boolean>>();
   private dirReady: Promise<void> | undefined;
   private machine: Promise<Machine> | undefined;
 
@@ -164,19 +169,27 @@ export class LocalStepFunctions {
       states: [],
       state: { name: this.definition.StartAt, input },
     };
-    this.save(saved);
+    // Kept before StartExecution returns, as in AWS: an order whose start was answered is never lost.
+    if (!(await this.save(saved))) throw named('States.Runtime', `execution ${name} could not be kept in ${this.options.stateDir}`);
     this.launch(saved, false);
     return { executionArn, startDate };
   }
 
+  /** SendTaskSuccess: the answer is kept before the call returns, so a crash right after it does not undo it. */
   async sendTaskSuccess(request: { taskToken: string; output: string | unknown }): Promise<void> {
     const waiter = this.take(request.taskToken);
-    waiter.resolve(typeof request.output === 'string' ? JSON.parse(request.output) : request.output);
+    const output = typeof request.output === 'string' ? JSON.parse(request.output) : request.output;
+    waiter.saved.answer = { output };
+    await this.save(waiter.saved);
+    waiter.resolve(output);
   }
 
   async sendTaskFailure(request: { taskToken: string; error?: string; cause?: string }): Promise<void> {
     const waiter = this.take(request.taskToken);
-    waiter.reject(named(request.error ?? 'States.TaskFailed', request.cause ?? ''));
+    const answer = { error: request.error ?? 'States.TaskFailed', cause: request.cause ?? '' };
+    waiter.saved.answer = answer;
+    await this.save(waiter.saved);
+    waiter.reject(named(answer.error, answer.cause));
   }
 
   describeExecution(executionArn: string): ExecutionRecord | undefined {
@@ -219,6 +232,8 @@ export class LocalStepFunctions {
 
   /** Resumes the executions a previous run left in flight (see stateDir), each at the state it was in. */
   async resume(): Promise<ExecutionRecord[]> {
+    // Validated now rather than on the first order (an invalid definition stops the start).
+    await this.validated();
     const dir = this.options.stateDir;
     if (!dir) return [];
     const saved = [...(await this.readLegacy(dir)), ...(await this.readSaved(dir))];
@@ -306,7 +321,10 @@ export class LocalStepFunctions {
         record.states.push(event.state.name);
         saved.states = [...record.states];
         saved.state = { name: event.state.name, input: event.state.input };
-        if (saved.waiting && saved.waiting.state !== event.state.name) delete saved.waiting;
+        if (saved.waiting && saved.waiting.state !== event.state.name) {
+          delete saved.waiting;
+          delete saved.answer;
+        }
         this.save(saved);
       }
     })().catch(() => undefined);
@@ -340,7 +358,13 @@ export class LocalStepFunctions {
   private async park(record: ExecutionRecord, saved: SavedExecution, stateName: string, fn: string, payload: unknown, resumedDeadline: number | undefined): Promise<unknown> {
     const { taskToken } = saved;
     const deadline = resumedDeadline ?? Date.now() + (this.definition.States[stateName]!.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000;
-    const parked = new Promise<unknown>((resolve, reject) => this.waiting.set(taskToken, { resolve, reject, executionArn: record.executionArn }));
+    const { answer } = saved;
+    if (resumedDeadline !== undefined && answer) {
+      // Answered before the restart: carry on with that answer.
+      if ('output' in answer) return answer.output;
+      throw named(answer.error, answer.cause);
+    }
+    const parked = new Promise<unknown>((resolve, reject) => this.waiting.set(taskToken, { resolve, reject, executionArn: record.executionArn, saved }));
     parked.catch(() => undefined);
     // The token is forgotten at the deadline, so a late SendTaskSuccess gets TaskDoesNotExist.
     const timer = setTimeout(() => {
@@ -366,11 +390,11 @@ export class LocalStepFunctions {
   }
 
   /** Writes one execution's file (a temporary file renamed over it, so a crash never leaves half a file). */
-  private save(saved: SavedExecution): void {
-    if (!this.options.stateDir) return;
+  private save(saved: SavedExecution): Promise<boolean> {
+    if (!this.options.stateDir) return Promise.resolve(true);
     const file = this.fileOf(saved.name);
     const text = JSON.stringify(saved);
-    this.queue(saved.name, async () => {
+    return this.queue(saved.name, async () => {
       this.dirReady ??= mkdir(this.options.stateDir!, { recursive: true }).then(() => undefined);
       await this.dirReady;
       await writeFile(`${file}.tmp`, text);
@@ -383,14 +407,22 @@ export class LocalStepFunctions {
     this.queue(name, () => rm(this.fileOf(name), { force: true }));
   }
 
-  private queue(name: string, write: () => Promise<void>): void {
-    const next = (this.writes.get(name) ?? Promise.resolve())
+  /** Runs one execution's writes in order; resolves to whether this one was written. */
+  private queue(name: string, write: () => Promise<void>): Promise<boolean> {
+    const next = (this.writes.get(name) ?? Promise.resolve(true))
       .then(write)
-      .catch((error: Error) => this.options.log?.(`could not save the execution ${name}: ${error.message}`));
+      .then(
+        () => true,
+        (error: Error) => {
+          this.options.log?.(`could not save the execution ${name}: ${error.message}`);
+          return false;
+        },
+      );
     this.writes.set(name, next);
     void next.then(() => {
       if (this.writes.get(name) === next) this.writes.delete(name);
     });
+    return next;
   }
 
   private async readSaved(dir: string): Promise<SavedExecution[]> {
@@ -435,7 +467,7 @@ export class LocalStepFunctions {
       // That release kept no deadline: the wait starts over, as it did then.
       waiting: { state: p.stateName, deadline: new Date(Date.now() + (this.definition.States[p.stateName]?.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000).toISOString() },
     }));
-    for (const execution of saved) this.save(execution);
+    for (const execution of saved) void this.save(execution);
     await this.flush();
     await rm(file, { force: true });
     return saved;
