@@ -115,6 +115,9 @@ type Definition = { StartAt: string; States: Record<string, StateDefinition> } &
 type Machine = InstanceType<typeof import('aws-local-stepfunctions', { with: { 'resolution-mode': 'import' } }).StateMachine>;
 type Waiter = { resolve: (output: unknown) => void; reject: (error: Error) => void; executionArn: string; saved: SavedExecution };
 
+/** Validated state machines by definition: validation compiles JSON schemas, once is enough. */
+const VALIDATED = new Map<string, Promise<Machine>>();
+
 const FUNCTION_PREFIX = 'arn:aws:lambda:local:000000000000:function:';
 /** The library's default for a Task state without TimeoutSeconds. */
 const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
@@ -249,10 +252,18 @@ export class LocalStepFunctions {
     return resumed;
   }
 
-  /** The state machine for runs from the start, its definition validated on first use. */
+  /** The state machine for runs from the start, its definition validated on first use (once per process and definition). */
   private validated(): Promise<Machine> {
-    this.machine ??= import('aws-local-stepfunctions').then(({ StateMachine }) => new StateMachine(plainCopy(this.definition) as never, { validationOptions: { checkArn: false } }));
-    return this.machine;
+    if (this.machine) return this.machine;
+    const key = JSON.stringify(this.definition);
+    let machine = VALIDATED.get(key);
+    if (!machine) {
+      machine = import('aws-local-stepfunctions').then(({ StateMachine }) => new StateMachine(plainCopy(this.definition) as never, { validationOptions: { checkArn: false } }));
+      VALIDATED.set(key, machine);
+      machine.catch(() => VALIDATED.delete(key));
+    }
+    this.machine = machine;
+    return machine;
   }
 
   private take(taskToken: string): Waiter {
@@ -315,6 +326,8 @@ export class LocalStepFunctions {
       noThrowOnAbort: true,
     });
     entry.abort = () => execution.abort();
+    // Stopped while this run was still loading: it ends here, kept for the next start.
+    if (this.stopping) execution.abort();
     const seen = (async () => {
       for await (const event of execution.eventLogs as AsyncIterable<{ type: string; state?: { name: string; input: unknown } }>) {
         if (event.type !== 'StateEntered' || !event.state || this.stopping) continue;
@@ -494,7 +507,7 @@ function plainCopy(value: unknown): unknown {
   return value;
 }
 
-/** aws-local-stepfunctions 3 uses Promise.withResolvers, which Node.js has from version 22 only. */
+/** aws-local-stepfunctions 3 uses Promise.withResolvers (Node.js 22, which package.json requires); supplied on an older Node. */
 export function ensurePromiseWithResolvers(): void {
   const P = Promise as unknown as { withResolvers?: () => unknown };
   if (typeof P.withResolvers === 'function') return;
