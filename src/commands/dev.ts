@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/cli/base-command';
 import { runDev, type DevResult } from '../lib/dev/service';
-import { DEFAULT_DATA_DIR, DEFAULT_PORT } from '../lib/dev/platform';
+import { DEFAULT_DATA_DIR, DEFAULT_PORT, projectRoot } from '../lib/dev/platform';
 
 export default class Dev extends BaseCommand<typeof Dev> {
   static override summary = 'Run the whole café locally: API, functions, state machine, databases and storefront.';
@@ -38,7 +38,7 @@ export default class Dev extends BaseCommand<typeof Dev> {
   async run(): Promise<DevResult> {
     return runDev(
       {
-        root: process.cwd(),
+        root: projectRoot(process.cwd()),
         port: this.flags.port,
         host: this.flags.host,
         dataDir: this.flags['data-dir'],

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../lib/cli/base-command';
 import { issueDevToken, type DevTokenResult } from '../../lib/dev/service';
-import { DEFAULT_DATA_DIR } from '../../lib/dev/platform';
+import { DEFAULT_DATA_DIR, projectRoot } from '../../lib/dev/platform';
 
 export default class DevToken extends BaseCommand<typeof DevToken> {
   static override summary = 'Print an ID token from the local sign-in, for calling the local API.';
@@ -23,7 +23,7 @@ export default class DevToken extends BaseCommand<typeof DevToken> {
 
   async run(): Promise<DevTokenResult> {
     const result = await issueDevToken({
-      root: process.cwd(),
+      root: projectRoot(process.cwd()),
       dataDir: this.flags['data-dir'],
       user: this.flags.user,
       admin: this.flags.admin,

@@ -29,6 +29,11 @@ export interface ApiDeps {
   log: (line: string) => void;
   /** Tells the payment sandbox how to answer (POST /_dev/payments {"mode": "decline"}). */
   setPaymentMode?: (mode: 'approve' | 'decline' | 'down') => void;
+  /**
+   * Why the café cannot serve its routes right now (e.g. its data folder was deleted while running),
+   * or undefined: every route, /health included, then answers 503 with that reason.
+   */
+  unavailable?: () => string | undefined;
   /** Largest accepted request body (API Gateway's limit is 10 MB). */
   maxBodyBytes?: number;
 }
@@ -73,11 +78,13 @@ async function handle(deps: ApiDeps, req: IncomingMessage, res: ServerResponse, 
     // What API Gateway answers for a path or method the API does not define.
     return send(res, 403, { message: 'Missing Authentication Token' });
   }
+  const unavailable = deps.unavailable?.();
+  if (unavailable) return send(res, 503, { message: unavailable });
   const { match } = found;
   let claims;
   if (match.route.authorization === 'COGNITO_USER_POOLS') {
     const header = req.headers.authorization;
-    const verdict = header ? deps.issuer.verify(header) : undefined;
+    const verdict = header ? await deps.issuer.verify(header) : undefined;
     if (!verdict?.ok) return send(res, 401, { message: 'Unauthorized' });
     claims = toAuthorizerClaims(verdict.claims);
   }
@@ -137,7 +144,7 @@ async function issueToken(deps: ApiDeps, body: Buffer, res: ServerResponse): Pro
   if (typeof request.user !== 'string' || !request.user.trim()) return send(res, 400, { message: 'user is required' });
   // The name itself (characters, length) is checked by the issuer, the one place that checks it.
   try {
-    const { token, claims } = deps.issuer.issue({ user: request.user, admin: request.admin === true });
+    const { token, claims } = await deps.issuer.issue({ user: request.user, admin: request.admin === true });
     return send(res, 200, { idToken: token, claims });
   } catch (error) {
     return send(res, 400, { message: (error as Error).message });

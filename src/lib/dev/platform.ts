@@ -5,11 +5,11 @@
  * local token issuer and the API + storefront on one port; `stop()` ends it all and keeps the data.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import { UserError } from '../errors';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UserError, errorMessage } from '../errors';
 import { loadCatalog } from '../stacks/catalog';
 import { loadTemplate } from '../templates/load';
 import { buildAppModel, type AppModel } from './app-model';
@@ -20,7 +20,7 @@ import { localParameterValues } from './local-values';
 import { createRuntime, freshRequire, type FunctionRuntime, type HandlerSet, type LambdaHandler } from './runtime';
 import { buildSite, type SiteBuild } from '../site/build';
 import { localSiteConfig } from '../site/config';
-import { LocalStepFunctions } from './step-functions';
+import { LocalStepFunctions, SavedExecutionError } from './step-functions';
 import { LocalTokenIssuer } from './tokens';
 import { LOCAL_ACCOUNT } from './events';
 import { wireDeps, type CafeBundle, type LocalDatabase, type PaymentSandbox } from './wiring';
@@ -120,15 +120,10 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     stops.push(() => db.db.close());
     progress(`PostgreSQL ${db.kind === 'embedded' ? 'embedded (PGlite)' : 'server'} open (${since()})`);
 
-    const sandbox: PaymentSandbox = await first.startPaymentSandbox({});
+    // The sandbox journals every change in the data folder, as a real provider keeps its records whatever happens to us.
+    const sandbox: PaymentSandbox = await startSandbox(first, dataDir);
     sandbox.mode = options.payments ?? 'approve';
-    // The sandbox keeps its authorisations in memory: carry them over restarts, as a real provider would.
-    const paymentsFile = join(dataDir, 'payment-sandbox.json');
-    for (const [id, auth] of JSON.parse(await readFile(paymentsFile, 'utf8').catch(() => '[]')) as [string, unknown][]) sandbox.authorisations.set(id, auth);
-    stops.push(async () => {
-      await sandbox.close();
-      await writeFile(paymentsFile, JSON.stringify([...sandbox.authorisations]));
-    });
+    stops.push(() => sandbox.close());
 
     // The state machine invokes functions and the functions start executions: the runtime is bound below.
     const functions: { runtime?: FunctionRuntime } = {};
@@ -175,7 +170,13 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
       progress(`migrations: ${result.applied?.length ?? 0} applied, ${result.seeded ?? 0} menu items seeded (${since()})`);
     }
 
-    const resumed = await stateMachine.resume();
+    const resumed = await stateMachine.resume().catch((error: unknown) => {
+      if (!(error instanceof SavedExecutionError)) throw error;
+      throw new UserError(
+        `the order lifecycle cannot resume from ${dirname(error.file)}: ${basename(error.file)} cannot be read (${error.reason}), so its order would wait forever`,
+        `move ${error.file} away and run cafe-ops dev again (that order stays at its status), or start empty with --fresh`,
+      );
+    });
     if (resumed.length) progress(`${resumed.length} order${resumed.length === 1 ? '' : 's'} in progress, resumed`);
 
     const server: Server = createServer(
@@ -190,6 +191,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
           options.log(`payment sandbox: ${mode}`);
         },
         siteConfig: () => ({ ...localSiteConfig() }),
+        unavailable: dataFolderCheck(dataDir, options.log),
         log: options.log,
       }),
     );
@@ -233,15 +235,67 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
 }
 
 /**
+ * Whether the data folder is still there (checked at most once a second): deleted while running,
+ * nothing the café does from then on would be kept, so the API says so instead of failing request by request.
+ */
+export function dataFolderCheck(dataDir: string, log: (line: string) => void, now: () => number = Date.now): () => string | undefined {
+  let checkedAt = -Infinity;
+  let missing = false;
+  return () => {
+    if (now() - checkedAt >= 1000) {
+      checkedAt = now();
+      const was = missing;
+      missing = !existsSync(dataDir);
+      if (missing && !was) log(`the data folder ${dataDir} was deleted while running: nothing from now on would be kept. Stop cafe-ops dev (Ctrl-C) and start it again (it starts empty), or restore the folder.`);
+    }
+    return missing ? `the local café's data folder ${dataDir} is missing: restart cafe-ops dev` : undefined;
+  };
+}
+
+/** The payment sandbox over its journal in the data folder (taking over what an earlier release saved on a clean stop). */
+async function startSandbox(bundle: CafeBundle, dataDir: string): Promise<PaymentSandbox> {
+  const journalFile = join(dataDir, 'payment-sandbox.jsonl');
+  const legacy = join(dataDir, 'payment-sandbox.json');
+  const saved = await readFile(legacy, 'utf8').catch(() => undefined);
+  if (saved !== undefined) {
+    let entries: [string, unknown][];
+    try {
+      entries = JSON.parse(saved) as [string, unknown][];
+    } catch {
+      throw new UserError(`${legacy} is not JSON: the payment sandbox cannot know which orders were paid`, `move it away and run cafe-ops dev again, or start empty with --fresh`);
+    }
+    await appendFile(journalFile, entries.map(([, auth]) => `${JSON.stringify({ auth })}\n`).join(''));
+    await rm(legacy);
+  }
+  try {
+    return await bundle.startPaymentSandbox({ journalFile });
+  } catch (error) {
+    if ((error as Error).name !== 'SandboxJournalError') throw error;
+    throw new UserError(`the payment sandbox's journal cannot be read: ${(error as Error).message}`, `move ${journalFile} away (its authorisations are lost) or start empty with --fresh`);
+  }
+}
+
+/**
  * PGlite in the data folder. A new folder starts from a copy of an empty, initialised cluster kept
  * in `cacheDir` (made by the first initdb on this machine), which takes a fraction of initdb's time.
  */
 export async function openEmbeddedPostgres(dir: string, cache: string): Promise<unknown> {
   const { PGlite } = await import('@electric-sql/pglite');
-  if (existsSync(join(dir, 'PG_VERSION'))) return PGlite.create(dir);
+  // PostgreSQL's default shared_buffers (128 MB) is sized for a server; a local café's data fits in a few.
+  const options = { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`] };
+  if (existsSync(join(dir, 'PG_VERSION'))) {
+    try {
+      return await PGlite.create(dir, options);
+    } catch (error) {
+      throw new UserError(
+        `the embedded database in ${dir} cannot be opened (${errorMessage(error)}): its files are damaged, or were written by another PGlite version`,
+        `start empty with --fresh (deletes ${dirname(dir)}), or move ${dir} away to keep it and run cafe-ops dev again`,
+      );
+    }
+  }
   const snapshot = await readFile(cache).catch(() => undefined);
-  if (snapshot) return PGlite.create(dir, { loadDataDir: new Blob([snapshot]) });
-  const db = await PGlite.create(dir);
+  if (snapshot) return PGlite.create(dir, { ...options, loadDataDir: new Blob([snapshot]) });
+  const db = await PGlite.create(dir, options);
   try {
     const dump = await db.dumpDataDir('gzip');
     await mkdir(dirname(cache), { recursive: true });
@@ -252,6 +306,20 @@ export async function openEmbeddedPostgres(dir: string, cache: string): Promise<
     // The cache only saves time; without it the next new folder runs initdb again.
   }
   return db;
+}
+
+/** shared_buffers of the embedded database: RSS grows with it (128 MB, PostgreSQL's default, costs ~130 MB more). */
+export const EMBEDDED_SHARED_BUFFERS = '16MB';
+
+/**
+ * The project folder: the nearest folder, from `from` upwards, holding the stack catalog. `cafe-ops
+ * dev` and `cafe-ops dev token` resolve the data folder from it, so both find the same one from any subfolder.
+ */
+export function projectRoot(from: string): string {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'templates', 'stacks.yaml'))) return dir;
+    if (dirname(dir) === dir) return resolve(from);
+  }
 }
 
 /** Where the initialised-cluster snapshot of the installed PGlite version is kept. */

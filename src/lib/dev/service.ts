@@ -95,7 +95,7 @@ export interface DevTokenResult {
 export async function issueDevToken(options: { root: string; dataDir: string; user: string; admin: boolean; ttlSeconds?: number }): Promise<DevTokenResult> {
   const issuer = await LocalTokenIssuer.fromKeyFile(join(resolve(options.root, options.dataDir), 'token.key'));
   try {
-    return issuer.issue({ user: options.user, admin: options.admin, ...(options.ttlSeconds ? { ttlSeconds: options.ttlSeconds } : {}) });
+    return await issuer.issue({ user: options.user, admin: options.admin, ...(options.ttlSeconds ? { ttlSeconds: options.ttlSeconds } : {}) });
   } catch (error) {
     throw new UserError(`--user: ${errorMessage(error)}`);
   }

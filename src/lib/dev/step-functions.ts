@@ -48,6 +48,17 @@ export class ExecutionAlreadyExists extends Error {
   override readonly name = 'ExecutionAlreadyExists';
 }
 
+/** A saved execution that cannot be read at resume: the file and what is wrong with it. */
+export class SavedExecutionError extends Error {
+  override readonly name = 'SavedExecutionError';
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file} cannot be read (${reason})`);
+  }
+}
+
 export interface LocalStepFunctionsOptions {
   /** The ASL definition, as text (with ${Substitution} placeholders). */
   definition: string;
@@ -81,6 +92,11 @@ export interface SavedExecution {
   state: { name: string; input: unknown };
   /** Set once a task-token state's function has run: a restart only waits for the token, until the same deadline. */
   waiting?: { state: string; deadline: string };
+  /**
+   * The answer to the token (SendTaskSuccess's output or SendTaskFailure's error), saved before the
+   * call returns: a restart continues with it instead of waiting for an answer already given.
+   */
+  answer?: { output: unknown } | { error: string; cause: string };
 }
 
 /** What a previous release kept (executions.json: only the executions waiting on a token). */
@@ -95,7 +111,12 @@ interface LegacyParkedExecution {
 
 type StateDefinition = { Type: string; Resource?: string; Retry?: unknown[]; TimeoutSeconds?: number };
 type Definition = { StartAt: string; States: Record<string, StateDefinition> } & Record<string, unknown>;
-type Waiter = { resolve: (output: unknown) => void; reject: (error: Error) => void; executionArn: string };
+/** The library's StateMachine (an ES module, loaded on first use). */
+type Machine = InstanceType<typeof import('aws-local-stepfunctions', { with: { 'resolution-mode': 'import' } }).StateMachine>;
+type Waiter = { resolve: (output: unknown) => void; reject: (error: Error) => void; executionArn: string; saved: SavedExecution };
+
+/** Validated state machines by definition: validation compiles JSON schemas, once is enough. */
+const VALIDATED = new Map<string, Promise<Machine>>();
 
 const FUNCTION_PREFIX = 'arn:aws:lambda:local:000000000000:function:';
 /** The library's default for a Task state without TimeoutSeconds. */
@@ -110,8 +131,9 @@ export class LocalStepFunctions {
   private readonly definition: Definition;
   private stopping = false;
   /** Pending writes per execution, in order: the last one written wins. */
-  private readonly writes = new Map<string, Promise<void>>();
+  private readonly writes = new Map<string, Promise<boolean>>();
   private dirReady: Promise<void> | undefined;
+  private machine: Promise<Machine> | undefined;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
     let text = options.definition;
@@ -150,19 +172,27 @@ export class LocalStepFunctions {
       states: [],
       state: { name: this.definition.StartAt, input },
     };
-    this.save(saved);
+    // Kept before StartExecution returns, as in AWS: an order whose start was answered is never lost.
+    if (!(await this.save(saved))) throw named('States.Runtime', `execution ${name} could not be kept in ${this.options.stateDir}`);
     this.launch(saved, false);
     return { executionArn, startDate };
   }
 
+  /** SendTaskSuccess: the answer is kept before the call returns, so a crash right after it does not undo it. */
   async sendTaskSuccess(request: { taskToken: string; output: string | unknown }): Promise<void> {
     const waiter = this.take(request.taskToken);
-    waiter.resolve(typeof request.output === 'string' ? JSON.parse(request.output) : request.output);
+    const output = typeof request.output === 'string' ? JSON.parse(request.output) : request.output;
+    waiter.saved.answer = { output };
+    await this.save(waiter.saved);
+    waiter.resolve(output);
   }
 
   async sendTaskFailure(request: { taskToken: string; error?: string; cause?: string }): Promise<void> {
     const waiter = this.take(request.taskToken);
-    waiter.reject(named(request.error ?? 'States.TaskFailed', request.cause ?? ''));
+    const answer = { error: request.error ?? 'States.TaskFailed', cause: request.cause ?? '' };
+    waiter.saved.answer = answer;
+    await this.save(waiter.saved);
+    waiter.reject(named(answer.error, answer.cause));
   }
 
   describeExecution(executionArn: string): ExecutionRecord | undefined {
@@ -205,6 +235,8 @@ export class LocalStepFunctions {
 
   /** Resumes the executions a previous run left in flight (see stateDir), each at the state it was in. */
   async resume(): Promise<ExecutionRecord[]> {
+    // Validated now rather than on the first order (an invalid definition stops the start).
+    await this.validated();
     const dir = this.options.stateDir;
     if (!dir) return [];
     const saved = [...(await this.readLegacy(dir)), ...(await this.readSaved(dir))];
@@ -218,6 +250,20 @@ export class LocalStepFunctions {
       resumed.push(this.launch(execution, true));
     }
     return resumed;
+  }
+
+  /** The state machine for runs from the start, its definition validated on first use (once per process and definition). */
+  private validated(): Promise<Machine> {
+    if (this.machine) return this.machine;
+    const key = JSON.stringify(this.definition);
+    let machine = VALIDATED.get(key);
+    if (!machine) {
+      machine = import('aws-local-stepfunctions').then(({ StateMachine }) => new StateMachine(plainCopy(this.definition) as never, { validationOptions: { checkArn: false } }));
+      VALIDATED.set(key, machine);
+      machine.catch(() => VALIDATED.delete(key));
+    }
+    this.machine = machine;
+    return machine;
   }
 
   private take(taskToken: string): Waiter {
@@ -248,7 +294,7 @@ export class LocalStepFunctions {
     ensurePromiseWithResolvers();
     const { StateMachine } = await import('aws-local-stepfunctions');
     const { taskToken } = saved;
-    const definition = plainCopy(this.definition) as Definition;
+    const definition = resumed ? (plainCopy(this.definition) as Definition) : this.definition;
     if (resumed) definition.StartAt = saved.state.name;
     const resumedWait = resumed && saved.waiting?.state === saved.state.name ? saved.waiting : undefined;
     if (resumedWait) {
@@ -271,21 +317,27 @@ export class LocalStepFunctions {
         return this.park(record, saved, stateName, fn, Payload ?? {}, resumedWait?.state === stateName ? Date.parse(resumedWait.deadline) : undefined);
       };
     }
-    // A resumed run starts mid-way, so the states before it are unreachable: it was validated when first run.
-    const machine = new StateMachine(definition as never, { validationOptions: resumed ? { noValidate: true } : { checkArn: false } });
+    // The definition is validated once (validation compiles JSON schemas: milliseconds and a megabyte
+    // each time); a resumed run starts mid-way, from a copy whose earlier states are unreachable.
+    const machine = resumed ? new StateMachine(definition as never, { validationOptions: { noValidate: true } }) : await this.validated();
     const execution = machine.run(plainCopy(resumed ? saved.state.input : saved.input) as never, {
       overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides },
       context: { Task: { Token: taskToken }, Execution: { Id: record.executionArn, Name: record.name, StartTime: record.startDate } },
       noThrowOnAbort: true,
     });
     entry.abort = () => execution.abort();
+    // Stopped while this run was still loading: it ends here, kept for the next start.
+    if (this.stopping) execution.abort();
     const seen = (async () => {
       for await (const event of execution.eventLogs as AsyncIterable<{ type: string; state?: { name: string; input: unknown } }>) {
         if (event.type !== 'StateEntered' || !event.state || this.stopping) continue;
         record.states.push(event.state.name);
         saved.states = [...record.states];
         saved.state = { name: event.state.name, input: event.state.input };
-        if (saved.waiting && saved.waiting.state !== event.state.name) delete saved.waiting;
+        if (saved.waiting && saved.waiting.state !== event.state.name) {
+          delete saved.waiting;
+          delete saved.answer;
+        }
         this.save(saved);
       }
     })().catch(() => undefined);
@@ -319,7 +371,13 @@ export class LocalStepFunctions {
   private async park(record: ExecutionRecord, saved: SavedExecution, stateName: string, fn: string, payload: unknown, resumedDeadline: number | undefined): Promise<unknown> {
     const { taskToken } = saved;
     const deadline = resumedDeadline ?? Date.now() + (this.definition.States[stateName]!.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000;
-    const parked = new Promise<unknown>((resolve, reject) => this.waiting.set(taskToken, { resolve, reject, executionArn: record.executionArn }));
+    const { answer } = saved;
+    if (resumedDeadline !== undefined && answer) {
+      // Answered before the restart: carry on with that answer.
+      if ('output' in answer) return answer.output;
+      throw named(answer.error, answer.cause);
+    }
+    const parked = new Promise<unknown>((resolve, reject) => this.waiting.set(taskToken, { resolve, reject, executionArn: record.executionArn, saved }));
     parked.catch(() => undefined);
     // The token is forgotten at the deadline, so a late SendTaskSuccess gets TaskDoesNotExist.
     const timer = setTimeout(() => {
@@ -345,11 +403,11 @@ export class LocalStepFunctions {
   }
 
   /** Writes one execution's file (a temporary file renamed over it, so a crash never leaves half a file). */
-  private save(saved: SavedExecution): void {
-    if (!this.options.stateDir) return;
+  private save(saved: SavedExecution): Promise<boolean> {
+    if (!this.options.stateDir) return Promise.resolve(true);
     const file = this.fileOf(saved.name);
     const text = JSON.stringify(saved);
-    this.queue(saved.name, async () => {
+    return this.queue(saved.name, async () => {
       this.dirReady ??= mkdir(this.options.stateDir!, { recursive: true }).then(() => undefined);
       await this.dirReady;
       await writeFile(`${file}.tmp`, text);
@@ -362,27 +420,39 @@ export class LocalStepFunctions {
     this.queue(name, () => rm(this.fileOf(name), { force: true }));
   }
 
-  private queue(name: string, write: () => Promise<void>): void {
-    const next = (this.writes.get(name) ?? Promise.resolve())
+  /** Runs one execution's writes in order; resolves to whether this one was written. */
+  private queue(name: string, write: () => Promise<void>): Promise<boolean> {
+    const next = (this.writes.get(name) ?? Promise.resolve(true))
       .then(write)
-      .catch((error: Error) => this.options.log?.(`could not save the execution ${name}: ${error.message}`));
+      .then(
+        () => true,
+        (error: Error) => {
+          this.options.log?.(`could not save the execution ${name}: ${error.message}`);
+          return false;
+        },
+      );
     this.writes.set(name, next);
     void next.then(() => {
       if (this.writes.get(name) === next) this.writes.delete(name);
     });
+    return next;
   }
 
   private async readSaved(dir: string): Promise<SavedExecution[]> {
     const names = await readdir(dir).catch(() => [] as string[]);
     const saved: SavedExecution[] = [];
+    // Files are complete or absent (written aside, then renamed): one that does not parse was damaged
+    // outside this runner, and skipping it would leave its order waiting forever.
     for (const file of names.filter((n) => n.endsWith('.json')).sort()) {
+      const path = join(dir, file);
+      let execution: SavedExecution;
       try {
-        const execution = JSON.parse(await readFile(join(dir, file), 'utf8')) as SavedExecution;
-        if (typeof execution.name !== 'string' || typeof execution.state?.name !== 'string' || typeof execution.taskToken !== 'string') throw new Error('not a saved execution');
-        saved.push(execution);
+        execution = JSON.parse(await readFile(path, 'utf8')) as SavedExecution;
       } catch (error) {
-        this.options.log?.(`order lifecycle: ${join(dir, file)} cannot be read (${(error as Error).message}); that execution is not resumed`);
+        throw new SavedExecutionError(path, (error as Error).message);
       }
+      if (typeof execution?.name !== 'string' || typeof execution.state?.name !== 'string' || typeof execution.taskToken !== 'string') throw new SavedExecutionError(path, 'not a saved execution');
+      saved.push(execution);
     }
     return saved;
   }
@@ -395,9 +465,9 @@ export class LocalStepFunctions {
     let parked: LegacyParkedExecution[];
     try {
       parked = JSON.parse(text) as LegacyParkedExecution[];
+      if (!Array.isArray(parked)) throw new Error('not a list of executions');
     } catch (error) {
-      this.options.log?.(`order lifecycle: ${file} cannot be read (${(error as Error).message}); its executions are not resumed`);
-      return [];
+      throw new SavedExecutionError(file, (error as Error).message);
     }
     const saved = parked.map((p): SavedExecution => ({
       executionArn: p.executionArn,
@@ -410,7 +480,7 @@ export class LocalStepFunctions {
       // That release kept no deadline: the wait starts over, as it did then.
       waiting: { state: p.stateName, deadline: new Date(Date.now() + (this.definition.States[p.stateName]?.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000).toISOString() },
     }));
-    for (const execution of saved) this.save(execution);
+    for (const execution of saved) void this.save(execution);
     await this.flush();
     await rm(file, { force: true });
     return saved;
@@ -437,7 +507,7 @@ function plainCopy(value: unknown): unknown {
   return value;
 }
 
-/** aws-local-stepfunctions 3 uses Promise.withResolvers, which Node.js has from version 22 only. */
+/** aws-local-stepfunctions 3 uses Promise.withResolvers (Node.js 22, which package.json requires); supplied on an older Node. */
 export function ensurePromiseWithResolvers(): void {
   const P = Promise as unknown as { withResolvers?: () => unknown };
   if (typeof P.withResolvers === 'function') return;

@@ -1,11 +1,11 @@
 /**
- * The local stand-in for the Cognito user pool: it signs ID tokens (HS256 JWTs) with a key kept in
- * the local data folder, and checks them the way API Gateway's COGNITO_USER_POOLS authorizer does
+ * The local stand-in for the Cognito user pool: it signs ID tokens (HS256 JWTs, made and checked by
+ * jose) with a key kept in the local data folder, and checks them the way API Gateway's COGNITO_USER_POOLS authorizer does
  * before a protected method runs: a missing, malformed, badly signed or expired token is refused
  * with 401, and a valid token's claims reach the handler as strings under
  * requestContext.authorizer.claims.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseUserName } from './user-name';
@@ -41,7 +41,9 @@ export type AuthorizerClaims = Record<string, string>;
 
 export type VerifyResult = { ok: true; claims: IdTokenClaims } | { ok: false; reason: string };
 
-const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
+/** jose is an ES module: loaded once, on first use. */
+let joseModule: Promise<typeof import('jose', { with: { 'resolution-mode': 'import' } })> | undefined;
+const jose = () => (joseModule ??= import('jose'));
 
 /** A stable user id per user name, shaped like Cognito's (a UUID). */
 export function localSub(user: string): string {
@@ -58,7 +60,7 @@ export function localEmail(user: string): string {
 
 export class LocalTokenIssuer {
   constructor(
-    private readonly key: Buffer,
+    private readonly key: Uint8Array,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -86,7 +88,7 @@ export class LocalTokenIssuer {
     return new LocalTokenIssuer(key, now);
   }
 
-  issue(request: TokenRequest): { token: string; claims: IdTokenClaims } {
+  async issue(request: TokenRequest): Promise<{ token: string; claims: IdTokenClaims }> {
     const user = parseUserName(request.user);
     const iat = Math.floor(this.now() / 1000);
     const claims: IdTokenClaims = {
@@ -102,35 +104,35 @@ export class LocalTokenIssuer {
       auth_time: iat,
       exp: iat + (request.ttlSeconds ?? 3600),
     };
-    const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT', kid: 'local' }));
-    const payload = b64url(JSON.stringify(claims));
-    return { token: `${header}.${payload}.${this.sign(`${header}.${payload}`)}`, claims };
+    const { SignJWT } = await jose();
+    const token = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: 'local' }).sign(this.key);
+    return { token, claims };
   }
 
-  verify(token: string): VerifyResult {
-    const parts = token.split('.');
-    if (parts.length !== 3) return { ok: false, reason: 'not a JWT' };
-    const [header, payload, signature] = parts as [string, string, string];
-    let head: { alg?: string };
+  /** What the authorizer checks: signature (HS256 only), issuer, audience, expiry, and that it is an ID token. */
+  async verify(token: string): Promise<VerifyResult> {
+    const { jwtVerify, errors } = await jose();
     let claims: IdTokenClaims;
     try {
-      head = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
-      claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    } catch {
+      const verified = await jwtVerify<IdTokenClaims>(token, this.key, {
+        algorithms: ['HS256'],
+        issuer: LOCAL_ISSUER,
+        audience: LOCAL_CLIENT_ID,
+        requiredClaims: ['exp'],
+        currentDate: new Date(this.now()),
+        clockTolerance: 0,
+      });
+      claims = verified.payload as IdTokenClaims;
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) return { ok: false, reason: 'token expired' };
+      if (error instanceof errors.JWSSignatureVerificationFailed) return { ok: false, reason: 'bad signature' };
+      if (error instanceof errors.JOSEAlgNotAllowed) return { ok: false, reason: 'unexpected signing algorithm' };
+      if (error instanceof errors.JWTClaimValidationFailed && (error.claim === 'iss' || error.claim === 'aud')) return { ok: false, reason: 'wrong issuer or audience' };
+      if (error instanceof errors.JWTClaimValidationFailed) return { ok: false, reason: `claim ${error.claim} is not valid` };
       return { ok: false, reason: 'not a JWT' };
     }
-    if (head.alg !== 'HS256') return { ok: false, reason: 'unexpected signing algorithm' };
-    const expected = Buffer.from(this.sign(`${header}.${payload}`));
-    const given = Buffer.from(signature);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'bad signature' };
-    if (claims.iss !== LOCAL_ISSUER || claims.aud !== LOCAL_CLIENT_ID) return { ok: false, reason: 'wrong issuer or audience' };
     if (claims.token_use !== 'id') return { ok: false, reason: 'not an ID token' };
-    if (typeof claims.exp !== 'number' || claims.exp * 1000 <= this.now()) return { ok: false, reason: 'token expired' };
     return { ok: true, claims };
-  }
-
-  private sign(input: string): string {
-    return createHmac('sha256', this.key).update(input).digest('base64url');
   }
 }
 

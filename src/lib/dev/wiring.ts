@@ -20,7 +20,7 @@ export interface PaymentSandbox {
   apiKey: string;
   mode: 'approve' | 'decline' | 'down' | 'slow';
   calls: { path: string; status: number }[];
-  /** Authorisations by id (kept across restarts by the local café). */
+  /** Authorisations by id (journalled in the data folder by the local café, so they survive a crash). */
   authorisations: Map<string, unknown>;
   close(): Promise<void>;
 }
@@ -34,7 +34,7 @@ export interface CafeBundle {
   httpPaymentProvider(options: { baseUrl: string; apiKey: (refresh: boolean) => Promise<string> }): unknown;
   localWorkflow(executions: LocalExecutions): unknown;
   systemClock: { now(): Date };
-  startPaymentSandbox(options: { apiKey?: string; port?: number }): Promise<PaymentSandbox>;
+  startPaymentSandbox(options: { apiKey?: string; port?: number; journalFile?: string }): Promise<PaymentSandbox>;
   /** The one route matcher, shared with the functions' router (functions/shared/routes.ts). */
   matchRoute: import('./events').RouteMatcher;
 }

@@ -71,7 +71,7 @@ describe('the local API listener', () => {
   });
 
   it('answers 401 on a protected route without a valid ID token, without invoking anything', async () => {
-    for (const headers of <Record<string, string>[]>[{}, { Authorization: 'garbage' }, { Authorization: `Bearer ${issuer.issue({ user: 'a' }).token}` }]) {
+    for (const headers of <Record<string, string>[]>[{}, { Authorization: 'garbage' }, { Authorization: `Bearer ${(await issuer.issue({ user: 'a' })).token}` }]) {
       const res = await fetch(`${base}/orders`, { method: 'POST', headers, body: '{}' });
       expect(res.status).toBe(401);
       expect(await res.json()).toEqual({ message: 'Unauthorized' });
@@ -81,7 +81,7 @@ describe('the local API listener', () => {
   });
 
   it('passes a valid token\'s claims to the function as the Cognito authorizer does', async () => {
-    const { token } = issuer.issue({ user: 'bob', admin: true });
+    const { token } = await issuer.issue({ user: 'bob', admin: true });
     const res = await fetch(`${base}/orders`, { method: 'POST', headers: { Authorization: token, 'Content-Type': 'application/json' }, body: '{"items":[]}' });
     expect(res.status).toBe(201);
     expect(events[0]!.event.body).toBe('{"items":[]}');
@@ -89,7 +89,7 @@ describe('the local API listener', () => {
   });
 
   it('answers 403 on an AWS_IAM route without a SigV4 Authorization header, and invokes it with one (the signature is not verified locally)', async () => {
-    for (const headers of <Record<string, string>[]>[{}, { Authorization: issuer.issue({ user: 'a' }).token }, { Authorization: 'AWS4-HMAC-SHA1 x' }]) {
+    for (const headers of <Record<string, string>[]>[{}, { Authorization: (await issuer.issue({ user: 'a' })).token }, { Authorization: 'AWS4-HMAC-SHA1 x' }]) {
       const res = await fetch(`${base}/health/canary`, { method: 'POST', headers, body: '{"id":"c"}' });
       expect(res.status).toBe(403);
       expect(await res.json()).toEqual({ message: 'Missing Authentication Token' });
@@ -133,7 +133,7 @@ describe('the local API listener', () => {
     const res = await fetch(`${base}/_dev/token`, { method: 'POST', headers: asJson, body: JSON.stringify({ user: 'carol', admin: true }) });
     const body = (await res.json()) as { idToken: string; claims: Record<string, unknown> };
     expect(res.status).toBe(200);
-    expect(issuer.verify(body.idToken).ok).toBe(true);
+    expect((await issuer.verify(body.idToken)).ok).toBe(true);
     expect(body.claims['cognito:groups']).toEqual(['admin']);
     const jose = (await (await fetch(`${base}/_dev/token`, { method: 'POST', headers: asJson, body: JSON.stringify({ user: 'José García' }) })).json()) as { claims: Record<string, unknown> };
     expect(jose.claims['cognito:username']).toBe('José García');

@@ -28,12 +28,12 @@ describe('cafe-ops dev token (command)', () => {
     ]);
     expect(plain.code).toBe(0);
     const issuer = await LocalTokenIssuer.fromKeyFile(join(dataDir, 'token.key'));
-    const verified = issuer.verify(plain.stdout.trim());
+    const verified = await issuer.verify(plain.stdout.trim());
     expect(verified.ok && verified.claims['cognito:username']).toBe('alice');
     expect(json.code).toBe(0);
     const doc = JSON.parse(json.stdout) as { token: string; claims: Record<string, unknown> };
     expect(doc.claims).toMatchObject({ 'cognito:username': 'bob', 'cognito:groups': ['admin'], email: 'bob@example.com' });
-    expect(issuer.verify(doc.token).ok).toBe(true);
+    expect((await issuer.verify(doc.token)).ok).toBe(true);
   }, 60_000);
 
   it('refuses a bad user name with one line and exit code 2', async () => {

@@ -1,7 +1,7 @@
-import { cpSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { LocalStepFunctions, TaskTokenError } from '../../../src/lib/dev/step-functions';
+import { LocalStepFunctions, SavedExecutionError, TaskTokenError } from '../../../src/lib/dev/step-functions';
 
 const definition = readFileSync(resolve(__dirname, '../../../templates/statemachines/order-lifecycle.asl.json'), 'utf8');
 const substitutions = { OrderWorkflowFunctionArn: 'order-workflow', PaymentsFunctionArn: 'payments' };
@@ -163,6 +163,56 @@ describe('LocalStepFunctions across a restart', () => {
     expect(done.states).toEqual(['Validate', 'AuthorisePayment', 'WaitForBarista', 'CapturePayment', 'Complete']);
     await after.flush();
     expect(readdirSync(crashed)).toEqual([]);
+  });
+
+  it('has kept a new execution on disk by the time StartExecution returns (a crash right after loses nothing)', async () => {
+    const stateDir = join(mkdtempSync(join(tmpdir(), 'cafe-sfn-')), 'executions');
+    const fns = fakeFunctions();
+    const sfn = new LocalStepFunctions({ definition, substitutions, invoke: fns.invoke, stateMachineArn: arn, stateDir });
+    await sfn.startExecution({ input: { orderId: 'o-11' }, name: 'o-11' });
+    // Read synchronously, before any other write could run.
+    expect(existsSync(join(stateDir, 'o-11.json'))).toBe(true);
+    await sfn.stop();
+  });
+
+  it('keeps the barista\'s answer before SendTaskSuccess returns: after a crash the execution carries on with it instead of waiting again', async () => {
+    const stateDir = join(mkdtempSync(join(tmpdir(), 'cafe-sfn-')), 'executions');
+    let release!: () => void;
+    const hung = new Promise<void>((r) => (release = r));
+    const first = fakeFunctions({ 'payments:capture': () => hung.then(() => ({})) });
+    const before = new LocalStepFunctions({ definition, substitutions, invoke: first.invoke, stateMachineArn: arn, stateDir });
+    const { executionArn } = await before.startExecution({ input: { orderId: 'o-12' }, name: 'o-12' });
+    await until(() => first.tokens.length === 1);
+    await before.flush();
+    // Copied the moment SendTaskSuccess returns, before the capture's own transition could be written.
+    const crashed = join(mkdtempSync(join(tmpdir(), 'cafe-sfn-')), 'executions');
+    await before.sendTaskSuccess({ taskToken: first.tokens[0]!, output: JSON.stringify({ status: 'ready' }) });
+    cpSync(stateDir, crashed, { recursive: true });
+    release();
+    await before.stop();
+    const saved = JSON.parse(readFileSync(join(crashed, 'o-12.json'), 'utf8')) as { answer?: unknown };
+    expect(saved.answer).toEqual({ output: { status: 'ready' } });
+
+    const second = fakeFunctions();
+    const after = new LocalStepFunctions({ definition, substitutions, invoke: second.invoke, stateMachineArn: arn, stateDir: crashed });
+    await after.resume();
+    const done = await after.waitFor(executionArn);
+    expect(done.status).toBe('SUCCEEDED');
+    // No second wait for the barista: straight on to the capture.
+    expect(second.calls.map((c) => String(c.payload.action))).toEqual(['capture', 'complete']);
+    expect((done.output as { barista: unknown }).barista).toEqual({ status: 'ready' });
+  });
+
+  it('refuses to resume when an execution file is damaged, naming it (skipping it would leave its order waiting forever)', async () => {
+    const stateDir = join(mkdtempSync(join(tmpdir(), 'cafe-sfn-')), 'executions');
+    mkdirSync(stateDir);
+    writeFileSync(join(stateDir, 'o-13.json'), '{"name": "o-13", "sta');
+    const sfn = new LocalStepFunctions({ definition, substitutions, invoke: fakeFunctions().invoke, stateMachineArn: arn, stateDir });
+    const error = await sfn.resume().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SavedExecutionError);
+    expect((error as SavedExecutionError).file).toBe(join(stateDir, 'o-13.json'));
+    writeFileSync(join(stateDir, 'o-13.json'), '{"name": "o-13"}');
+    await expect(sfn.resume()).rejects.toThrow('not a saved execution');
   });
 
   it('keeps the barista\'s deadline across a restart: a wait past its deadline times out at once', async () => {

@@ -1,26 +1,44 @@
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalTokenIssuer, localSub, toAuthorizerClaims } from '../../../src/lib/dev/tokens';
+import { LOCAL_CLIENT_ID, LOCAL_ISSUER, LocalTokenIssuer, localSub, toAuthorizerClaims } from '../../../src/lib/dev/tokens';
 
 const key = Buffer.alloc(32, 7);
+const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+
+/** An HS256 JWT made by hand, as the issuer did before it used jose (RFC 7515 compact serialisation). */
+function handMade(claims: Record<string, unknown>, header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT', kid: 'local' }, signingKey = key): string {
+  const input = `${b64(header)}.${b64(claims)}`;
+  return `${input}.${createHmac('sha256', signingKey).update(input).digest('base64url')}`;
+}
 
 describe('LocalTokenIssuer', () => {
   let now = Date.parse('2026-11-25T10:00:00Z');
   const issuer = new LocalTokenIssuer(key, () => now);
   beforeEach(() => (now = Date.parse('2026-11-25T10:00:00Z')));
+  const iat = () => Math.floor(now / 1000);
+  const idClaims = () => ({ sub: localSub('alice'), 'cognito:username': 'alice', token_use: 'id', iss: LOCAL_ISSUER, aud: LOCAL_CLIENT_ID, iat: iat(), exp: iat() + 60 });
 
-  it('issues ID tokens with the claims Cognito puts in them, and verifies them', () => {
-    const { token, claims } = issuer.issue({ user: 'alice' });
+  it('issues ID tokens with the claims Cognito puts in them, and verifies them', async () => {
+    const { token, claims } = await issuer.issue({ user: 'alice' });
     expect(token.split('.')).toHaveLength(3);
+    expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString())).toEqual({ alg: 'HS256', typ: 'JWT', kid: 'local' });
     expect(claims).toMatchObject({ sub: localSub('alice'), email: 'alice@example.com', 'cognito:username': 'alice', token_use: 'id' });
     expect(claims['cognito:groups']).toBeUndefined();
     expect(claims.exp - claims.iat).toBe(3600);
-    expect(issuer.verify(token)).toEqual({ ok: true, claims });
+    expect(await issuer.verify(token)).toEqual({ ok: true, claims });
   });
 
-  it('puts admins in the admin group', () => {
-    expect(issuer.issue({ user: 'bob', admin: true }).claims['cognito:groups']).toEqual(['admin']);
+  it('still accepts the HS256 tokens it signed by hand before, and they match what it signs now', async () => {
+    const claims = idClaims();
+    expect((await issuer.verify(handMade(claims))).ok).toBe(true);
+    const { token } = await issuer.issue({ user: 'alice', ttlSeconds: 60 });
+    expect(token.split('.')[2]).toBe(handMade(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())).split('.')[2]);
+  });
+
+  it('puts admins in the admin group', async () => {
+    expect((await issuer.issue({ user: 'bob', admin: true })).claims['cognito:groups']).toEqual(['admin']);
   });
 
   it('gives each user a stable UUID-shaped sub', () => {
@@ -29,31 +47,35 @@ describe('LocalTokenIssuer', () => {
     expect(localSub('alice')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
-  it('refuses expired, tampered, foreign and malformed tokens', () => {
-    const { token } = issuer.issue({ user: 'alice', ttlSeconds: 60 });
+  it('refuses expired, tampered, foreign, unsigned and malformed tokens', async () => {
+    const { token } = await issuer.issue({ user: 'alice', ttlSeconds: 60 });
     const [h, p, s] = token.split('.') as [string, string, string];
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), 'cognito:groups': ['admin'] })).toString('base64url');
-    expect(issuer.verify(`${h}.${forged}.${s}`)).toEqual({ ok: false, reason: 'bad signature' });
-    expect(new LocalTokenIssuer(Buffer.alloc(32, 8), () => now).verify(token)).toEqual({ ok: false, reason: 'bad signature' });
-    expect(issuer.verify('not-a-token')).toEqual({ ok: false, reason: 'not a JWT' });
-    expect(issuer.verify('a.b.c')).toEqual({ ok: false, reason: 'not a JWT' });
-    expect(issuer.verify(`Bearer ${token}`).ok).toBe(false);
+    const forged = b64({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), 'cognito:groups': ['admin'] });
+    expect(await issuer.verify(`${h}.${forged}.${s}`)).toEqual({ ok: false, reason: 'bad signature' });
+    expect(await new LocalTokenIssuer(Buffer.alloc(32, 8), () => now).verify(token)).toEqual({ ok: false, reason: 'bad signature' });
+    expect(await issuer.verify(`${b64({ alg: 'none', typ: 'JWT' })}.${p}.`)).toEqual({ ok: false, reason: 'unexpected signing algorithm' });
+    expect(await issuer.verify(handMade({ ...idClaims(), iss: 'https://elsewhere' }))).toEqual({ ok: false, reason: 'wrong issuer or audience' });
+    expect(await issuer.verify(handMade({ ...idClaims(), aud: 'another-client' }))).toEqual({ ok: false, reason: 'wrong issuer or audience' });
+    expect(await issuer.verify(handMade({ ...idClaims(), token_use: 'access' }))).toEqual({ ok: false, reason: 'not an ID token' });
+    expect(await issuer.verify('not-a-token')).toEqual({ ok: false, reason: 'not a JWT' });
+    expect(await issuer.verify('a.b.c')).toEqual({ ok: false, reason: 'not a JWT' });
+    expect((await issuer.verify(`Bearer ${token}`)).ok).toBe(false);
     now += 61_000;
-    expect(issuer.verify(token)).toEqual({ ok: false, reason: 'token expired' });
+    expect(await issuer.verify(token)).toEqual({ ok: false, reason: 'token expired' });
   });
 
   it.each(['José García', 'Mary Ann', '李', "O'Brien", 'O’Brien', 'Jean-Luc', 'Zoë', 'Ørsted', 'Дмитрий', 'محمد', 'alice@example.com', 'bench-7', 'x'.repeat(64), '李'.repeat(64)])(
     'accepts the name %p (letters of any script, spaces, apostrophes, hyphens; 64 characters at most)',
-    (user) => {
-      const { claims } = issuer.issue({ user });
+    async (user) => {
+      const { claims } = await issuer.issue({ user });
       expect(claims['cognito:username']).toBe(user);
       expect(claims.email).toMatch(/^[^@\s]+@[^@\s]+\.[a-z]+$/);
     },
   );
 
-  it('normalises a name, so one person typed two ways is one user', () => {
-    const composed = issuer.issue({ user: 'Jos\u00e9  García ' }).claims;
-    const decomposed = issuer.issue({ user: ' Jose\u0301 García' }).claims;
+  it('normalises a name, so one person typed two ways is one user', async () => {
+    const composed = (await issuer.issue({ user: 'Jos\u00e9  García ' })).claims;
+    const decomposed = (await issuer.issue({ user: ' Jose\u0301 García' })).claims;
     expect(composed['cognito:username']).toBe('José García');
     expect(decomposed.sub).toBe(composed.sub);
   });
@@ -68,8 +90,8 @@ describe('LocalTokenIssuer', () => {
     ['bell\u0007char', 'may hold letters'],
     ['emoji ☕', 'may hold letters'],
     ['semi;colon', 'may hold letters'],
-  ])('refuses the name %p, saying why', (user, reason) => {
-    expect(() => issuer.issue({ user })).toThrow(reason);
+  ])('refuses the name %p, saying why', async (user, reason) => {
+    await expect(issuer.issue({ user })).rejects.toThrow(reason);
   });
 
   it('keeps its key in the data folder, private, so dev token and dev agree', async () => {
@@ -77,15 +99,15 @@ describe('LocalTokenIssuer', () => {
     const file = join(dir, 'nested', 'token.key');
     const first = await LocalTokenIssuer.fromKeyFile(file);
     const second = await LocalTokenIssuer.fromKeyFile(file);
-    expect(second.verify(first.issue({ user: 'alice' }).token).ok).toBe(true);
+    expect((await second.verify((await first.issue({ user: 'alice' })).token)).ok).toBe(true);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(Buffer.from(readFileSync(file, 'utf8'), 'base64')).toHaveLength(32);
   });
 });
 
 describe('toAuthorizerClaims', () => {
-  it('passes every claim as a string, as API Gateway does, groups comma-separated', () => {
-    const { claims } = new LocalTokenIssuer(key, () => Date.parse('2026-11-25T10:00:00Z')).issue({ user: 'bob', admin: true });
+  it('passes every claim as a string, as API Gateway does, groups comma-separated', async () => {
+    const { claims } = await new LocalTokenIssuer(key, () => Date.parse('2026-11-25T10:00:00Z')).issue({ user: 'bob', admin: true });
     const out = toAuthorizerClaims(claims);
     expect(Object.values(out).every((v) => typeof v === 'string')).toBe(true);
     expect(out).toMatchObject({ sub: localSub('bob'), 'cognito:groups': 'admin', email_verified: 'true', exp: 'Wed, 25 Nov 2026 11:00:00 UTC' });
@@ -96,7 +118,7 @@ describe('the local token key file', () => {
   it('is created once when many issuers start at the same time', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cafe-key-')), 'dev', 'token.key');
     const issuers = await Promise.all(Array.from({ length: 8 }, () => LocalTokenIssuer.fromKeyFile(file)));
-    const token = issuers[0]!.issue({ user: 'alice' }).token;
-    for (const issuer of issuers) expect(issuer.verify(token).ok).toBe(true);
+    const { token } = await issuers[0]!.issue({ user: 'alice' });
+    for (const issuer of issuers) expect((await issuer.verify(token)).ok).toBe(true);
   });
 });
