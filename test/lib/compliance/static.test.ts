@@ -175,7 +175,7 @@ describe('the real templates', () => {
     // Every suppression names what it covers; IAM.21 ones name a statement and its reviewed content.
     expect(result.suppressions.filter((s) => !/^(sid|path) /.test(s.target))).toEqual([]);
     expect(result.suppressions.filter((s) => s.rule === 'IAM.21' && !(s.target.startsWith('sid ') && s.fingerprint))).toEqual([]);
-  });
+  }, 60_000);
 
   it('report a dynamodb:* on * added to a function role that already has suppressions', async () => {
     const catalog = await loadCatalog('templates/stacks.yaml');
@@ -191,14 +191,14 @@ describe('the real templates', () => {
     }
     const result = auditTemplates(catalog, templates, { now: NOW });
     expect(open(result.findings).map((f) => `${f.rule} ${f.logicalId} ${f.path} ${f.message}`)).toEqual([
-      'IAM.21 MenuRole Properties.Policies[0].PolicyDocument.Statement[2] MenuRole grants wildcard actions dynamodb:* on Resource "*"',
+      'IAM.21 MenuRole Properties.Policies[0].PolicyDocument.Statement[3] MenuRole grants wildcard actions dynamodb:* on Resource "*"',
     ]);
     // The role's reviewed statements stay suppressed, each by its own entry.
     expect(result.findings.filter((f) => f.logicalId === 'MenuRole' && f.suppressed).map((f) => f.path)).toEqual([
-      'Properties.Policies[0].PolicyDocument.Statement[1]',
-      'Properties.Policies[0].PolicyDocument.Statement[3]',
+      'Properties.Policies[0].PolicyDocument.Statement[2]',
+      'Properties.Policies[0].PolicyDocument.Statement[4]',
     ]);
-  });
+  }, 60_000);
 });
 
 describe('cfn-lint merge', () => {
