@@ -24,7 +24,7 @@ export interface ComplianceReport {
   /** The cafe-ops version that wrote the report. */
   tool?: { name: 'cafe-ops'; version: string };
   environment?: string;
-  static?: { templates: string[]; rules: number; cfnLint: StaticAuditResult['cfnLint'] };
+  static?: { templates: string[]; rules: number; cfnLint: StaticAuditResult['cfnLint']; cfnLintFiles?: StaticAuditResult['cfnLintFiles'] };
   live?: Omit<LiveAuditResult, 'findings'>;
   /** The rules that ran (static registry rules and the live checks that reported). */
   rules: RuleSummary[];
@@ -72,7 +72,16 @@ export function buildReport(input: {
     generatedAt: input.now.toISOString(),
     ...(input.toolVersion ? { tool: { name: 'cafe-ops' as const, version: input.toolVersion } } : {}),
     ...(input.environment ? { environment: input.environment } : {}),
-    ...(input.staticResult ? { static: { templates: input.staticResult.templates, rules: input.staticResult.rules, cfnLint: input.staticResult.cfnLint } } : {}),
+    ...(input.staticResult
+      ? {
+          static: {
+            templates: input.staticResult.templates,
+            rules: input.staticResult.rules,
+            cfnLint: input.staticResult.cfnLint,
+            ...(input.staticResult.cfnLintFiles ? { cfnLintFiles: input.staticResult.cfnLintFiles } : {}),
+          },
+        }
+      : {}),
     ...(live ? { live } : {}),
     rules: [...rules.values()],
     findings,
