@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { loadCatalog } from '../../src/lib/stacks/catalog';
 import { loadTemplate } from '../../src/lib/templates/load';
@@ -111,7 +111,11 @@ const bench: Benchmark = {
       `| \`cafe-ops audit compliance --json\` end to end over unchanged templates (node start-up included) | ${ms(cli)} |`,
       '',
       cold !== undefined && warm !== undefined && lint !== undefined
-        ? `Warm is ${((warm / cold) * 100).toFixed(1)} % of cold (${(cold / warm).toFixed(0)}× faster); cold takes ${((cold / lint) * 100).toFixed(0)} % of cfn-lint's own time (the rules add nothing visible: they run while cfn-lint does). Goal: warm ≤ 0.5 s.`
+        ? [
+            `Warm is ${((warm / cold) * 100).toFixed(1)} % of cold (${(cold / warm).toFixed(0)}× faster) and ${((warm / median(noLint)) * 100).toFixed(0)} % of the audit without cfn-lint;`,
+            `cold is ${((cold / lint) * 100).toFixed(0)} % of cfn-lint's own time (the rules run while cfn-lint does).`,
+            `Goal: warm ≤ 0.5 s — ${warm <= 500 ? 'met' : 'not met'} in this run (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores while it ran).`,
+          ].join(' ')
         : 'Goal: warm ≤ 0.5 s.',
     ].join('\n');
   },
