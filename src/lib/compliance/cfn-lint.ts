@@ -15,6 +15,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { EnvironmentError } from '../errors';
 
 const run = promisify(execFile);
 
@@ -72,7 +73,10 @@ async function lint(executable: string, files: string[]): Promise<CfnLintFinding
   } catch (error) {
     // cfn-lint exits non-zero when it finds something; its JSON is still on stdout.
     const e = error as { stdout?: string; stderr?: string };
-    if (!e.stdout) throw new Error(`cfn-lint failed: ${(e.stderr ?? String(error)).trim().split('\n').pop()}`, { cause: error });
+    if (!e.stdout) {
+      const message = `cfn-lint failed: ${(e.stderr ?? String(error)).trim().split('\n').pop()}`;
+      throw Object.assign(new EnvironmentError(message, 'run cfn-lint on the templates to see why, or pass --no-cfn-lint', 'CFN_LINT'), { cause: error });
+    }
     stdout = e.stdout;
   }
   const matches = JSON.parse(stdout || '[]') as Match[];

@@ -257,6 +257,21 @@ describe('cfn-lint merge', () => {
     expect(lines().pop()).toMatch(/--format json .*b\.yaml$/);
   });
 
+  it('says so in one line when cfn-lint fails without reporting', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cafe-audit-broken-'));
+    writeFileSync(join(dir, 'main.yaml'), 'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n');
+    writeFileSync(join(dir, 'stacks.yaml'), 'stacks:\n  main:\n    template: main.yaml\n    regions: [primary, secondary]\n');
+    const fake = join(dir, 'broken-cfn-lint');
+    writeFileSync(fake, '#!/bin/sh\necho "Traceback (most recent call last):" >&2\necho "ModuleNotFoundError: No module named cfnlint" >&2\nexit 1\n');
+    chmodSync(fake, 0o755);
+    const catalog = await loadCatalog(join(dir, 'stacks.yaml'));
+    await expect(auditCatalog(catalog, { cfnLintCommand: fake, cfnLintCache: false, only: ['S3.9'], now: NOW })).rejects.toMatchObject({
+      name: 'UserError',
+      message: 'cfn-lint failed: ModuleNotFoundError: No module named cfnlint',
+      hint: 'run cfn-lint on the templates to see why, or pass --no-cfn-lint',
+    });
+  });
+
   it('finds the resource a line belongs to', () => {
     const t = parseTemplate('Parameters:\n  P: { Type: String }\nResources:\n  A:\n    Type: AWS::SNS::Topic\n  B:\n    Type: AWS::SQS::Queue\nOutputs:\n  O: { Value: x }\n', 't.yaml');
     expect([2, 4, 5, 7, 9].map((line) => resourceAtLine(t, line))).toEqual([undefined, 'A', 'A', 'B', undefined]);
