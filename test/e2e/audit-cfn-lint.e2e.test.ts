@@ -16,21 +16,23 @@ describeWithTool(TOOLS.cfnLint, 'the compliance audit with the real cfn-lint')('
       `AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n${metadata}    Properties:\n      TopicName: t\n      NoSuchProperty: 1\n`;
     writeFileSync(join(dir, 'main.yaml'), template(''));
     const catalog = await loadCatalog(join(dir, 'stacks.yaml'));
-    const result = await auditCatalog(catalog, { cfnLintCommand: cfnLint(), only: ['S3.9'] });
+    const result = await auditCatalog(catalog, { cfnLintCommand: cfnLint(), cfnLintCache: false, only: ['S3.9'] });
     expect(result.cfnLint).toBe('ran');
     const lint = result.findings.filter((f) => f.source === 'cfn-lint');
     expect(lint).toEqual([expect.objectContaining({ severity: 'high', line: 7, logicalId: 'Topic', resourceType: 'AWS::SNS::Topic' })]);
     const rule = lint[0]!.rule;
     expect(rule).toMatch(/^E\d{4}$/);
 
-    writeFileSync(join(dir, 'main.yaml'), template(`    Metadata:\n      cafe-ops:\n        suppress:\n          - rule: ${rule}\n            reason: Kept on purpose to prove that cfn-lint findings can be suppressed.\n`));
-    const suppressed = await auditCatalog(catalog, { cfnLintCommand: cfnLint(), only: ['S3.9'] });
+    // cfn-lint reports the key path of what it found; the suppression names it.
+    expect(lint[0]!.path).toBe('Properties.NoSuchProperty');
+    writeFileSync(join(dir, 'main.yaml'), template(`    Metadata:\n      cafe-ops:\n        suppress:\n          - rule: ${rule}\n            path: Properties.NoSuchProperty\n            reason: Kept on purpose to prove that cfn-lint findings can be suppressed.\n`));
+    const suppressed = await auditCatalog(catalog, { cfnLintCommand: cfnLint(), cfnLintCache: false, only: ['S3.9'] });
     expect(suppressed.findings.filter((f) => f.source === 'cfn-lint').map((f) => [f.rule, f.suppressed?.reason])).toEqual([[rule, 'Kept on purpose to prove that cfn-lint findings can be suppressed.']]);
   }, 120_000);
 
   it('finds nothing more in the real templates than the static rules do', async () => {
     const catalog = await loadCatalog('templates/stacks.yaml');
-    const result = await auditCatalog(catalog, { cfnLintCommand: cfnLint() });
+    const result = await auditCatalog(catalog, { cfnLintCommand: cfnLint(), cfnLintCache: false });
     expect(result.cfnLint).toBe('ran');
     expect(result.findings.filter((f) => f.source === 'cfn-lint' && !f.suppressed).map((f) => `${f.file}:${f.line} ${f.rule} ${f.message}`)).toEqual([]);
   }, 120_000);

@@ -11,12 +11,14 @@ export default class AuditCompliance extends BaseCommand<typeof AuditCompliance>
   static override description =
     'The static audit runs every rule of docs/compliance.md over every template of the catalog (and merges cfn-lint when installed). ' +
     '--live adds AWS Config rule and conformance-pack compliance, CloudFormation drift of every stack, CloudTrail logging, and missing or extra stacks, in both regions. ' +
-    'Suppressions live in the templates (Metadata: cafe-ops: suppress) and always need a reason.';
+    'Suppressions live in the templates (Metadata: cafe-ops: suppress), name the rule and the statement or key path they cover, and always need a reason. ' +
+    'cfn-lint results are cached by template content under .cafe-ops/cache/cfn-lint.';
   static override examples = [
     '<%= config.bin %> audit compliance',
     '<%= config.bin %> audit compliance --format sarif --out reports/compliance.sarif --fail-on high',
     '<%= config.bin %> audit compliance --env production --live --format markdown --out comment.md',
     '<%= config.bin %> audit compliance --rule S3.5 --rule RDS.27 --json',
+    '<%= config.bin %> audit compliance --show-suppressed',
   ];
 
   static override flags = {
@@ -35,6 +37,7 @@ export default class AuditCompliance extends BaseCommand<typeof AuditCompliance>
     rule: Flags.string({ summary: 'Only this rule id or Security Hub control (repeatable).', multiple: true }),
     check: Flags.string({ summary: 'Only this live check (repeatable).', options: [...LIVE_CHECKS], multiple: true }),
     'cfn-lint': Flags.boolean({ summary: 'Merge the findings of cfn-lint when it is installed.', default: true, allowNo: true }),
+    'show-suppressed': Flags.boolean({ summary: 'List the suppressed findings with their reasons in the table and Markdown reports.', default: false }),
     catalog: Flags.string({ summary: 'Path of the stack catalog.', default: DEFAULT_CATALOG_FILE }),
   };
 
@@ -52,6 +55,8 @@ export default class AuditCompliance extends BaseCommand<typeof AuditCompliance>
         ...(this.flags.check ? { checks: this.flags.check as (typeof LIVE_CHECKS)[number][] } : {}),
         failOn: this.flags['fail-on'] as (typeof FAIL_ON)[number],
         format: this.flags.format as (typeof FORMATS)[number],
+        showSuppressed: this.flags['show-suppressed'],
+        toolVersion: this.config.version,
         ...(this.flags.out ? { outFile: this.flags.out } : {}),
       },
       this.out,

@@ -21,15 +21,23 @@ export const REPORT_SCHEMA_VERSION = 1;
 export interface ComplianceReport {
   schemaVersion: number;
   generatedAt: string;
+  /** The cafe-ops version that wrote the report. */
+  tool?: { name: 'cafe-ops'; version: string };
   environment?: string;
-  static?: { templates: string[]; rules: number; cfnLint: StaticAuditResult['cfnLint'] };
+  static?: { templates: string[]; rules: number; cfnLint: StaticAuditResult['cfnLint']; cfnLintFiles?: StaticAuditResult['cfnLintFiles'] };
   live?: Omit<LiveAuditResult, 'findings'>;
   /** The rules that ran (static registry rules and the live checks that reported). */
   rules: RuleSummary[];
   /** Every finding, suppressed ones included (they carry `suppressed`). */
   findings: Finding[];
   suppressions: SuppressionRecord[];
-  summary: { findings: number; suppressed: number; bySeverity: Record<Severity, number> };
+  summary: {
+    findings: number;
+    suppressed: number;
+    bySeverity: Record<Severity, number>;
+    /** Per rule id: the suppressed findings and the suppressions written for it (sorted by rule id). */
+    suppressedByRule: Record<string, { findings: number; suppressions: number }>;
+  };
   failOn: FailOn;
   /** Whether an unsuppressed finding is at or above --fail-on. */
   failed: boolean;
@@ -37,6 +45,7 @@ export interface ComplianceReport {
 
 export function buildReport(input: {
   now: Date;
+  toolVersion?: string;
   environment?: string;
   staticResult?: StaticAuditResult;
   rules?: Rule[];
@@ -61,16 +70,35 @@ export function buildReport(input: {
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     generatedAt: input.now.toISOString(),
+    ...(input.toolVersion ? { tool: { name: 'cafe-ops' as const, version: input.toolVersion } } : {}),
     ...(input.environment ? { environment: input.environment } : {}),
-    ...(input.staticResult ? { static: { templates: input.staticResult.templates, rules: input.staticResult.rules, cfnLint: input.staticResult.cfnLint } } : {}),
+    ...(input.staticResult
+      ? {
+          static: {
+            templates: input.staticResult.templates,
+            rules: input.staticResult.rules,
+            cfnLint: input.staticResult.cfnLint,
+            ...(input.staticResult.cfnLintFiles ? { cfnLintFiles: input.staticResult.cfnLintFiles } : {}),
+          },
+        }
+      : {}),
     ...(live ? { live } : {}),
     rules: [...rules.values()],
     findings,
     suppressions: input.staticResult?.suppressions ?? [],
-    summary: { findings: open.length, suppressed: findings.length - open.length, bySeverity },
+    summary: { findings: open.length, suppressed: findings.length - open.length, bySeverity, suppressedByRule: suppressedByRule(findings, input.staticResult?.suppressions ?? []) },
     failOn: input.failOn,
     failed: open.some((f) => severityRank(f.severity) <= threshold),
   };
+}
+
+function suppressedByRule(findings: Finding[], suppressions: SuppressionRecord[]): ComplianceReport['summary']['suppressedByRule'] {
+  const counts = new Map<string, { findings: number; suppressions: number }>();
+  const entry = (rule: string) => counts.get(rule) ?? counts.set(rule, { findings: 0, suppressions: 0 }).get(rule)!;
+  for (const f of findings) if (f.suppressed) entry(f.rule).findings++;
+  // A suppression may name the control rather than the rule id; count it under the rule it covered.
+  for (const s of suppressions) entry(findings.find((f) => f.suppressed && f.control === s.rule && f.rule !== s.rule)?.rule ?? s.rule).suppressions++;
+  return Object.fromEntries([...counts.entries()].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })));
 }
 
 /** Where a finding is, for people: file:line, or region/stack. */

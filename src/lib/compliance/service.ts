@@ -2,9 +2,9 @@
  * `cafe-ops audit compliance`: the static audit of the catalog's templates (offline), the live
  * audit of an environment (with credentials), one report, rendered in the format asked for.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { AwsClients } from '../aws/clients';
 import { checkAccount } from '../aws/identity';
 import { loadConfig, selectEnvironment, type ResolvedEnvironment } from '../config/load';
@@ -35,8 +35,16 @@ export interface ComplianceAuditOptions {
   checks?: LiveCheck[];
   failOn: FailOn;
   format: ReportFormat;
+  /** List the suppressed findings in the table and Markdown reports (machine formats always hold them). */
+  showSuppressed?: boolean;
+  /** cfn-lint result cache (default .cafe-ops/cache/cfn-lint); false turns it off. */
+  cfnLintCache?: string | false;
   outFile?: string;
   now?: Date;
+  /** The cafe-ops version for the report (SARIF driver.version); package.json's by default. */
+  toolVersion?: string;
+  /** Environment variables (GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA give SARIF its informationUri); process.env by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface ComplianceAuditDeps {
@@ -59,7 +67,7 @@ export async function runComplianceAudit(options: ComplianceAuditOptions, out: O
   let staticResult: StaticAuditResult | undefined;
   if (options.staticAudit) {
     out.progress(`auditing ${Object.keys(catalog.stacks).length} stacks against ${rules.length} rules${options.cfnLint ? ' (and cfn-lint, when installed)' : ''}`);
-    staticResult = await auditCatalog(catalog, { environments, now, rules, cfnLint: options.cfnLint, ...(options.only ? { only: options.only } : {}) });
+    staticResult = await auditCatalog(catalog, { environments, now, rules, cfnLint: options.cfnLint, ...(options.cfnLintCache !== undefined ? { cfnLintCache: options.cfnLintCache } : {}), ...(options.only ? { only: options.only } : {}) });
     if (options.cfnLint && staticResult.cfnLint === 'not installed') out.warn('cfn-lint is not installed: its findings are missing (pip install cfn-lint)');
   }
 
@@ -83,8 +91,9 @@ export async function runComplianceAudit(options: ComplianceAuditOptions, out: O
     live = { ...live, findings: await locateLiveFindings(live.findings, live.stacks, catalog) };
   }
 
-  const report = buildReport({ now, ...(env ? { environment: env.name } : {}), ...(staticResult ? { staticResult, rules } : {}), ...(live ? { live } : {}), failOn: options.failOn });
-  const text = renderReport(report, options.format);
+  const report = buildReport({ now, toolVersion: options.toolVersion ?? packageVersion(), ...(env ? { environment: env.name } : {}), ...(staticResult ? { staticResult, rules } : {}), ...(live ? { live } : {}), failOn: options.failOn });
+  const informationUri = docsUri(options.env ?? process.env);
+  const text = renderReport(report, options.format, { showSuppressed: options.showSuppressed ?? false, ...(informationUri ? { informationUri } : {}) });
   if (options.outFile) {
     await mkdir(dirname(options.outFile), { recursive: true });
     await writeFile(options.outFile, text);
@@ -93,6 +102,22 @@ export async function runComplianceAudit(options: ComplianceAuditOptions, out: O
     out.info(text.trimEnd());
   }
   return report;
+}
+
+/** The version of package.json (src/lib/compliance and dist/lib/compliance are both three levels down). */
+function packageVersion(): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The rule documentation in the repository being scanned, when run by GitHub Actions. */
+export function docsUri(env: NodeJS.ProcessEnv): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_SHA: sha } = env;
+  if (!server || !repo || !/^https?:\/\//.test(server)) return undefined;
+  return `${server.replace(/\/$/, '')}/${repo}/blob/${sha || 'HEAD'}/docs/compliance.md`;
 }
 
 /** The environments whose sizes the cross-region rule checks, and the one chosen with --env. */

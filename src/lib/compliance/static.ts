@@ -1,16 +1,18 @@
 /**
  * The static audit: every rule of the registry over every template of the catalog, offline,
- * plus the real cfn-lint's findings when it is installed. Findings carry file, line and logical id;
- * suppressions with a reason mark findings without hiding them.
+ * plus the real cfn-lint's findings when it is installed. Findings carry file, line, logical id and
+ * key path; suppressions that name their rule, target and reason mark findings without hiding them.
  */
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { LineCounter, isMap, isScalar, parseDocument, type Node } from 'yaml';
 import type { Catalog } from '../stacks/catalog';
 import { loadTemplate, type LoadedTemplate } from '../templates/load';
-import { runCfnLint } from '../lint/lint';
+import { DEFAULT_CFN_LINT_CACHE, lintCached, type CfnLintFinding } from './cfn-lint';
+import { get } from './kit';
 import { loadRules, selectRules } from './registry';
-import { readSuppressions, type Suppression } from './suppressions';
+import suppressionRule, { CFN_LINT_ID } from './rules/Suppression.Reason';
+import { describeTarget, fingerprint, formatPath, matchTarget, readSuppressions, type KeyPath, type Suppression } from './suppressions';
 import type { CatalogContext, EnvironmentSizes, Finding, Rule, Severity } from './types';
 import { severityRank } from './types';
 
@@ -19,8 +21,11 @@ export interface SuppressionRecord {
   line: number;
   logicalId?: string;
   rule: string;
+  /** What it covers, as written: `sid VpcNetworkInterfaces`, `path Properties.LoggingConfiguration`. */
+  target: string;
+  fingerprint?: string;
   reason: string;
-  /** How many findings it covers; 0 means it no longer applies and can go. */
+  /** How many findings it covers; 0 means it no longer applies (and is itself a finding). */
   used: number;
 }
 
@@ -30,6 +35,8 @@ export interface StaticAuditResult {
   findings: Finding[];
   suppressions: SuppressionRecord[];
   cfnLint: 'ran' | 'not installed' | 'off';
+  /** When cfn-lint ran: how many templates it linted, and how many results came from its cache. */
+  cfnLintFiles?: { linted: number; cached: number };
 }
 
 export interface StaticAuditOptions {
@@ -40,12 +47,21 @@ export interface StaticAuditOptions {
   only?: string[];
   cfnLint?: boolean;
   cfnLintCommand?: string;
+  /** Where cfn-lint results are cached by template content (default .cafe-ops/cache/cfn-lint); false: no cache. */
+  cfnLintCache?: string | false;
 }
 
-/** Loads the catalog's templates (paths relative to the working directory, for readable findings) and audits them. */
+/**
+ * Loads the catalog's templates (paths relative to the working directory, for readable findings) and
+ * audits them; cfn-lint runs over the templates its cache does not hold while the rules run.
+ */
 export async function auditCatalog(catalog: Catalog, options: StaticAuditOptions = {}): Promise<StaticAuditResult> {
   const templates = new Map<string, LoadedTemplate>();
   const byFile = new Map<string, LoadedTemplate>();
+  const files = [...new Set(Object.values(catalog.stacks).map((stack) => relative(process.cwd(), resolve(catalog.root, stack.template)) || stack.template))];
+  const lint = options.cfnLint === false ? undefined : lintCached(files, { command: options.cfnLintCommand ?? 'cfn-lint', cacheDir: options.cfnLintCache ?? DEFAULT_CFN_LINT_CACHE });
+  // Started before the rules, awaited after them: the linter works while the rules run.
+  lint?.catch(() => undefined);
   for (const [name, stack] of Object.entries(catalog.stacks)) {
     const path = relative(process.cwd(), resolve(catalog.root, stack.template)) || stack.template;
     const loaded = byFile.get(path) ?? (await loadTemplate(path));
@@ -53,12 +69,19 @@ export async function auditCatalog(catalog: Catalog, options: StaticAuditOptions
     templates.set(name, loaded);
   }
   const catalogText = await readFile(catalog.file, 'utf8');
-  const result = auditTemplates(catalog, templates, { ...options, catalogText });
-  if (options.cfnLint === false) return { ...result, cfnLint: 'off' };
-  const linted = await runCfnLint([...byFile.keys()], options.cfnLintCommand ?? 'cfn-lint');
-  if (!linted) return { ...result, cfnLint: 'not installed' };
-  const merged = applySuppressions([...result.findings.filter((f) => f.source !== 'cfn-lint'), ...linted.map((f) => fromCfnLint(f, byFile.get(f.file)))], [...byFile.values()], catalog);
-  return { ...result, findings: sortFindings(merged.findings), suppressions: merged.records, cfnLint: 'ran' };
+  const run = runRules(catalog, templates, { ...options, catalogText });
+  const linted = lint ? await lint : undefined;
+  const cfnLint: StaticAuditResult['cfnLint'] = !lint ? 'off' : !linted ? 'not installed' : 'ran';
+  const lintFindings = (linted?.findings ?? []).map((f) => fromCfnLint(f, byFile.get(f.file)));
+  const { findings, records } = applySuppressions([...run.findings, ...lintFindings], run.unique, { ran: run.ran, cfnLint: linted !== undefined });
+  return {
+    templates: run.unique.map((t) => t.file),
+    rules: run.count,
+    findings: sortFindings(findings),
+    suppressions: records,
+    cfnLint,
+    ...(linted ? { cfnLintFiles: { linted: linted.linted.length, cached: files.length - linted.linted.length } } : {}),
+  };
 }
 
 /** The rules over already loaded templates (synchronous: no cfn-lint). */
@@ -67,12 +90,27 @@ export function auditTemplates(
   templates: Map<string, LoadedTemplate>,
   options: StaticAuditOptions & { catalogText?: string } = {},
 ): StaticAuditResult {
+  const run = runRules(catalog, templates, options);
+  const { findings, records } = applySuppressions(run.findings, run.unique, { ran: run.ran, cfnLint: false });
+  return { templates: run.unique.map((t) => t.file), rules: run.count, findings: sortFindings(findings), suppressions: records, cfnLint: 'off' };
+}
+
+/** A finding before suppressions, with its key path from the template root. */
+interface RawFinding extends Finding {
+  keyPath?: KeyPath;
+}
+
+function runRules(
+  catalog: Catalog,
+  templates: Map<string, LoadedTemplate>,
+  options: StaticAuditOptions & { catalogText?: string },
+): { findings: RawFinding[]; unique: LoadedTemplate[]; ran: Rule[]; count: number } {
   const allRules = options.rules ?? loadRules();
   const rules = selectRules(allRules, options.only);
   const now = options.now ?? new Date();
   const catalogFile = relative(process.cwd(), catalog.file) || catalog.file;
   const unique = [...new Set(templates.values())];
-  const findings: Finding[] = [];
+  const findings: RawFinding[] = [];
   for (const rule of rules) {
     if (rule.scope === 'resource') {
       for (const t of unique) {
@@ -80,7 +118,8 @@ export function auditTemplates(
           if (!resource || typeof resource.Type !== 'string') continue;
           if (!rule.resourceTypes.includes('*') && !rule.resourceTypes.includes(resource.Type)) continue;
           for (const v of rule.check({ id, resource, template: t, now })) {
-            findings.push({ ...ruleFields(rule), message: v.message, source: 'template', file: t.file, line: t.lineOf(['Resources', id, ...(v.path ?? [])]), logicalId: id, resourceType: resource.Type });
+            const keyPath = ['Resources', id, ...(v.path ?? [])];
+            findings.push({ ...ruleFields(rule), message: v.message, source: 'template', file: t.file, line: t.lineOf(keyPath), logicalId: id, resourceType: resource.Type, keyPath });
           }
         }
       }
@@ -103,46 +142,93 @@ export function auditTemplates(
           line: v.template ? v.template.lineOf(v.path ?? []) : (v.catalogLine ?? 1),
           ...(v.logicalId ? { logicalId: v.logicalId } : {}),
           ...(type ? { resourceType: type } : {}),
+          ...(v.template && v.path ? { keyPath: v.path } : {}),
         });
       }
     }
   }
-  const { findings: marked, records } = applySuppressions(findings, unique, catalog);
-  return { templates: unique.map((t) => t.file), rules: rules.length, findings: sortFindings(marked), suppressions: records, cfnLint: 'off' };
+  return { findings, unique, ran: rules, count: rules.length };
 }
 
 function ruleFields(rule: Rule): Pick<Finding, 'rule' | 'control' | 'severity' | 'title' | 'remediation'> {
   return { rule: rule.id, ...(rule.control ? { control: rule.control } : {}), severity: rule.severity, title: rule.title, remediation: rule.remediation };
 }
 
-/** Marks each finding a suppression covers (same file; the resource's Metadata, or the template's for stack-level findings). */
-function applySuppressions(findings: Finding[], templates: LoadedTemplate[], catalog: Catalog): { findings: Finding[]; records: SuppressionRecord[] } {
-  void catalog;
+const SUPPRESSION_RULE: Pick<Finding, 'rule' | 'severity' | 'title' | 'remediation'> = ruleFields(suppressionRule);
+
+/**
+ * Marks each finding a suppression covers: same file, the resource's Metadata (or the template's for
+ * stack-level findings), same rule, and the target the suppression names (path, statement Sid,
+ * fingerprint). A suppression of a rule that ran and that covers nothing, or whose fingerprint no
+ * longer matches what it covered, is itself a finding.
+ */
+function applySuppressions(findings: RawFinding[], templates: LoadedTemplate[], ran: { ran: Rule[]; cfnLint: boolean }): { findings: Finding[]; records: SuppressionRecord[] } {
   const records: SuppressionRecord[] = [];
-  const index = new Map<string, { s: Suppression; record: SuppressionRecord }[]>();
+  const byFile = new Map(templates.map((t) => [t.file, t]));
+  const index = new Map<string, { s: Suppression; record: SuppressionRecord; changed: string[] }[]>();
   for (const t of templates) {
-    const holders: { key: string; base: (string | number)[]; metadata: unknown; logicalId?: string }[] = [{ key: `${t.file}\u0000`, base: [], metadata: t.template.Metadata }];
+    const holders: { key: string; base: KeyPath; metadata: unknown; logicalId?: string }[] = [{ key: `${t.file}\u0000`, base: [], metadata: t.template.Metadata }];
     for (const [id, r] of Object.entries(t.template.Resources)) holders.push({ key: `${t.file}\u0000${id}`, base: ['Resources', id], metadata: r?.Metadata, logicalId: id });
     for (const { key, base, metadata, logicalId } of holders) {
       for (const s of readSuppressions(metadata).suppressions) {
-        const record: SuppressionRecord = { file: t.file, line: t.lineOf([...base, ...s.path]), ...(logicalId ? { logicalId } : {}), rule: s.rule, reason: s.reason, used: 0 };
+        const record: SuppressionRecord = {
+          file: t.file,
+          line: t.lineOf([...base, ...s.path]),
+          ...(logicalId ? { logicalId } : {}),
+          rule: s.rule,
+          target: describeTarget(s.target),
+          ...(s.target.fingerprint ? { fingerprint: s.target.fingerprint } : {}),
+          reason: s.reason,
+          used: 0,
+        };
         records.push(record);
-        index.set(key, [...(index.get(key) ?? []), { s, record }]);
+        index.set(key, [...(index.get(key) ?? []), { s, record, changed: [] }]);
       }
     }
   }
-  const marked = findings.map((f) => {
-    if (f.rule === 'Suppression.Reason' || !f.file) return f;
-    const match = (index.get(`${f.file}\u0000${f.logicalId ?? ''}`) ?? []).find(({ s }) => s.rule === f.rule || (f.control !== undefined && s.rule === f.control));
-    if (!match) return f;
-    match.record.used++;
-    return { ...f, suppressed: { reason: match.s.reason } };
+  const marked: Finding[] = findings.map(({ keyPath, ...f }) => {
+    const t = f.file ? byFile.get(f.file) : undefined;
+    if (!t || !keyPath) return f;
+    const resource = f.logicalId ? t.template.Resources[f.logicalId] : undefined;
+    const onResource = resource !== undefined && keyPath[0] === 'Resources' && keyPath[1] === f.logicalId;
+    const holder: unknown = onResource ? resource : t.template;
+    const rel = onResource ? keyPath.slice(2) : keyPath;
+    const located: Finding = { ...f, path: formatPath(rel), fingerprint: fingerprint(get(holder, ...rel)) };
+    if (f.rule === suppressionRule.id) return located;
+    for (const entry of index.get(`${t.file}\u0000${f.logicalId ?? ''}`) ?? []) {
+      if (entry.s.rule !== f.rule && (f.control === undefined || entry.s.rule !== f.control)) continue;
+      const match = matchTarget(entry.s.target, rel, holder);
+      if (match === 'changed') entry.changed.push(fingerprint(get(holder, ...rel)));
+      if (match !== 'match') continue;
+      entry.record.used++;
+      return { ...located, suppressed: { reason: entry.s.reason, file: entry.record.file, line: entry.record.line } };
+    }
+    return located;
   });
+  const ranIds = new Set(ran.ran.flatMap((r) => [r.id, ...(r.control ? [r.control] : [])]));
+  for (const entries of index.values()) {
+    for (const { s, record, changed } of entries) {
+      if (record.used > 0) continue;
+      const applies = ranIds.has(s.rule) || (ran.cfnLint && CFN_LINT_ID.test(s.rule));
+      if (!applies || !ranIds.has(suppressionRule.id)) continue;
+      const where = `${s.rule} (${record.target})`;
+      marked.push({
+        ...SUPPRESSION_RULE,
+        source: 'template',
+        message: changed.length
+          ? `suppression of ${where} was written for fingerprint ${s.target.fingerprint}, but what it covers has changed (now ${changed.join(', ')}): review the change, then update the fingerprint`
+          : `suppression of ${where} matches no finding: remove it, or correct its path or sid`,
+        file: record.file,
+        line: record.line,
+        ...(record.logicalId ? { logicalId: record.logicalId, resourceType: byFile.get(record.file)!.template.Resources[record.logicalId]!.Type } : {}),
+      });
+    }
+  }
   return { findings: marked, records };
 }
 
-function fromCfnLint(f: { file: string; line: number; level: string; rule: string; message: string }, t: LoadedTemplate | undefined): Finding {
-  const logicalId = t ? resourceAtLine(t, f.line) : undefined;
+function fromCfnLint(f: CfnLintFinding, t: LoadedTemplate | undefined): RawFinding {
+  const logicalId = f.path?.[0] === 'Resources' && typeof f.path[1] === 'string' ? f.path[1] : t ? resourceAtLine(t, f.line) : undefined;
   const type = logicalId ? t?.template.Resources[logicalId]?.Type : undefined;
   return {
     rule: f.rule,
@@ -154,6 +240,7 @@ function fromCfnLint(f: { file: string; line: number; level: string; rule: strin
     line: f.line,
     ...(logicalId ? { logicalId } : {}),
     ...(type ? { resourceType: type } : {}),
+    ...(f.path ? { keyPath: f.path } : {}),
   };
 }
 

@@ -109,6 +109,13 @@ export interface Finding {
   region?: string;
   stack?: string;
   resourceId?: string;
+  /**
+   * Static findings: the key path of what the finding is about, relative to its resource (or to the
+   * template root for findings about the stack as a whole), as a suppression names it
+   * (e.g. `Properties.Policies[0].PolicyDocument.Statement[1]`), and the fingerprint of the value there.
+   */
+  path?: string;
+  fingerprint?: string;
   /** Present when a suppression with a reason covers the finding: it is reported, never counted. */
-  suppressed?: { reason: string };
+  suppressed?: { reason: string; file?: string; line?: number };
 }

@@ -324,7 +324,7 @@ const CASES: Case[] = [
     rule: 'Suppression.Reason',
     id: 'Bucket',
     bad: 'Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Metadata:\n      cafe-ops:\n        suppress:\n          - rule: S3.9 # <-\n',
-    good: 'Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Metadata:\n      cafe-ops:\n        suppress:\n          - rule: S3.9\n            reason: The access-log bucket itself; logging it into itself would loop.\n',
+    good: 'Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Metadata:\n      cafe-ops:\n        suppress:\n          - rule: S3.9\n            path: Type\n            reason: The access-log bucket itself; logging it into itself would loop.\n',
   },
 ];
 

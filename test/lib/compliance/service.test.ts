@@ -55,7 +55,7 @@ describe('runComplianceAudit', () => {
     expect(report.live!.stacks.every((s) => s.state !== 'deployed' || s.drift === 'IN_SYNC')).toBe(true);
     // Everything else of the account is extra in us-east-1 (only edge runs there).
     expect(report.findings.filter((f) => f.source !== 'template').map((f) => `${f.rule} ${f.region}`)).toEqual(expect.arrayContaining(['restricted-ssh eu-west-1', 'Deployment.Extra us-east-1']));
-    expect(report.findings.filter((f) => f.source === 'template').map((f) => `${f.rule} ${f.logicalId}`)).toEqual(['S3.9 AccessLogsBucket', 'S3.9 LogBucket', 'S3.9 ConfigBucket', 'S3.9 TrailBucket']);
+    expect(report.findings.filter((f) => f.source === 'template').map((f) => `${f.rule} ${f.logicalId}`)).toEqual(['S3.9 AccessLogsBucket', 'S3.9 LogBucket', 'S3.9 AccessLogsBucket']);
     expect(report.failed).toBe(false);
     const text = memory.text();
     expect(text).toContain('LIVE staging (eu-west-1, eu-central-1, us-east-1)');
@@ -66,10 +66,23 @@ describe('runComplianceAudit', () => {
   it('writes the chosen format to --out and prints nothing else on stdout', async () => {
     const memory = createMemoryOutput();
     const out = join(mkdtempSync(join(tmpdir(), 'cafe-audit-')), 'pr/comment.md');
-    await runComplianceAudit({ ...base, format: 'markdown', outFile: out, only: ['SecretsManager.1'] }, memory.output, noAws);
-    expect(readFileSync(out, 'utf8')).toContain('| SecretsManager.1 | `templates/security.yaml:143` | DbSecret |');
+    await runComplianceAudit({ ...base, format: 'markdown', outFile: out, only: ['SecretsManager.1'], showSuppressed: true }, memory.output, noAws);
+    expect(readFileSync(out, 'utf8')).toContain('| SecretsManager.1 | `templates/security.yaml:143` | DbSecret | `Type` |');
+    expect(readFileSync(out, 'utf8')).toContain('| SecretsManager.1 | 2 | 2 |');
     expect(memory.lines.filter((l) => l.kind === 'info')).toEqual([]);
     expect(memory.lines.map((l) => l.text)).toContain(`wrote markdown report to ${out}`);
+  });
+
+  it('gives SARIF the version of cafe-ops, and the rule documentation of the repository under GitHub Actions', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'cafe-audit-')), 'compliance.sarif');
+    const env = { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/cafe', GITHUB_SHA: 'abc123' };
+    await runComplianceAudit({ ...base, format: 'sarif', outFile: out, only: ['S3.9'], envName: 'staging', env }, createMemoryOutput().output, noAws);
+    const run = JSON.parse(readFileSync(out, 'utf8')).runs[0];
+    expect(run.tool.driver.version).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+    expect(run.tool.driver.informationUri).toBe('https://github.com/acme/cafe/blob/abc123/docs/compliance.md');
+    expect(run.automationDetails.id).toMatch(/^cafe-ops\/compliance\/staging\//);
+    // The three access-log destinations, each suppressed in source with its reason.
+    expect(run.results.filter((r: { suppressions?: { kind: string }[] }) => r.suppressions?.[0]?.kind === 'inSource')).toHaveLength(3);
   });
 
   it('checks the secondary capacity of every environment of the config file', async () => {

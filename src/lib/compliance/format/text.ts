@@ -2,8 +2,12 @@ import { renderTable } from '../../ui/output';
 import { locationOf, resourceOf, type ComplianceReport } from '../report';
 import { SEVERITIES } from '../types';
 
-/** The report for people: one table per severity, rows grouped by control; then the suppressions. */
-export function renderText(report: ComplianceReport): string {
+/**
+ * The report for people: the open findings first, one table per severity (with the key path a
+ * suppression would name); then, with --show-suppressed, the suppressed findings; then the number of
+ * suppressions per rule, and the verdict.
+ */
+export function renderText(report: ComplianceReport, options: { showSuppressed?: boolean } = {}): string {
   const parts: string[] = [];
   if (report.live) parts.push(renderLiveStatus(report.live));
   const open = report.findings.filter((f) => !f.suppressed);
@@ -11,17 +15,24 @@ export function renderText(report: ComplianceReport): string {
     const rows = open.filter((f) => f.severity === severity);
     if (rows.length === 0) continue;
     parts.push(`${severity.toUpperCase()} (${rows.length})`);
-    parts.push(renderTable(['control', 'where', 'resource', 'finding'], rows.map((f) => [f.control ?? f.rule, locationOf(f), resourceOf(f), f.message])));
+    parts.push(renderTable(['control', 'where', 'resource', 'path', 'finding'], rows.map((f) => [f.control ?? f.rule, locationOf(f), resourceOf(f), f.path ?? '', f.message])));
   }
   const suppressed = report.findings.filter((f) => f.suppressed);
-  if (suppressed.length > 0) {
+  if (options.showSuppressed && suppressed.length > 0) {
     parts.push(`SUPPRESSED (${suppressed.length})`);
-    parts.push(renderTable(['control', 'where', 'resource', 'reason'], suppressed.map((f) => [f.control ?? f.rule, locationOf(f), resourceOf(f), f.suppressed!.reason])));
+    parts.push(renderTable(['control', 'where', 'resource', 'path', 'reason'], suppressed.map((f) => [f.control ?? f.rule, locationOf(f), resourceOf(f), f.path ?? '', f.suppressed!.reason])));
   }
-  const unused = report.suppressions.filter((s) => s.used === 0);
-  if (unused.length > 0) parts.push(`Suppressions that no longer match a finding (remove them):\n${unused.map((s) => `  ${s.file}:${s.line} ${s.logicalId ?? '(template)'} ${s.rule}`).join('\n')}\n`);
+  const perRule = suppressionCounts(report);
+  if (perRule) parts.push(`Suppressed by rule: ${perRule}${options.showSuppressed || suppressed.length === 0 ? '' : ' (--show-suppressed lists them)'}\n`);
   parts.push(summaryLine(report));
   return parts.join('\n');
+}
+
+/** `IAM.21 36 (36 suppressions), S3.9 2 (2 suppressions)`, or '' when nothing is suppressed. */
+export function suppressionCounts(report: ComplianceReport): string {
+  return Object.entries(report.summary.suppressedByRule)
+    .map(([rule, c]) => `${rule} ${c.findings} (${c.suppressions} suppression${c.suppressions === 1 ? '' : 's'})`)
+    .join(', ');
 }
 
 export function summaryLine(report: ComplianceReport): string {

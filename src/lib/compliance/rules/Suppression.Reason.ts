@@ -2,16 +2,22 @@ import { catalogRule, type CatalogViolation } from '../kit';
 import { readSuppressions } from '../suppressions';
 
 /** cfn-lint rule ids (E3002, W1011...), whose findings the audit merges and may suppress. */
-const CFN_LINT_ID = /^[EWI]\d{4}$/;
+export const CFN_LINT_ID = /^[EWI]\d{4}$/;
 
+/**
+ * The form of every suppression (rule, target, reason). That each one still matches a finding, and
+ * the statement it was reviewed for (fingerprint), is checked with the findings, in static.ts, under
+ * this rule's id.
+ */
 export default catalogRule(
   {
     id: 'Suppression.Reason',
     docUrl: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/metadata-section-structure.html',
-    title: 'Every suppression names a known rule and gives its reason',
+    title: 'Every suppression names a known rule, what it covers and why, and still matches a finding',
     severity: 'medium',
     resourceTypes: ['*'],
-    remediation: 'Write each suppression as { rule: <rule id>, reason: <why the finding does not apply here> } under Metadata: cafe-ops: suppress.',
+    remediation:
+      'Write each suppression as { rule: <rule id>, sid: <statement Sid> or path: <key path of the finding>, fingerprint: <optional>, reason: <why the finding does not apply here> } under Metadata: cafe-ops: suppress. Remove a suppression that matches no finding.',
   },
   ({ templates, ruleIds }) => {
     const violations: CatalogViolation[] = [];
