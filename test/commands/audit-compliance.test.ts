@@ -27,7 +27,7 @@ describe('cafe-ops audit compliance (command)', () => {
     const bareReport = JSON.parse(bare.stdout);
     expect(bare.code).toBe(1);
     expect(bareReport.failed).toBe(true);
-    expect(bareReport.findings.find((f: { rule: string }) => f.rule === 'S3.5')).toMatchObject({ logicalId: 'Bucket', line: 2 });
+    expect(bareReport.findings.find((f: { rule: string }) => f.rule === 'S3.5')).toMatchObject({ logicalId: 'Bucket', line: 3, path: 'Type' });
 
     expect(sarif.code).toBe(0);
     expect(sarif.stdout).toBe('');

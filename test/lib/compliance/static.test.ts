@@ -191,6 +191,7 @@ describe('the real templates', () => {
     }
     const result = auditTemplates(catalog, templates, { now: NOW });
     expect(open(result.findings).map((f) => `${f.rule} ${f.logicalId} ${f.path} ${f.message}`)).toEqual([
+      'IAM.WriteAccess MenuRole Properties.Policies[0].PolicyDocument.Statement[3] MenuRole allows writes on every resource: dynamodb:*',
       'IAM.21 MenuRole Properties.Policies[0].PolicyDocument.Statement[3] MenuRole grants wildcard actions dynamodb:* on Resource "*"',
     ]);
     // The role's reviewed statements stay suppressed, each by its own entry.
