@@ -20,6 +20,7 @@ import { loadRules, selectRules } from './registry';
 import { buildReport, type ComplianceReport, type FailOn } from './report';
 import { auditCatalog, type StaticAuditResult } from './static';
 import type { EnvironmentSizes } from './types';
+import { resolvedSizes } from '../config/knobs';
 
 export interface ComplianceAuditOptions {
   catalogFile: string;
@@ -105,7 +106,18 @@ async function readEnvironments(options: ComplianceAuditOptions): Promise<{ envi
   const env = options.envName || options.live ? selectEnvironment(config, options.envName) : undefined;
   const names = env ? [env.name] : Object.keys(config.environments);
   return {
-    environments: names.map((name) => ({ name, sizes: { ...config.environments[name]!.sizes } })),
+    environments: names.map((name) => ({ name, sizes: numericSizes(config.environments[name]!.sizes) })),
     ...(env ? { env } : {}),
   };
+}
+
+/** The numbers of an environment's sizes, knobs filled in, by catalog path: `natGateways.secondary`. */
+function numericSizes(sizes: Parameters<typeof resolvedSizes>[0]): Record<string, number> {
+  const out: Record<string, number> = {};
+  const walk = (value: unknown, path: string[]) => {
+    if (typeof value === 'number') out[path.join('.')] = value;
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
+  };
+  walk(resolvedSizes(sizes), []);
+  return out;
 }

@@ -24,14 +24,17 @@ export const SOURCES: Record<string, string> = {
   apiGateway: 'https://aws.amazon.com/api-gateway/pricing/ (REST APIs, first 333 million)',
   stepFunctions: 'https://aws.amazon.com/step-functions/pricing/ (Standard workflows)',
   s3: 'https://aws.amazon.com/s3/pricing/ (S3 Standard, first 50 TB)',
-  cloudWatch: 'https://aws.amazon.com/cloudwatch/pricing/ (logs, standard alarms, dashboards)',
-  kms: 'https://aws.amazon.com/kms/pricing/',
+  cloudWatch: 'https://aws.amazon.com/cloudwatch/pricing/ (logs, standard alarms, dashboards, custom metrics)',
+  kms: 'https://aws.amazon.com/kms/pricing/ (key-months, rotated key material)',
   secretsManager: 'https://aws.amazon.com/secrets-manager/pricing/',
   waf: 'https://aws.amazon.com/waf/pricing/',
   config: 'https://aws.amazon.com/config/pricing/',
   route53: 'https://aws.amazon.com/route53/pricing/ (health checks on AWS endpoints)',
   cloudFront: 'https://aws.amazon.com/cloudfront/pricing/ (North America and Europe, first 10 TB)',
-  cognito: 'https://aws.amazon.com/cognito/pricing/ (Essentials tier)',
+  cognito: 'https://aws.amazon.com/cognito/pricing/ (user pools: Lite, Essentials and Plus per MAU)',
+  xray: 'https://aws.amazon.com/xray/pricing/ (traces recorded)',
+  lambdaProvisioned: 'https://aws.amazon.com/lambda/pricing/ (Provisioned Concurrency, Arm)',
+  dynamodbProvisioned: 'https://aws.amazon.com/dynamodb/pricing/provisioned/ (WCU, replicated WCU and RCU hours)',
   cloudTrail: 'https://aws.amazon.com/cloudtrail/pricing/',
 };
 
@@ -48,7 +51,14 @@ export interface RegionPrices {
   dynamoReplicatedWritePerMillion: number;
   dynamoStorageGbMonth: number;
   dynamoPitrGbMonth: number;
+  /** Provisioned capacity: a write (and a global table's replicated write) capacity unit-hour, a read capacity unit-hour. */
+  dynamoWcuHour: number;
+  dynamoRcuHour: number;
   lambdaArmGbSecond: number;
+  /** Provisioned concurrency kept warm (arm64), per GB-second configured. */
+  lambdaArmProvisionedGbSecond: number;
+  /** Duration of calls served by provisioned concurrency (arm64). */
+  lambdaArmProvisionedDurationGbSecond: number;
   lambdaRequestsPerMillion: number;
   apiGatewayRestPerMillion: number;
   stepFunctionsPerThousandTransitions: number;
@@ -57,7 +67,12 @@ export interface RegionPrices {
   logsStorageGbMonth: number;
   alarmMonth: number;
   dashboardMonth: number;
+  /** A custom (or API Gateway detailed) metric, first 10,000. */
+  cloudWatchMetricMonth: number;
+  xrayTracesPerMillion: number;
   kmsKeyMonth: number;
+  /** Each of the first two automatic rotations of a key adds this per month. */
+  kmsRotationMonth: number;
   secretMonth: number;
   wafWebAclMonth: number;
   wafRuleMonth: number;
@@ -68,18 +83,26 @@ export interface RegionPrices {
   healthCheckFeatureMonth: number;
   cloudFrontGb: number;
   cloudFrontHttpsPer10k: number;
+  /** Essentials per MAU above the free users; Lite likewise; Plus per MAU from the first. */
   cognitoMau: number;
+  cognitoLiteMau: number;
+  cognitoPlusMau: number;
   cognitoFreeMau: number;
 }
 
 const common = {
   publicIpv4Hour: 0.005,
   lambdaArmGbSecond: 0.0000133334,
+  lambdaArmProvisionedGbSecond: 0.0000033334,
+  lambdaArmProvisionedDurationGbSecond: 0.0000077778,
   lambdaRequestsPerMillion: 0.2,
   stepFunctionsPerThousandTransitions: 0.025,
   alarmMonth: 0.1,
   dashboardMonth: 3,
+  cloudWatchMetricMonth: 0.3,
+  xrayTracesPerMillion: 5,
   kmsKeyMonth: 1,
+  kmsRotationMonth: 1,
   secretMonth: 0.4,
   wafWebAclMonth: 5,
   wafRuleMonth: 1,
@@ -91,6 +114,8 @@ const common = {
   cloudFrontGb: 0.085,
   cloudFrontHttpsPer10k: 0.01,
   cognitoMau: 0.015,
+  cognitoLiteMau: 0.0055,
+  cognitoPlusMau: 0.02,
   cognitoFreeMau: 10_000,
 };
 
@@ -108,6 +133,8 @@ export const PRICES: Record<string, RegionPrices> = {
     dynamoReplicatedWritePerMillion: 0.625,
     dynamoStorageGbMonth: 0.25,
     dynamoPitrGbMonth: 0.2,
+    dynamoWcuHour: 0.00065,
+    dynamoRcuHour: 0.00013,
     apiGatewayRestPerMillion: 3.5,
     s3StandardGbMonth: 0.023,
     logsIngestGb: 0.5,
@@ -126,6 +153,8 @@ export const PRICES: Record<string, RegionPrices> = {
     dynamoReplicatedWritePerMillion: 0.7063,
     dynamoStorageGbMonth: 0.283,
     dynamoPitrGbMonth: 0.2265,
+    dynamoWcuHour: 0.000735,
+    dynamoRcuHour: 0.000147,
     apiGatewayRestPerMillion: 3.5,
     s3StandardGbMonth: 0.023,
     logsIngestGb: 0.57,
@@ -144,6 +173,8 @@ export const PRICES: Record<string, RegionPrices> = {
     dynamoReplicatedWritePerMillion: 0.7625,
     dynamoStorageGbMonth: 0.306,
     dynamoPitrGbMonth: 0.2448,
+    dynamoWcuHour: 0.000793,
+    dynamoRcuHour: 0.0001586,
     apiGatewayRestPerMillion: 3.7,
     s3StandardGbMonth: 0.0245,
     logsIngestGb: 0.63,
