@@ -111,13 +111,21 @@ async function readEnvironments(options: ComplianceAuditOptions): Promise<{ envi
   };
 }
 
-/** The numbers of an environment's sizes, knobs filled in, by catalog path: `natGateways.secondary`. */
+/**
+ * The numbers of an environment's sizes, knobs filled in, by catalog path (`dynamoDb.menu.write.max`); a
+ * per-region knob by its secondary region's value, which is what the cross-region rule asks about.
+ */
 function numericSizes(sizes: Parameters<typeof resolvedSizes>[0]): Record<string, number> {
   const out: Record<string, number> = {};
   const walk = (value: unknown, path: string[]) => {
     if (typeof value === 'number') out[path.join('.')] = value;
+    else if (value && typeof value === 'object' && 'primary' in value && 'secondary' in value) walk((value as { secondary: unknown }).secondary, path);
     else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
   };
-  walk(resolvedSizes(sizes), []);
+  // Not capacity the standby lacks at 0: provisioned concurrency (the functions still scale on demand), NAT
+  // gateways (cafe-ops.yml refuses 0 without interface endpoints, which carry the AWS traffic), and the headless
+  // secondary's instances (the failover drill adds one before it switches: docs/failover.md).
+  const { provisionedConcurrency: _warm, natGateways: _nat, auroraInstances: _instances, ...capacity } = resolvedSizes(sizes);
+  walk(capacity, []);
   return out;
 }

@@ -59,12 +59,16 @@ function tableValues(capacity: TableCapacity | undefined) {
   return { mode: capacity?.mode ?? 'on-demand', read, write, scaling };
 }
 
-/** A value of the environment's sizes by its catalog path, e.g. `sizes.natGateways.secondary`. */
-export function sizeValue(sizes: EnvironmentSizes, path: string, environment: string): string | number | boolean {
+/**
+ * A value of the environment's sizes by its catalog path, e.g. `sizes.dynamoDb.menu.mode`; a per-region
+ * knob (`sizes.natGateways`) gives the value of the region the stack instance runs in.
+ */
+export function sizeValue(sizes: EnvironmentSizes, path: string, environment: string, role?: string): string | number | boolean {
   let value: unknown = resolvedSizes(sizes);
   for (const key of path.replace(/^sizes\./, '').split('.')) {
     value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
   }
+  if (role && value !== null && typeof value === 'object' && 'primary' in value && 'secondary' in value) value = (value as Record<string, unknown>)[role];
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
   throw new UserError(`catalog parameter reads config ${path}, which environment ${environment} does not set${value !== undefined ? ' as one value (name a region or a field)' : ''}`);
 }

@@ -37,10 +37,12 @@ const tableCapacity = z
   })
   .strict()
   .superRefine((t, ctx) => {
-    if (t.mode === 'provisioned') {
-      for (const key of ['read', 'write'] as const) if (!t[key]) ctx.addIssue({ code: 'custom', message: 'is required for provisioned capacity: { min, max, targetUtilization }', path: [key] });
-    } else if (t.mode === 'on-demand') {
-      for (const key of ['read', 'write'] as const) if (t[key]) ctx.addIssue({ code: 'custom', message: 'applies to provisioned capacity only (mode is on-demand)', path: [key] });
+    const missing = (['read', 'write'] as const).filter((key) => !t[key]);
+    const extra = (['read', 'write'] as const).filter((key) => t[key]);
+    if (t.mode === 'provisioned' && missing.length) {
+      ctx.addIssue({ code: 'custom', message: `is required for provisioned capacity: { min, max, targetUtilization }${missing.length > 1 ? ' (and write likewise)' : ''}`, path: [missing[0]!] });
+    } else if (t.mode === 'on-demand' && extra.length) {
+      ctx.addIssue({ code: 'custom', message: 'applies to provisioned capacity only (mode is on-demand)', path: [extra[0]!] });
     }
   });
 export type TableCapacity = z.infer<typeof tableCapacity>;
@@ -108,16 +110,18 @@ const sizes = z
     path: ['auroraMaxCapacity'],
   })
   .superRefine((s, ctx) => {
-    for (const role of ['primary', 'secondary'] as const) {
+    const isolated = (['primary', 'secondary'] as const).filter((role) => {
       const nat = typeof s.natGateways === 'number' ? s.natGateways : s.natGateways[role];
       const endpoints = typeof s.interfaceEndpoints === 'object' ? s.interfaceEndpoints[role] : (s.interfaceEndpoints ?? 'every-az');
-      if (nat === 0 && endpoints === 'off') {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['natGateways', ...(typeof s.natGateways === 'number' ? [] : [role])],
-          message: `is 0 in the ${role} region while interfaceEndpoints is off there: the functions would reach neither Secrets Manager nor Step Functions`,
-        });
-      }
+      return nat === 0 && endpoints === 'off';
+    });
+    const role = isolated[0];
+    if (role) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['natGateways', ...(typeof s.natGateways === 'number' ? [] : [role])],
+        message: `is 0 in the ${isolated.join(' and ')} region${isolated.length > 1 ? 's' : ''} while interfaceEndpoints is off there: the functions would reach neither Secrets Manager nor Step Functions`,
+      });
     }
     for (const [fn, tables] of Object.entries(WARM_FUNCTIONS)) {
       const warm = s.provisionedConcurrency?.[fn as keyof typeof WARM_FUNCTIONS] ?? 0;

@@ -109,9 +109,9 @@ function planParameter(name: string, source: ParameterSource, role: Role, env: R
   return { name, from: `artifact ${source.artifact}`, source };
 }
 
-/** A value of the environment's sizes, e.g. `sizes.natGateways.primary` (knobs left out take their defaults). */
-export function configValue(path: string, _role: Role, env: ResolvedEnvironment): string | number | boolean {
-  return sizeValue(env.sizes, path, env.name);
+/** A value of the environment's sizes, e.g. `sizes.natGateways` in this role's region (knobs left out take their defaults). */
+export function configValue(path: string, role: Role, env: ResolvedEnvironment): string | number | boolean {
+  return sizeValue(env.sizes, path, env.name, role);
 }
 
 export function contextValue(key: string, role: Role, env: ResolvedEnvironment): string {

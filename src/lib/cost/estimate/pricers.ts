@@ -154,8 +154,12 @@ function logGroup(ctx: PricingContext): PriceItem[] {
   } else if (id === 'StateMachine') {
     const v = ctx.serving ? ctx.traffic.ordersPerMonth * ctx.profile.stateTransitionsPerOrder : 0;
     calls = { idle: 0, profile: v, explain: ctx.serving ? `${n(ctx.traffic.ordersPerMonth, 0)} orders × ${ctx.profile.stateTransitionsPerOrder} transitions` : '0 orders (standby)' };
-  } else if (id === 'FlowLog') {
-    return []; // priced with the flow log
+  } else if (id === 'Flow') {
+    // Delivery (ingestion) is priced on the flow log; the group keeps what it delivers.
+    const flowGb = ctx.profile.flowLogGbPerMonth;
+    const retention = num(ctx.props.RetentionInDays, 3653);
+    const months = Math.min(retention, 3653) / DAYS_PER_MONTH;
+    return [fixed('log storage', flowGb * months * p.logsStorageGbMonth, `${flowGb} GB/month × ${n(months, 1)} months kept (${retention} days) × ${money(p.logsStorageGbMonth)}/GB-month`)];
   } else {
     calls = functionTraffic(ctx, id);
   }
