@@ -38,6 +38,24 @@ export const SOURCES: Record<string, string> = {
   cloudTrail: 'https://aws.amazon.com/cloudtrail/pricing/',
 };
 
+/**
+ * When each price added or touched for the per-environment knobs was last checked, and against what.
+ * "confirmed" means the figure was read on the page (as stored on that date); "derived" says how a
+ * figure the page did not show was obtained: re-check those first.
+ */
+export const CHECKED: Partial<Record<keyof RegionPrices, { on: string; source: string; note: string }>> = {
+  kmsKeyMonth: { on: '2026-12-01', source: 'https://aws.amazon.com/kms/pricing/', note: 'confirmed: $1/month per key, each primary and replica multi-Region key' },
+  kmsRotationMonth: { on: '2026-12-01', source: 'https://aws.amazon.com/kms/pricing/', note: 'confirmed: each newly generated backing key adds $1/month; only the first two rotations are charged (AWS\'s April 2024 change, not on the stored page: re-check)' },
+  xrayTracesPerMillion: { on: '2026-12-01', source: 'https://aws.amazon.com/xray/pricing/', note: 'confirmed: $5.00 per million traces recorded (first 100,000 a month free, not applied)' },
+  lambdaArmProvisionedGbSecond: { on: '2026-12-01', source: 'https://aws.amazon.com/lambda/pricing/', note: 'Arm provisioned concurrency $0.0000033334/GB-s, US East: the page\'s table was not in the stored copy; the figure as public cost tools quote it (re-check)' },
+  lambdaArmProvisionedDurationGbSecond: { on: '2026-12-01', source: 'https://aws.amazon.com/lambda/pricing/', note: 'Arm duration on provisioned concurrency $0.0000077778/GB-s, as above (re-check)' },
+  cognitoPlusMau: { on: '2026-12-01', source: 'https://aws.amazon.com/cognito/pricing/', note: 'Plus $0.02/MAU, no free tier (the page\'s table was not in the stored copy: re-check)' },
+  cognitoLiteMau: { on: '2026-12-01', source: 'https://aws.amazon.com/cognito/pricing/', note: 'Lite $0.0055/MAU above 10,000 (not in the stored copy: re-check)' },
+  cloudWatchMetricMonth: { on: '2026-12-01', source: 'https://aws.amazon.com/cloudwatch/pricing/', note: '$0.30 per metric-month, first 10,000 metrics (not in the stored copy: re-check)' },
+  dynamoWcuHour: { on: '2026-12-01', source: 'https://aws.amazon.com/dynamodb/pricing/provisioned/', note: 'US East $0.00065/WCU-h; Ireland and Frankfurt derived with the on-demand write ratio of the same page (re-check); replicated WCUs of global tables at the WCU price since November 2024' },
+  dynamoRcuHour: { on: '2026-12-01', source: 'https://aws.amazon.com/dynamodb/pricing/provisioned/', note: 'US East $0.00013/RCU-h; Ireland and Frankfurt derived as for WCUs (re-check)' },
+};
+
 export interface RegionPrices {
   natGatewayHour: number;
   natGatewayGb: number;
