@@ -15,12 +15,13 @@ const dir = join(__dirname, '../../../templates');
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'stacks.yaml');
 
 /** Property names AWS bills by, wherever they appear in a template. */
-const BILLED = /^(MemorySize|TracingConfig|TracingEnabled|TracingConfiguration|MethodSettings|AccessLogSetting|ProvisionedConcurrencyConfig|UserPoolTier|EnableKeyRotation|RotationPeriodInDays|BillingMode|WriteProvisionedThroughputSettings|ProvisionedThroughput|RetentionInDays|HealthCheckConfig|SubnetIds|Rules|ReplicaRegions|Replicas|SamplingRule|ServerlessV2ScalingConfiguration)$/;
+const BILLED = /^(MetricTransformations|MemorySize|TracingConfig|TracingEnabled|TracingConfiguration|MethodSettings|AccessLogSetting|ProvisionedConcurrencyConfig|UserPoolTier|EnableKeyRotation|RotationPeriodInDays|BillingMode|WriteProvisionedThroughputSettings|ProvisionedThroughput|RetentionInDays|HealthCheckConfig|SubnetIds|Rules|ReplicaRegions|Replicas|SamplingRule|ServerlessV2ScalingConfiguration)$/;
 
 /** For each billed property of a type, a change of it the pricer must notice. */
 const CHANGES: Record<string, Record<string, (value: unknown) => unknown>> = {
   'AWS::Lambda::Function': { MemorySize: (v) => Number(v ?? 128) * 2, TracingConfig: () => ({ Mode: 'Active' }) },
   'AWS::Lambda::Alias': { ProvisionedConcurrencyConfig: () => ({ ProvisionedConcurrentExecutions: 3 }) },
+  'AWS::Logs::MetricFilter': { MetricTransformations: (v) => [...(Array.isArray(v) ? v : []), { MetricName: 'extra' }] },
   'AWS::ApiGateway::Stage': {
     MethodSettings: (v) => [{ MetricsEnabled: !(Array.isArray(v) && v.some((m) => (m as { MetricsEnabled?: unknown }).MetricsEnabled === true)) }],
     TracingEnabled: (v) => v !== true,

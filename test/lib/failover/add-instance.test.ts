@@ -4,7 +4,7 @@ import { memoryJournalStore } from '../../../src/lib/failover/journal';
 import type { DrillReport } from '../../../src/lib/failover/report';
 import { INSTANCE_TIMEOUT_MS } from '../../../src/lib/failover/steps/add-instance';
 import { readTopology } from '../../../src/lib/failover/topology';
-import { createMemoryOutput } from '../../../src/lib/ui/output';
+import { createMemoryOutput } from '../../support/memory-output';
 import { ARN, ENV, FakeWorld } from './fakes';
 
 function harness(world: FakeWorld) {

@@ -151,6 +151,10 @@ function logGroup(ctx: PricingContext): PriceItem[] {
     calls = { idle: ctx.traffic.healthCallsPerRegion, profile: api + ctx.traffic.healthCallsPerRegion, explain: `(${million(api)} API + ${million(ctx.traffic.healthCallsPerRegion)} health calls)` };
     const format = accessLogFormat(ctx);
     if (format) kb = accessLogLineBytes(format) / 1024;
+  } else if (id === 'Waf') {
+    // The web ACL logs every request it inspects (no logging filter): the API's and the health checks'.
+    const api = ctx.serving ? ctx.traffic.apiCallsPerMonth : 0;
+    calls = { idle: ctx.traffic.healthCallsPerRegion, profile: api + ctx.traffic.healthCallsPerRegion, explain: `(${million(api)} API + ${million(ctx.traffic.healthCallsPerRegion)} health requests logged by WAF)` };
   } else if (id === 'StateMachine') {
     const v = ctx.serving ? ctx.traffic.ordersPerMonth * ctx.profile.stateTransitionsPerOrder : 0;
     calls = { idle: 0, profile: v, explain: ctx.serving ? `${n(ctx.traffic.ordersPerMonth, 0)} orders × ${ctx.profile.stateTransitionsPerOrder} transitions` : '0 orders (standby)' };
@@ -504,6 +508,12 @@ export const PRICERS: Record<string, Pricer> = {
   'AWS::KMS::Key': kmsKey('key'),
   'AWS::KMS::ReplicaKey': kmsKey('replica key'),
   'AWS::Lambda::Alias': lambdaAlias,
+  // Each metric a filter publishes is a custom metric. https://aws.amazon.com/cloudwatch/pricing/
+  'AWS::Logs::MetricFilter': (ctx) => {
+    const p = ctx.prices(ctx.region);
+    const metrics = Array.isArray(ctx.props.MetricTransformations) ? ctx.props.MetricTransformations.length : 1;
+    return [fixed('custom metrics', metrics * p.cloudWatchMetricMonth, `${metrics} metrics × ${money(p.cloudWatchMetricMonth)}/metric-month`)];
+  },
   'AWS::XRay::SamplingRule': samplingRule,
   'AWS::ApiGateway::Stage': apiStage,
   'AWS::SecretsManager::Secret': secret,
