@@ -15,7 +15,7 @@
 import { seconds } from '../format';
 import { waitFor } from '../wait';
 import type { FailoverStep } from './step';
-import { adviceBeforeSwitch, sides } from './kit';
+import { adviceBeforeSwitch, planned, sides } from './kit';
 
 /** How long Aurora may take to make the instance available. */
 export const INSTANCE_TIMEOUT_MS = 45 * 60_000;
@@ -29,6 +29,8 @@ const addInstance: FailoverStep<'add-instance'> = {
   describe: ({ target }) =>
     `if ${target.clusterId ?? '<target cluster>'} (${target.region}) has no DB instance (a headless secondary), CreateDBInstance ${instanceIdOf(target.clusterId ?? '<target cluster>')} (db.serverless) ` +
     `and poll until it is available (timeout ${seconds(INSTANCE_TIMEOUT_MS)}); this time counts in the RTO of an unplanned failover. A target with an instance: nothing to do`,
+  // Control-plane calls in the target region: adding capacity is a recovery action, not the traffic switch.
+  calls: ({ target }) => [...planned('rds.DescribeDBInstances', target.region), ...planned('rds.CreateDBInstance', target.region)],
   run: async (engine, ctx) => {
     const { journal, ports } = engine;
     const { target } = sides(journal);
