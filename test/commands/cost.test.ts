@@ -18,7 +18,7 @@ describe('cafe-ops cost (commands)', () => {
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/^Estimated monthly cost of staging: \$[\d,.]+ idle/);
     expect(human.stdout).toContain('secondary region (eu-central-1)');
-    expect(human.stdout).toContain('NAT (2 gateways and their addresses)');
+    expect(human.stdout).toContain('NAT (0 gateways and their addresses)'); // staging: no NAT (cafe-ops.yml natGateways: 0)
 
     expect(json.code).toBe(0);
     const estimate = JSON.parse(json.stdout) as { profile: { ordersPerDay: number }; prices: { takenOn: string }; lines: { formula: string }[]; nat: { gateways: number } };

@@ -16,7 +16,7 @@ export default class ConfigShow extends BaseCommand<typeof ConfigShow> {
         ['domain', `${env.domain} (zone ${env.hostedZoneId})`],
         ['alerts', env.alertEmail],
         ['monthly budget', `$${env.monthlyBudget}`],
-        ...Object.entries(env.sizes).map(([key, value]) => [`sizes.${key}`, String(value)]),
+        ...Object.entries(env.sizes).map(([key, value]) => [`sizes.${key}`, typeof value === 'object' ? JSON.stringify(value) : String(value)]),
       ],
     );
     return env;

@@ -20,6 +20,7 @@ import { loadRules, selectRules } from './registry';
 import { buildReport, type ComplianceReport, type FailOn } from './report';
 import { auditCatalog, type StaticAuditResult } from './static';
 import type { EnvironmentSizes } from './types';
+import { resolvedSizes } from '../config/knobs';
 
 export interface ComplianceAuditOptions {
   catalogFile: string;
@@ -130,7 +131,26 @@ async function readEnvironments(options: ComplianceAuditOptions): Promise<{ envi
   const env = options.envName || options.live ? selectEnvironment(config, options.envName) : undefined;
   const names = env ? [env.name] : Object.keys(config.environments);
   return {
-    environments: names.map((name) => ({ name, sizes: { ...config.environments[name]!.sizes } })),
+    environments: names.map((name) => ({ name, sizes: numericSizes(config.environments[name]!.sizes) })),
     ...(env ? { env } : {}),
   };
+}
+
+/**
+ * The numbers of an environment's sizes, knobs filled in, by catalog path (`dynamoDb.menu.write.max`); a
+ * per-region knob by its secondary region's value, which is what the cross-region rule asks about.
+ */
+function numericSizes(sizes: Parameters<typeof resolvedSizes>[0]): Record<string, number> {
+  const out: Record<string, number> = {};
+  const walk = (value: unknown, path: string[]) => {
+    if (typeof value === 'number') out[path.join('.')] = value;
+    else if (value && typeof value === 'object' && 'primary' in value && 'secondary' in value) walk((value as { secondary: unknown }).secondary, path);
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
+  };
+  // Not capacity the standby lacks at 0: provisioned concurrency (the functions still scale on demand), NAT
+  // gateways (cafe-ops.yml refuses 0 without interface endpoints, which carry the AWS traffic), and the headless
+  // secondary's instances (the failover drill adds one before it switches: docs/failover.md).
+  const { provisionedConcurrency: _warm, natGateways: _nat, auroraInstances: _instances, ...capacity } = resolvedSizes(sizes);
+  walk(capacity, []);
+  return out;
 }

@@ -10,15 +10,92 @@ const region = z.string().superRefine((value, ctx) => {
   });
 });
 
+/** A value for both regions, or one per region: `2`, or `{ primary: 2, secondary: 1 }`. */
+const perRegion = <T extends z.ZodType>(value: T) => z.union([value, z.object({ primary: value, secondary: value }).strict()]);
+
+/**
+ * Auto scaling of one direction (reads or writes) of a provisioned table: Application Auto Scaling keeps
+ * consumed/provisioned near the target, between min and max capacity units.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/AutoScaling.html (target 20-90 %)
+ */
+const scaling = z
+  .object({
+    min: z.number().int().min(1).max(40_000),
+    max: z.number().int().min(1).max(40_000),
+    targetUtilization: z.number().int().min(20, 'must be 20-90 (per cent)').max(90, 'must be 20-90 (per cent)'),
+  })
+  .strict()
+  .refine((s) => s.max >= s.min, { message: 'must be at least min', path: ['max'] });
+
+const CAPACITY_MODES = ['on-demand', 'provisioned'] as const;
+/** How a DynamoDB table is billed: per request (on-demand), or provisioned capacity with auto scaling. */
+const tableCapacity = z
+  .object({
+    mode: z.string().refine((m) => (CAPACITY_MODES as readonly string[]).includes(m), { message: 'must be on-demand or provisioned' }),
+    read: scaling.optional(),
+    write: scaling.optional(),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    const missing = (['read', 'write'] as const).filter((key) => !t[key]);
+    const extra = (['read', 'write'] as const).filter((key) => t[key]);
+    if (t.mode === 'provisioned' && missing.length) {
+      ctx.addIssue({ code: 'custom', message: `is required for provisioned capacity: { min, max, targetUtilization }${missing.length > 1 ? ' (and write likewise)' : ''}`, path: [missing[0]!] });
+    } else if (t.mode === 'on-demand' && extra.length) {
+      ctx.addIssue({ code: 'custom', message: 'applies to provisioned capacity only (mode is on-demand)', path: [extra[0]!] });
+    }
+  });
+export type TableCapacity = z.infer<typeof tableCapacity>;
+
+/** The tables of the data stack, as named in cafe-ops.yml. */
+export const TABLES = ['menu', 'carts', 'idempotency', 'control'] as const;
+/** The functions kept warm with provisioned concurrency, and the tables each writes. */
+export const WARM_FUNCTIONS = { orders: ['carts', 'idempotency'], payments: ['idempotency'], menu: ['menu'] } as const satisfies Record<string, readonly (typeof TABLES)[number][]>;
+
+/** Route 53 health checker regions (HealthCheckConfig.Regions valid values; at least 3 when set). */
+export const CHECKER_REGIONS = ['us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1'] as const;
+
 const sizes = z
   .object({
-    /** NAT gateways per region: 1 is cheap (one AZ's egress), one per AZ is resilient. */
-    natGateways: z.number().int().min(1).max(2),
+    /** NAT gateways per region (0-2): 0 = no internet egress, 1 = cheap (one AZ's egress), 2 = one per AZ. */
+    natGateways: perRegion(z.number().int().min(0).max(2)),
+    /** Interface endpoints (Secrets Manager, Step Functions) per region: in every AZ, in one AZ, or off (through NAT). */
+    interfaceEndpoints: perRegion(z.enum(['every-az', 'one-az', 'off'], { message: 'must be every-az, one-az or off' })).optional(),
     /** Aurora Serverless v2 capacity in ACUs (0.5 steps). */
     auroraMinCapacity: z.number().min(0).max(256).multipleOf(0.5),
     auroraMaxCapacity: z.number().min(1).max(256).multipleOf(0.5),
     /** Aurora minimum capacity in the warm secondary region (defaults to auroraMinCapacity). */
     secondaryAuroraMinCapacity: z.number().min(0).max(256).multipleOf(0.5).optional(),
+    /** Aurora instances per region (1-2; default 2): a second instance in another AZ survives the loss of an AZ. */
+    auroraInstances: perRegion(z.number().int().min(1).max(2)).optional(),
+    /** The secondary cluster: warm (its instances run, as auroraInstances says) or headless (storage only, no instance). */
+    secondaryAurora: z.enum(['warm', 'headless'], { message: 'must be warm or headless' }).optional(),
+    /** Provisioned concurrency per critical function (0 = none; the alias serves on-demand). */
+    provisionedConcurrency: z
+      .object({ orders: z.number().int().min(0).max(1000), payments: z.number().int().min(0).max(1000), menu: z.number().int().min(0).max(1000) })
+      .partial()
+      .strict()
+      .optional(),
+    /** Capacity mode per DynamoDB table (default on-demand). */
+    dynamoDb: z.object({ menu: tableCapacity, carts: tableCapacity, idempotency: tableCapacity, control: tableCapacity }).partial().strict().optional(),
+    /** How Route 53 checks each region's /health: every 10 or 30 s, from every checker region or from the ones listed (at least 3). */
+    healthCheck: z
+      .object({
+        intervalSeconds: z.union([z.literal(10), z.literal(30)], { message: 'must be 10 or 30 (the Route 53 request intervals)' }),
+        checkerRegions: z
+          .array(z.enum(CHECKER_REGIONS, { message: `must be a Route 53 checker region: ${CHECKER_REGIONS.join(', ')}` }))
+          .min(3, 'needs at least 3 regions (Route 53 checks from all when none are listed)')
+          .refine((r) => new Set(r).size === r.length, 'lists a region twice')
+          .optional(),
+      })
+      .strict()
+      .optional(),
+    /** Cognito feature plan: PLUS adds threat protection (AdvancedSecurityMode ENFORCED needs it). */
+    cognitoTier: z.enum(['LITE', 'ESSENTIALS', 'PLUS'], { message: 'must be LITE, ESSENTIALS or PLUS' }).optional(),
+    /** Share of API requests X-Ray traces (0-1; 0 turns tracing off). Health checks are never traced. */
+    xraySampling: z.number().min(0).max(1).optional(),
+    /** API Gateway per-method CloudWatch metrics (custom metrics, billed per metric). */
+    apiDetailedMetrics: z.boolean().optional(),
     logRetentionDays: z.union(
       [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map((n) =>
         z.literal(n),
@@ -31,6 +108,34 @@ const sizes = z
   .refine((s) => s.auroraMaxCapacity >= s.auroraMinCapacity, {
     message: 'must be at least auroraMinCapacity',
     path: ['auroraMaxCapacity'],
+  })
+  .superRefine((s, ctx) => {
+    const isolated = (['primary', 'secondary'] as const).filter((role) => {
+      const nat = typeof s.natGateways === 'number' ? s.natGateways : s.natGateways[role];
+      const endpoints = typeof s.interfaceEndpoints === 'object' ? s.interfaceEndpoints[role] : (s.interfaceEndpoints ?? 'every-az');
+      return nat === 0 && endpoints === 'off';
+    });
+    const role = isolated[0];
+    if (role) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['natGateways', ...(typeof s.natGateways === 'number' ? [] : [role])],
+        message: `is 0 in the ${isolated.join(' and ')} region${isolated.length > 1 ? 's' : ''} while interfaceEndpoints is off there: the functions would reach neither Secrets Manager nor Step Functions`,
+      });
+    }
+    for (const [fn, tables] of Object.entries(WARM_FUNCTIONS)) {
+      const warm = s.provisionedConcurrency?.[fn as keyof typeof WARM_FUNCTIONS] ?? 0;
+      for (const table of tables) {
+        const capacity = s.dynamoDb?.[table];
+        if (warm > 0 && capacity?.mode === 'provisioned' && capacity.write && capacity.write.max < warm) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['dynamoDb', table, 'write', 'max'],
+            message: `is ${capacity.write.max}, below provisionedConcurrency.${fn} (${warm}): the warm ${fn} function could write faster than the ${table} table may ever scale to`,
+          });
+        }
+      }
+    }
   });
 
 export const environmentSchema = z

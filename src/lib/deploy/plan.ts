@@ -4,6 +4,7 @@
  */
 import { relative, resolve } from 'node:path';
 import type { ResolvedEnvironment } from '../config/load';
+import { sizeValue } from '../config/knobs';
 import { UserError } from '../errors';
 import { regionOf, sourceFor, stackName, type Catalog, type HookSpec, type ParameterSource, type Role } from '../stacks/catalog';
 import { buildGraph, selectWithDependencies, waves, type Graph } from '../stacks/graph';
@@ -108,15 +109,9 @@ function planParameter(name: string, source: ParameterSource, role: Role, env: R
   return { name, from: `artifact ${source.artifact}`, source };
 }
 
-/** A value of the environment's sizes, e.g. `sizes.natGateways`. */
-export function configValue(path: string, _role: Role, env: ResolvedEnvironment): string | number {
-  const key = path.replace(/^sizes\./, '') as keyof ResolvedEnvironment['sizes'];
-  const value = env.sizes[key];
-  if (value === undefined) {
-    if (key === 'secondaryAuroraMinCapacity') return env.sizes.auroraMinCapacity;
-    throw new UserError(`catalog parameter reads config ${path}, which environment ${env.name} does not set`);
-  }
-  return value;
+/** A value of the environment's sizes, e.g. `sizes.natGateways` in this role's region (knobs left out take their defaults). */
+export function configValue(path: string, role: Role, env: ResolvedEnvironment): string | number | boolean {
+  return sizeValue(env.sizes, path, env.name, role);
 }
 
 export function contextValue(key: string, role: Role, env: ResolvedEnvironment): string {

@@ -101,12 +101,18 @@ function evaluateList(value: Json, values: LocalValues): (string | undefined)[] 
   return undefined;
 }
 
-/** The function a method integration invokes: `${XFunction.Arn}` in its Uri. */
-function integrationTarget(method: Record<string, Json>): string | undefined {
+/** The function a method integration invokes: `${XFunction.Arn}`, or `${XAlias}` of an alias of it, in its Uri. */
+function integrationTarget(method: Record<string, Json>, resources: CfnTemplate['Resources']): string | undefined {
   const uri = (method.Integration as { Uri?: Json } | undefined)?.Uri;
   const text = typeof uri === 'string' ? uri : (uri as { 'Fn::Sub'?: Json } | undefined)?.['Fn::Sub'];
-  const match = typeof text === 'string' ? /\$\{([A-Za-z0-9]+)\.Arn\}/.exec(text) : null;
-  return match?.[1];
+  const match = typeof text === 'string' ? /\$\{([A-Za-z0-9]+)(\.Arn)?\}/.exec(text) : null;
+  return match?.[1] ? aliasedFunction(match[1], resources) : undefined;
+}
+
+/** An AWS::Lambda::Alias stands for the function it names (locally there are no versions). */
+function aliasedFunction(logicalId: string, resources: CfnTemplate['Resources']): string {
+  const resource = resources[logicalId];
+  return resource?.Type === 'AWS::Lambda::Alias' ? (refOf((resource.Properties ?? {}).FunctionName as Json) ?? logicalId) : logicalId;
 }
 
 function refOf(value: Json): string | undefined {
@@ -184,7 +190,7 @@ export function buildAppModel(inputs: ModelInputs): AppModel {
     const props = resource.Properties ?? {};
     const resourceId = props.ResourceId;
     const path = isRootRef(resourceId) ? '/' : pathOf(refOf(resourceId) ?? '');
-    const target = integrationTarget(props);
+    const target = integrationTarget(props, resources);
     const fn = target ? byLogicalId.get(target) : undefined;
     if (!fn) throw new UserError(`${appFile}: ${logicalId}: integration does not invoke a function of this template`);
     const authorization = String(props.AuthorizationType ?? 'NONE');
@@ -208,7 +214,8 @@ export function buildAppModel(inputs: ModelInputs): AppModel {
     const substitutions: Record<string, string> = {};
     for (const [key, raw] of Object.entries((props.DefinitionSubstitutions ?? {}) as Record<string, Json>)) {
       const getAtt = raw && typeof raw === 'object' ? (raw as { 'Fn::GetAtt'?: Json })['Fn::GetAtt'] : undefined;
-      const fn = Array.isArray(getAtt) ? byLogicalId.get(String(getAtt[0])) : undefined;
+      const ref = refOf(raw);
+      const fn = Array.isArray(getAtt) ? byLogicalId.get(String(getAtt[0])) : ref ? byLogicalId.get(aliasedFunction(ref, resources)) : undefined;
       if (fn) substitutions[key] = fn.name;
     }
     stateMachine = { definitionFile: resolve(catalog.root, '..', artifact.file), substitutions };

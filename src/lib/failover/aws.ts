@@ -81,6 +81,29 @@ export function databasePort(clients: AwsClients): DatabasePort {
       const { FailoverGlobalClusterCommand } = await import('@aws-sdk/client-rds');
       return call(await (await clients.rds(region)).send(new FailoverGlobalClusterCommand({ GlobalClusterIdentifier: id, TargetDbClusterIdentifier: target, AllowDataLoss: true })));
     },
+    clusterInstances: async (region, clusterId) => {
+      const { DescribeDBInstancesCommand } = await import('@aws-sdk/client-rds');
+      const response = await (await clients.rds(region)).send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: [clusterId] }] }));
+      return { instances: (response.DBInstances ?? []).map((i) => ({ id: i.DBInstanceIdentifier ?? '', status: i.DBInstanceStatus ?? 'unknown' })), ...call(response) };
+    },
+    // The instance the data template would make (db.serverless, the cluster's engine, private, no automatic minor
+    // upgrades: the members of a global database upgrade together). https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html
+    addInstance: async (region, clusterId, instanceId) => {
+      const { CreateDBInstanceCommand } = await import('@aws-sdk/client-rds');
+      return call(
+        await (await clients.rds(region)).send(
+          new CreateDBInstanceCommand({
+            DBInstanceIdentifier: instanceId,
+            DBClusterIdentifier: clusterId,
+            DBInstanceClass: 'db.serverless',
+            Engine: 'aurora-postgresql',
+            PubliclyAccessible: false,
+            AutoMinorVersionUpgrade: false,
+            Tags: [{ Key: 'CreatedBy', Value: 'cafe-ops failover' }],
+          }),
+        ),
+      );
+    },
   };
 }
 

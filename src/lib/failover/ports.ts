@@ -43,6 +43,10 @@ export interface DatabasePort {
   switchover(region: string, globalClusterId: string, targetClusterArn: string): Promise<AwsCall>;
   /** Unplanned: FailoverGlobalCluster with AllowDataLoss (as when the primary region is lost). */
   failover(region: string, globalClusterId: string, targetClusterArn: string): Promise<AwsCall>;
+  /** The DB instances of a cluster with their status (DescribeDBInstances): none for a headless secondary. */
+  clusterInstances?(region: string, clusterId: string): Promise<{ instances: { id: string; status: string }[] } & AwsCall>;
+  /** CreateDBInstance: an Aurora Serverless v2 instance in the cluster (add-instance step). */
+  addInstance?(region: string, clusterId: string, instanceId: string): Promise<AwsCall>;
 }
 
 export interface LagReading extends AwsCall {

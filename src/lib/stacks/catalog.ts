@@ -41,7 +41,7 @@ const role = z.enum(ROLES);
 /** One parameter value source (see docs/catalog.md). */
 const source = z.union([
   literal,
-  z.object({ config: z.string().regex(/^sizes\.[A-Za-z]+$/, 'config sources read environment sizes: sizes.<name>') }).strict(),
+  z.object({ config: z.string().regex(/^sizes(\.[A-Za-z]+)+$/, 'config sources read environment sizes: sizes.<name>[.<field>]') }).strict(),
   z.object({ context: z.enum(CONTEXT_KEYS) }).strict(),
   z
     .object({

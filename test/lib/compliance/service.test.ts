@@ -90,7 +90,7 @@ describe('runComplianceAudit', () => {
     writeFileSync(join(dir, 'cafe-ops.yml'), readFileSync('cafe-ops.yml', 'utf8').replace('secondaryAuroraMinCapacity: 0.5', 'secondaryAuroraMinCapacity: 0'));
     const report = await runComplianceAudit({ ...base, configFile: join(dir, 'cafe-ops.yml'), only: ['Resilience.CrossRegion'] }, createMemoryOutput().output, noAws);
     expect(report.findings.filter((f) => f.source === 'catalog').map((f) => `${f.file}:${f.line} ${f.message}`)).toEqual([
-      'templates/stacks.yaml:94 stack data: AuroraMinCapacity is 0 in the secondary region (staging): the standby has no capacity to fail over to',
+      `templates/stacks.yaml:${readFileSync('templates/stacks.yaml', 'utf8').split('\n').findIndex((l) => l.includes('AuroraMinCapacity:')) + 1} stack data: AuroraMinCapacity is 0 in the secondary region (staging): the standby has no capacity to fail over to`,
     ]);
   });
 

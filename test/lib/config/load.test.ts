@@ -30,7 +30,7 @@ describe('config', () => {
 
   it('reports a missing key and an unknown key', () => {
     expect(errorOf(sample.replace('    alertEmail: ops@cafe.example.com\n', ''))).toMatch(/environments\.staging\.alertEmail: is required/);
-    expect(errorOf(sample.replace('natGateways: 1 ', 'natGateway: 1 '))).toMatch(/environments\.staging\.sizes.*unknown key "natGateway"/s);
+    expect(errorOf(sample.replace('natGateways: 0 ', 'natGateway: 0 '))).toMatch(/environments\.staging\.sizes.*unknown key "natGateway"/s);
   });
 
   it('rejects an unquoted account id, equal regions and min > max capacity', () => {
@@ -41,8 +41,8 @@ describe('config', () => {
 
   it('takes what the account already has, and passes it to the stacks that would otherwise collide with it', () => {
     const withExisting = sample.replace(
-      '    sizes:\n      natGateways: 1 ',
-      '    existing:\n      githubOidcProvider: arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com\n      configServiceLinkedRole: true\n    sizes:\n      natGateways: 1 ',
+      '    sizes:\n      natGateways: 0 ',
+      '    existing:\n      githubOidcProvider: arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com\n      configServiceLinkedRole: true\n    sizes:\n      natGateways: 0 ',
     );
     const staging = selectEnvironment(parseConfig(withExisting), 'staging');
     expect(contextValue('githubOidcProviderArn', 'primary', staging)).toBe('arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com');

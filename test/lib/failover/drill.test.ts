@@ -600,7 +600,7 @@ describe('the signed write through the API (verify)', () => {
 
 describe('step order', () => {
   it('is fixed and names each step', () => {
-    expect(STEP_IDS).toEqual(['canary', 'pause-writes', 'switch-database', 'move-traffic', 'wait-ttl', 'verify', 'resume-writes', 'check-canary'] satisfies StepId[]);
+    expect(STEP_IDS).toEqual(['canary', 'add-instance', 'pause-writes', 'switch-database', 'move-traffic', 'wait-ttl', 'verify', 'resume-writes', 'check-canary'] satisfies StepId[]);
   });
 });
 

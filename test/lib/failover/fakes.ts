@@ -87,6 +87,8 @@ export interface WorldOptions {
   dnsPropagationMs?: number;
   /** Route 53: checkers see an endpoint change after this long. */
   checkerDelayMs?: number;
+  /** Aurora: from CreateDBInstance to an available instance. */
+  instanceMs?: number;
 }
 
 export class FakeWorld {
@@ -113,6 +115,11 @@ export class FakeWorld {
     [CHECK.primary, { inverted: false, disabled: false, fqdn: `api-${ENV.primaryRegion}.${ENV.domain}`, changedAt: 0 }],
     [CHECK.secondary, { inverted: false, disabled: false, fqdn: `api-${ENV.secondaryRegion}.${ENV.domain}`, changedAt: 0 }],
   ]);
+  /** DB instances per cluster; a headless cluster has none (`world.instances.secondary = []`). */
+  instances: Record<'primary' | 'secondary', { id: string; availableAt: number }[]> = {
+    primary: [{ id: 'cafe-production-primary-1', availableAt: 0 }],
+    secondary: [{ id: 'cafe-production-secondary-1', availableAt: 0 }],
+  };
   /** Regions whose every endpoint fails (a lost region). */
   down = new Set<string>();
   /** Regions whose /health answers 503. */
@@ -142,7 +149,7 @@ export class FakeWorld {
 
   constructor(options: WorldOptions = {}) {
     this.clock = options.clock ?? new FakeClock();
-    this.opts = { clock: this.clock, callMs: 0, switchMs: 45_000, failoverMs: 30_000, tableLagMs: 800, auroraLagMs: 150, readerLagMs: 0, dnsPropagationMs: 20_000, checkerDelayMs: 30_000, ...options };
+    this.opts = { clock: this.clock, callMs: 0, switchMs: 45_000, failoverMs: 30_000, tableLagMs: 800, auroraLagMs: 150, readerLagMs: 0, dnsPropagationMs: 20_000, checkerDelayMs: 30_000, instanceMs: 600_000, ...options };
   }
 
   private async call<T>(operation: string, region: string, body: () => T): Promise<T> {
@@ -244,6 +251,21 @@ export class FakeWorld {
     return visible.sort((a, b) => a.at - b.at).pop()?.value;
   }
 
+  private sideOfCluster(clusterId: string): 'primary' | 'secondary' {
+    return clusterId.endsWith('secondary') ? 'secondary' : 'primary';
+  }
+
+  /**
+   * Stricter than a fake need be: a cluster with no available instance (headless) cannot take the writer. The
+   * add-instance step relies on this. https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-attach.console.headless.html
+   */
+  private needsInstance(targetArn: string): void {
+    const side = targetArn === ARN.primary ? 'primary' : 'secondary';
+    if (!this.instances[side].some((i) => i.availableAt <= this.clock.now())) {
+      throw Object.assign(new Error(`the target cluster ${targetArn} has no available DB instance`), { name: 'InvalidDBClusterStateFault' });
+    }
+  }
+
   ports(): FailoverPorts {
     const call = this.call.bind(this);
     return {
@@ -272,6 +294,7 @@ export class FakeWorld {
         switchover: (region, id, target) =>
           call('rds.SwitchoverGlobalCluster', region, (): AwsCall => {
             this.settle();
+            this.needsInstance(target);
             if (this.failoverState) throw Object.assign(new Error('global cluster is already switching'), { name: 'InvalidGlobalClusterStateFault' });
             const now = this.clock.now();
             this.failoverState = { status: 'switching-over', from: ARN[this.writer], to: target, dataLossAllowed: false, until: now + this.opts.switchMs };
@@ -282,12 +305,27 @@ export class FakeWorld {
         failover: (region, id, target) =>
           call('rds.FailoverGlobalCluster', region, (): AwsCall => {
             this.settle();
+            this.needsInstance(target);
             const now = this.clock.now();
             this.cut = { region: this.regionOf(this.writer), at: now };
             this.auroraCut = { cluster: this.writer, at: now };
             this.failoverState = { status: 'failing-over', from: ARN[this.writer], to: target, dataLossAllowed: true, until: now + this.opts.failoverMs };
             this.globalStatus = 'failing-over';
             this.busy.push([now, Math.min(now + this.opts.failoverMs, now + 86_400_000)]);
+            return { requestId: this.requestId() };
+          }),
+        clusterInstances: (region, clusterId) =>
+          call('rds.DescribeDBInstances', region, () => ({
+            instances: (this.instances[this.sideOfCluster(clusterId)] ?? []).map((i) => ({ id: i.id, status: i.availableAt <= this.clock.now() ? 'available' : 'creating' })),
+            requestId: this.requestId(),
+          })),
+        addInstance: (region, clusterId, instanceId) =>
+          call('rds.CreateDBInstance', region, (): AwsCall => {
+            const side = this.sideOfCluster(clusterId);
+            if (this.instances[side].some((i) => i.id === instanceId)) throw Object.assign(new Error(`DB instance ${instanceId} already exists`), { name: 'DBInstanceAlreadyExistsFault' });
+            const now = this.clock.now();
+            this.instances[side].push({ id: instanceId, availableAt: now + this.opts.instanceMs });
+            this.busy.push([now, now + this.opts.instanceMs]);
             return { requestId: this.requestId() };
           }),
       },

@@ -110,7 +110,7 @@ describe('failover report', () => {
 
   it('draws the timeline: bars where steps ran, ✗ for the failed one, nothing for steps not started', () => {
     const report = buildReport(journal());
-    expect(report.timeline.map((t) => t.status)).toEqual(['done', 'not started', 'done', 'failed', 'not started', 'not started', 'not started', 'not started']);
+    expect(report.timeline.map((t) => t.status)).toEqual(['done', 'not started', 'not started', 'done', 'failed', 'not started', 'not started', 'not started', 'not started']);
     const chart = renderTimelineChart(report, 20);
     expect(chart).toHaveLength(3);
     expect(chart[1]).toMatch(/^switch-database\s+█+\s+37\.9 s$/);

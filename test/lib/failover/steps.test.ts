@@ -108,8 +108,8 @@ describe('the plan, the report and the advice come from the steps', () => {
     for (const [step] of saved) step.undo = async ({ switched, done }) => (undone.push(step.id), done(`undid ${step.id}${switched ? ' (switched)' : ''}`));
     try {
       const aborted = await runDrill({ ...request, action: 'abort' }, { ports: world.ports(), store: journals.store, out: out.output });
-      expect(undone).toEqual(['switch-database', 'pause-writes', 'canary']);
-      expect(aborted).toMatchObject({ action: 'abort', actions: ['undid switch-database', 'undid pause-writes', 'undid canary'] });
+      expect(undone).toEqual(['switch-database', 'pause-writes', 'add-instance', 'canary']);
+      expect(aborted).toMatchObject({ action: 'abort', actions: ['undid switch-database', 'undid pause-writes', 'undid add-instance', 'undid canary'] });
     } finally {
       for (const [step, undo] of saved) step.undo = undo;
     }

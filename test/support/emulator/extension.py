@@ -512,6 +512,55 @@ class CloudFrontDistribution(Placeholder):
 _PLACEHOLDER_CLASSES["AWS::CloudFront::Distribution"] = CloudFrontDistribution
 
 
+class LambdaAlias(Placeholder):
+    """AWS::Lambda::Alias, which moto models in its Lambda backend but not in CloudFormation: the alias is made
+    there too (CreateAlias), so that what names it (a permission, an integration, the state machine) finds the
+    function; Ref is the alias ARN, as in AWS. FunctionVersion may be $LATEST. ProvisionedConcurrencyConfig is kept
+    as written: the emulator keeps nothing warm.
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-alias.html"""
+
+    __module__ = Placeholder.__module__
+    resource_type = "AWS::Lambda::Alias"
+
+    def _backend(self) -> Any:
+        from moto.awslambda.models import lambda_backends
+
+        return lambda_backends[self.account_id][self.region]
+
+    def _ref(self) -> str:
+        name, function, version = self.props.get("Name"), self.props.get("FunctionName"), str(self.props.get("FunctionVersion", "$LATEST"))
+        function_name = function.split(":function:")[-1].split(":")[0] if isinstance(function, str) else function
+        backend = self._backend()
+        try:
+            alias = backend.update_alias(name, function_name, version, self.props.get("Description", ""), None)
+        except Exception:  # noqa: BLE001 - not there yet: create it
+            alias = backend.create_alias(name, function_name, version, self.props.get("Description", ""), None)
+        self.function_name = function_name
+        return alias.arn
+
+    def get_cfn_attribute(self, attr: str) -> Any:
+        if attr == "AliasArn":
+            return self.physical_resource_id
+        return super().get_cfn_attribute(attr)
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):  # type: ignore[override]
+        # A new version (or $LATEST) moves the alias in the Lambda backend as UpdateAlias would.
+        resource = super().update_from_cloudformation_json(original_resource, new_resource_name, cloudformation_json, account_id, region_name)
+        resource.physical_resource_id = resource._ref()
+        return resource
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        try:
+            self._backend().delete_alias(self.props.get("Name"), self.function_name)
+        except Exception:  # noqa: BLE001 - already gone with its function
+            pass
+        super().delete(account_id, region_name)
+
+
+_PLACEHOLDER_CLASSES["AWS::Lambda::Alias"] = LambdaAlias
+
+
 def _modelled_by_placeholder(resource_type: str, properties: dict[str, Any]) -> bool:
     # An Aurora cluster member: moto models neither the cluster in CloudFormation nor Aurora engines on
     # an AWS::RDS::DBInstance, so the member is a placeholder like its cluster.

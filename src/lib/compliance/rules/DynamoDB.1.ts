@@ -1,4 +1,4 @@
-import { get, literals, prop, referrers, resourceRule } from '../kit';
+import { branches, get, literals, prop, referrers, resourceRule } from '../kit';
 
 export default resourceRule(
   {
@@ -13,7 +13,11 @@ export default resourceRule(
     const mode = prop(resource, 'BillingMode');
     if (literals(mode).includes('PAY_PER_REQUEST') && !literals(mode).includes('PROVISIONED')) return [];
     if (resource.Type === 'AWS::DynamoDB::GlobalTable') {
-      return get(resource.Properties, 'WriteProvisionedThroughputSettings', 'WriteCapacityAutoScalingSettings')
+      // Settings chosen per environment (Fn::If on the billing mode): every branch that sets them must scale.
+      // A literal PROVISIONED needs the settings in every branch; a billing mode chosen by Fn::If may leave them out for on-demand.
+      const conditional = typeof mode === 'object' && mode !== null;
+      const settings = branches(prop(resource, 'WriteProvisionedThroughputSettings')).filter((b) => !conditional || b !== undefined);
+      return settings.length > 0 && settings.every((b) => get(b, 'WriteCapacityAutoScalingSettings'))
         ? []
         : [{ message: `${id} has provisioned write capacity without auto scaling`, path: ['Properties', 'BillingMode'] }];
     }

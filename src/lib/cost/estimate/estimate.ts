@@ -10,7 +10,7 @@ import type { Catalog, Role } from '../../stacks/catalog';
 import { loadTemplate, type CfnResource, type LoadedTemplate } from '../../templates/load';
 import { cents, percent } from '../analysis';
 import { PRICES, SOURCES, TAKEN_ON, type RegionPrices } from '../prices/aws-list-prices';
-import { FREE_TYPES, HOURS_PER_MONTH, DAYS_PER_MONTH, PRICERS, type PricingContext, type Traffic } from './pricers';
+import { CHECKER_REGION_COUNT, FREE_TYPES, HOURS_PER_MONTH, DAYS_PER_MONTH, PRICERS, type PricingContext, type Traffic } from './pricers';
 import type { UsageProfile } from './profile';
 import { conditionValue, resolveValue, type ValueContext } from './values';
 
@@ -131,26 +131,30 @@ export async function estimateCosts(catalog: Catalog, env: ResolvedEnvironment, 
 function deriveTraffic(instances: Instance[], profile: UsageProfile): Traffic {
   const ordersPerMonth = profile.ordersPerDay * DAYS_PER_MONTH;
   const pageViewsPerMonth = profile.pageViewsPerDay * DAYS_PER_MONTH;
-  const intervals: number[] = [];
+  const checks: { interval: number; checkers: number }[] = [];
   let apis = 0;
   for (const { ctx, active } of instances) {
     for (const [, r] of active) {
       if (r.Type === 'AWS::ApiGateway::RestApi') apis++;
       if (r.Type === 'AWS::Route53::HealthCheck') {
-        const config = (resolveValue(r.Properties ?? {}, ctx) as { HealthCheckConfig?: { RequestInterval?: unknown } }).HealthCheckConfig;
-        intervals.push(Number(config?.RequestInterval ?? 30));
+        const config = (resolveValue(r.Properties ?? {}, ctx) as { HealthCheckConfig?: { RequestInterval?: unknown; Regions?: unknown } }).HealthCheckConfig;
+        // Route 53 checks from every checker region unless Regions lists some (at least 3); the profile's
+        // checkers are those of all of them, so a check from fewer regions gets their share.
+        const regions = Array.isArray(config?.Regions) ? config.Regions.length : CHECKER_REGION_COUNT;
+        checks.push({ interval: Number(config?.RequestInterval ?? 30), checkers: (profile.healthCheckers * regions) / CHECKER_REGION_COUNT });
       }
     }
   }
-  const perCheck = (interval: number) => profile.healthCheckers * (3600 / interval) * HOURS_PER_MONTH;
-  const healthCalls = apis ? intervals.reduce((sum, i) => sum + perCheck(i), 0) / apis : 0;
+  const perCheck = (c: { interval: number; checkers: number }) => c.checkers * (3600 / c.interval) * HOURS_PER_MONTH;
+  const healthCalls = apis ? checks.reduce((sum, c) => sum + perCheck(c), 0) / apis : 0;
+  const first = checks[0];
   return {
     ordersPerMonth,
     pageViewsPerMonth,
     apiCallsPerMonth: ordersPerMonth * profile.apiCallsPerOrder + pageViewsPerMonth * profile.apiCallsPerPageView,
     healthCallsPerRegion: healthCalls,
-    healthExplain: intervals.length
-      ? `${intervals.length} health checks × ${profile.healthCheckers} checkers × ${3600 / (intervals[0] ?? 30)}/h × ${HOURS_PER_MONTH} h ÷ ${apis} APIs = ${(healthCalls / 1e6).toFixed(3)} M calls`
+    healthExplain: first
+      ? `${checks.length} health checks × ${Number(first.checkers.toFixed(2))} checkers × ${3600 / first.interval}/h × ${HOURS_PER_MONTH} h ÷ ${apis} APIs = ${(healthCalls / 1e6).toFixed(3)} M calls`
       : '0 health checks',
   };
 }

@@ -8,6 +8,8 @@ import type { RegionPrices } from '../prices/aws-list-prices';
 import type { UsageProfile } from './profile';
 
 export const HOURS_PER_MONTH = 730;
+/** Route 53 health checker regions (HealthCheckConfig.Regions' valid values). */
+export const CHECKER_REGION_COUNT = 8;
 export const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
 
 export interface PriceItem {
@@ -111,39 +113,110 @@ function lambdaFunction(ctx: PricingContext): PriceItem[] {
   if (!calls) return [fixed('invocations', 0, 'no traffic model for this function: idle cost only ($0)')];
   const seconds = ctx.profile.lambdaMsPerCall / 1000;
   const gbs = { idle: calls.idle * seconds * memoryGb, profile: calls.profile * seconds * memoryGb, explain: `${calls.explain} × ${seconds} s × ${n(memoryGb, 3)} GB` };
+  // Calls a warm alias serves pay the provisioned-concurrency duration rate (the profile's load fits in it).
+  const warm = provisionedConcurrency(ctx, ctx.logicalId) > 0;
   return [
     usage('requests', p.lambdaRequestsPerMillion, 'requests', { ...calls, explain: `${calls.explain} = ${million(calls.profile)}` }, {}, 1e6),
-    usage('compute (arm64)', p.lambdaArmGbSecond, 'GB-s', gbs),
+    warm ? usage('compute (arm64, on provisioned concurrency)', p.lambdaArmProvisionedDurationGbSecond, 'GB-s', gbs) : usage('compute (arm64)', p.lambdaArmGbSecond, 'GB-s', gbs),
   ];
+}
+
+/** Provisioned concurrency the aliases of a function keep warm. */
+function provisionedConcurrency(ctx: PricingContext, functionId: string): number {
+  return ctx
+    .resourcesOfType('AWS::Lambda::Alias')
+    .map((id) => ctx.resource(id))
+    .filter((a) => (a?.raw.FunctionName as { Ref?: string } | undefined)?.Ref === functionId)
+    .reduce((sum, a) => sum + num((a?.props.ProvisionedConcurrencyConfig as { ProvisionedConcurrentExecutions?: unknown } | undefined)?.ProvisionedConcurrentExecutions, 0), 0);
+}
+
+function lambdaAlias(ctx: PricingContext): PriceItem[] {
+  const warm = num((ctx.props.ProvisionedConcurrencyConfig as { ProvisionedConcurrentExecutions?: unknown } | undefined)?.ProvisionedConcurrentExecutions, 0);
+  const functionId = (ctx.raw.FunctionName as { Ref?: string } | undefined)?.Ref;
+  if (!warm || !functionId) return [fixed('provisioned concurrency', 0, 'no provisioned concurrency: $0 (the alias serves on demand)')];
+  const p = ctx.prices(ctx.region);
+  const memoryGb = num(ctx.resource(functionId)?.props.MemorySize, 128) / 1024;
+  const gbs = warm * memoryGb * HOURS_PER_MONTH * 3600;
+  return [fixed('provisioned concurrency', gbs * p.lambdaArmProvisionedGbSecond, `${warm} environments × ${n(memoryGb, 3)} GB × ${HOURS_PER_MONTH} h × 3600 s × ${money(p.lambdaArmProvisionedGbSecond)}/GB-s`)];
 }
 
 function logGroup(ctx: PricingContext): PriceItem[] {
   const p = ctx.prices(ctx.region);
   const id = ctx.logicalId.replace(/LogGroup$/, '');
   let calls: { idle: number; profile: number; explain: string } | undefined;
+  let kb = ctx.profile.logKbPerCall;
+  if (id === 'Trail') return trailLogGroup(ctx);
   if (id === 'ApiAccess') {
     const api = ctx.serving ? ctx.traffic.apiCallsPerMonth : 0;
     calls = { idle: ctx.traffic.healthCallsPerRegion, profile: api + ctx.traffic.healthCallsPerRegion, explain: `(${million(api)} API + ${million(ctx.traffic.healthCallsPerRegion)} health calls)` };
+    const format = accessLogFormat(ctx);
+    if (format) kb = accessLogLineBytes(format) / 1024;
+  } else if (id === 'Waf') {
+    // The web ACL logs every request it inspects (no logging filter): the API's and the health checks'.
+    const api = ctx.serving ? ctx.traffic.apiCallsPerMonth : 0;
+    calls = { idle: ctx.traffic.healthCallsPerRegion, profile: api + ctx.traffic.healthCallsPerRegion, explain: `(${million(api)} API + ${million(ctx.traffic.healthCallsPerRegion)} health requests logged by WAF)` };
   } else if (id === 'StateMachine') {
     const v = ctx.serving ? ctx.traffic.ordersPerMonth * ctx.profile.stateTransitionsPerOrder : 0;
     calls = { idle: 0, profile: v, explain: ctx.serving ? `${n(ctx.traffic.ordersPerMonth, 0)} orders × ${ctx.profile.stateTransitionsPerOrder} transitions` : '0 orders (standby)' };
-  } else if (id === 'FlowLog' || id === 'Trail') {
-    return []; // priced with the flow log / covered by the trail line
+  } else if (id === 'Flow') {
+    // Delivery (ingestion) is priced on the flow log; the group keeps what it delivers.
+    const flowGb = ctx.profile.flowLogGbPerMonth;
+    const retention = num(ctx.props.RetentionInDays, 3653);
+    const months = Math.min(retention, 3653) / DAYS_PER_MONTH;
+    return [fixed('log storage', flowGb * months * p.logsStorageGbMonth, `${flowGb} GB/month × ${n(months, 1)} months kept (${retention} days) × ${money(p.logsStorageGbMonth)}/GB-month`)];
   } else {
     calls = functionTraffic(ctx, id);
   }
   if (!calls) return [fixed('log ingestion', 0, 'no traffic model for this log group: idle cost only ($0)')];
-  const kb = ctx.profile.logKbPerCall;
   const gb = (c: number) => (c * kb) / 1024 / 1024;
   const retention = num(ctx.props.RetentionInDays, 3653);
   const months = Math.min(retention, 3653) / DAYS_PER_MONTH;
   return [
-    usage('log ingestion', p.logsIngestGb, 'GB', { idle: gb(calls.idle), profile: gb(calls.profile), explain: `${calls.explain} × ${kb} KB = ${n(gb(calls.profile), 3)} GB` }),
+    usage('log ingestion', p.logsIngestGb, 'GB', { idle: gb(calls.idle), profile: gb(calls.profile), explain: `${calls.explain} × ${n(kb, 3)} KB = ${n(gb(calls.profile), 3)} GB` }),
     usage('log storage', p.logsStorageGbMonth, 'GB-month', {
       idle: gb(calls.idle) * months,
       profile: gb(calls.profile) * months,
       explain: `${n(gb(calls.profile), 3)} GB/month × ${n(months, 1)} months kept (${retention} days)`,
     }),
+  ];
+}
+
+
+/** The access-log format of the stage that writes to this log group. */
+function accessLogFormat(ctx: PricingContext): string | undefined {
+  for (const id of ctx.resourcesOfType('AWS::ApiGateway::Stage')) {
+    const setting = ctx.resource(id)?.raw.AccessLogSetting as { DestinationArn?: { 'Fn::GetAtt'?: unknown }; Format?: unknown } | undefined;
+    const target = setting?.DestinationArn?.['Fn::GetAtt'];
+    const group = Array.isArray(target) ? target[0] : typeof target === 'string' ? target.split('.')[0] : undefined;
+    if (group === ctx.logicalId && typeof setting?.Format === 'string') return setting.Format;
+  }
+  return undefined;
+}
+
+/**
+ * Typical widths of the $context variables of an access-log line (a UUID request id, an IPv4 address,
+ * a resource path of the café's API...); a variable not listed counts 16 characters.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html#context-variable-reference
+ */
+const CONTEXT_WIDTH: Record<string, number> = {
+  requestId: 36, extendedRequestId: 16, 'identity.sourceIp': 15, httpMethod: 4, resourcePath: 14, path: 20, status: 3,
+  responseLatency: 3, integrationLatency: 3, wafResponseCode: 9, requestTime: 26, requestTimeEpoch: 13, protocol: 8, responseLength: 4,
+};
+
+/** Bytes of one access-log line: the format with each $context variable at its typical width, plus the newline. */
+export function accessLogLineBytes(format: string): number {
+  const line = format.replace(/\$context\.([A-Za-z.]+)/g, (_, name: string) => 'x'.repeat(CONTEXT_WIDTH[name] ?? 16));
+  return Buffer.byteLength(line, 'utf8') + 1;
+}
+
+function trailLogGroup(ctx: PricingContext): PriceItem[] {
+  const p = ctx.prices(ctx.region);
+  const gb = ctx.profile.trailGbPerMonth;
+  const retention = num(ctx.props.RetentionInDays, 3653);
+  const months = Math.min(retention, 3653) / DAYS_PER_MONTH;
+  return [
+    fixed('log ingestion (CloudTrail management events)', gb * p.logsIngestGb, `${gb} GB × ${money(p.logsIngestGb)}/GB`),
+    fixed('log storage', gb * months * p.logsStorageGbMonth, `${gb} GB/month × ${n(months, 1)} months kept (${retention} days) × ${money(p.logsStorageGbMonth)}/GB-month`),
   ];
 }
 
@@ -184,13 +257,32 @@ function auroraCluster(ctx: PricingContext): PriceItem[] {
   ];
 }
 
+type Replica = { Region?: unknown; PointInTimeRecoverySpecification?: { PointInTimeRecoveryEnabled?: unknown }; ReadProvisionedThroughputSettings?: { ReadCapacityAutoScalingSettings?: AutoScaling } };
+type AutoScaling = { MinCapacity?: unknown; MaxCapacity?: unknown; TargetTrackingScalingPolicyConfiguration?: { TargetValue?: unknown } };
+
+/**
+ * Capacity units auto scaling keeps provisioned: the minimum idle; at the profile, the average rate ÷ the
+ * target utilisation, between min and max.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/AutoScaling.html
+ */
+function provisionedUnits(scaling: AutoScaling | undefined, perMonth: number) {
+  const min = num(scaling?.MinCapacity, 1);
+  const max = num(scaling?.MaxCapacity, min);
+  const target = num(scaling?.TargetTrackingScalingPolicyConfiguration?.TargetValue, 70);
+  const perSecond = perMonth / (HOURS_PER_MONTH * 3600);
+  const needed = Math.min(max, Math.max(min, perSecond / (target / 100)));
+  return { min, profile: needed, explain: `max(${min} min, ${n(perSecond, 4)}/s ÷ ${target} % target) ≤ ${max} max` };
+}
+
 function dynamoTable(ctx: PricingContext): PriceItem[] {
   const pr = ctx.profile;
   const tables = ctx.resourcesOfType('AWS::DynamoDB::GlobalTable').length + ctx.resourcesOfType('AWS::DynamoDB::Table').length || 1;
   const writes = (pr.ordersPerDay * DAYS_PER_MONTH * pr.dynamoWritesPerOrder) / tables;
   const reads = (ctx.traffic.apiCallsPerMonth * pr.dynamoReadsPerCall) / tables;
   const gb = pr.dynamoStoredGb / tables;
-  const replicas = Array.isArray(ctx.props.Replicas) ? (ctx.props.Replicas as { Region?: unknown; PointInTimeRecoverySpecification?: { PointInTimeRecoveryEnabled?: unknown } }[]) : [{ Region: ctx.region, PointInTimeRecoverySpecification: ctx.props.PointInTimeRecoverySpecification as { PointInTimeRecoveryEnabled?: unknown } }];
+  const replicas = Array.isArray(ctx.props.Replicas) ? (ctx.props.Replicas as Replica[]) : [{ Region: ctx.region, PointInTimeRecoverySpecification: ctx.props.PointInTimeRecoverySpecification as Replica['PointInTimeRecoverySpecification'] }];
+  const provisioned = ctx.props.BillingMode === 'PROVISIONED';
+  const writeScaling = (ctx.props.WriteProvisionedThroughputSettings as { WriteCapacityAutoScalingSettings?: AutoScaling } | undefined)?.WriteCapacityAutoScalingSettings;
   const items: PriceItem[] = [];
   const split = `÷ ${tables} tables`;
   for (const replica of replicas) {
@@ -198,11 +290,19 @@ function dynamoTable(ctx: PricingContext): PriceItem[] {
     const p = ctx.prices(region);
     const local = region === ctx.region;
     const where = local ? '' : ` (replica in ${region})`;
-    if (local) {
-      items.push(usage(`writes${where}`, p.dynamoWritePerMillion, 'writes', { idle: 0, profile: writes, explain: `${pr.ordersPerDay} orders/day × ${n(DAYS_PER_MONTH)} d × ${pr.dynamoWritesPerOrder} writes ${split}` }, { region }, 1e6));
+    const writeExplain = `${pr.ordersPerDay} orders/day × ${n(DAYS_PER_MONTH)} d × ${pr.dynamoWritesPerOrder} writes ${split}`;
+    if (provisioned) {
+      // Provisioned global tables: every replica provisions the table's write capacity (replicated WCUs, priced as
+      // WCUs) and its own read capacity. https://aws.amazon.com/dynamodb/pricing/provisioned/
+      const w = provisionedUnits(writeScaling, writes);
+      const r = provisionedUnits(replica.ReadProvisionedThroughputSettings?.ReadCapacityAutoScalingSettings, local ? reads : 0);
+      items.push(usage(`provisioned write capacity${where}`, p.dynamoWcuHour, 'WCU-h', { idle: w.min * HOURS_PER_MONTH, profile: w.profile * HOURS_PER_MONTH, explain: `${w.explain} WCU × ${HOURS_PER_MONTH} h [${writeExplain}]`, idleExplain: `${w.min} WCU × ${HOURS_PER_MONTH} h` }, { region }));
+      items.push(usage(`provisioned read capacity${where}`, p.dynamoRcuHour, 'RCU-h', { idle: r.min * HOURS_PER_MONTH, profile: r.profile * HOURS_PER_MONTH, explain: `${r.explain} RCU × ${HOURS_PER_MONTH} h`, idleExplain: `${r.min} RCU × ${HOURS_PER_MONTH} h` }, { region }));
+    } else if (local) {
+      items.push(usage(`writes${where}`, p.dynamoWritePerMillion, 'writes', { idle: 0, profile: writes, explain: writeExplain }, { region }, 1e6));
       items.push(usage(`reads${where}`, p.dynamoReadPerMillion, 'reads', { idle: 0, profile: reads, explain: `${million(ctx.traffic.apiCallsPerMonth)} API calls × ${pr.dynamoReadsPerCall} reads ${split}` }, { region }, 1e6));
     } else {
-      items.push(usage(`replicated writes${where}`, p.dynamoReplicatedWritePerMillion, 'writes', { idle: 0, profile: writes, explain: `${pr.ordersPerDay} orders/day × ${n(DAYS_PER_MONTH)} d × ${pr.dynamoWritesPerOrder} writes ${split}` }, { region }, 1e6));
+      items.push(usage(`replicated writes${where}`, p.dynamoReplicatedWritePerMillion, 'writes', { idle: 0, profile: writes, explain: writeExplain }, { region }, 1e6));
     }
     items.push(usage(`storage${where}`, p.dynamoStorageGbMonth, 'GB-month', { idle: 0, profile: gb, explain: `${pr.dynamoStoredGb} GB ${split}` }, { region }));
     if (String(replica.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled) === 'true') {
@@ -285,7 +385,14 @@ function distribution(ctx: PricingContext): PriceItem[] {
 function stateMachine(ctx: PricingContext): PriceItem[] {
   const p = ctx.prices(ctx.region);
   const transitions = ctx.serving ? ctx.traffic.ordersPerMonth * ctx.profile.stateTransitionsPerOrder : 0;
-  return [usage('state transitions', p.stepFunctionsPerThousandTransitions, 'transitions', { idle: 0, profile: transitions, explain: ctx.serving ? `${n(ctx.traffic.ordersPerMonth, 0)} orders × ${ctx.profile.stateTransitionsPerOrder} transitions` : '0 orders (standby)' }, {}, 1000)];
+  const items = [usage('state transitions', p.stepFunctionsPerThousandTransitions, 'transitions', { idle: 0, profile: transitions, explain: ctx.serving ? `${n(ctx.traffic.ordersPerMonth, 0)} orders × ${ctx.profile.stateTransitionsPerOrder} transitions` : '0 orders (standby)' }, {}, 1000)];
+  const tracing = (ctx.props.TracingConfiguration as { Enabled?: unknown } | undefined)?.Enabled;
+  if (tracing === true || tracing === 'true') {
+    // Executions sample by X-Ray's default rule (1 a second and 5 % more): at a café's rate, every execution.
+    const executions = ctx.serving ? ctx.traffic.ordersPerMonth : 0;
+    items.push(usage('X-Ray traces recorded', p.xrayTracesPerMillion, 'traces', { idle: 0, profile: executions, explain: `${n(executions, 0)} executions (default sampling: 1/s + 5 %)` }, {}, 1e6));
+  }
+  return items;
 }
 
 function healthCheck(ctx: PricingContext): PriceItem[] {
@@ -296,10 +403,56 @@ function healthCheck(ctx: PricingContext): PriceItem[] {
   return [fixed('health check', amount, `${money(p.healthCheckMonth)} + ${features.length} features (${features.join(', ') || 'none'}) × ${money(p.healthCheckFeatureMonth)}`)];
 }
 
+/**
+ * Cognito bills the pool's feature plan per monthly active user: Lite and Essentials after the first
+ * 10,000, Plus from the first (no free tier). https://aws.amazon.com/cognito/pricing/
+ */
 function userPool(ctx: PricingContext): PriceItem[] {
   const p = ctx.prices(ctx.region);
-  const billable = Math.max(0, ctx.profile.monthlyActiveUsers - p.cognitoFreeMau);
-  return [usage('monthly active users', p.cognitoMau, 'MAU', { idle: 0, profile: billable, explain: `max(0, ${ctx.profile.monthlyActiveUsers} MAU − ${p.cognitoFreeMau} included)` })];
+  const tier = typeof ctx.props.UserPoolTier === 'string' ? ctx.props.UserPoolTier : 'ESSENTIALS';
+  const { price, free } = tier === 'PLUS' ? { price: p.cognitoPlusMau, free: 0 } : tier === 'LITE' ? { price: p.cognitoLiteMau, free: p.cognitoFreeMau } : { price: p.cognitoMau, free: p.cognitoFreeMau };
+  const billable = Math.max(0, ctx.profile.monthlyActiveUsers - free);
+  return [usage(`monthly active users (${tier})`, price, 'MAU', { idle: 0, profile: billable, explain: free ? `max(0, ${ctx.profile.monthlyActiveUsers} MAU − ${free} included)` : `${ctx.profile.monthlyActiveUsers} MAU (no free tier)` })];
+}
+
+/**
+ * A KMS key: $1 a month, and with automatic rotation $1 more for each of the first two rotations
+ * (every RotationPeriodInDays, 365 by default). A multi-Region replica is a key of its own and
+ * shares its primary's rotation. https://aws.amazon.com/kms/pricing/
+ */
+const kmsKey = (item: string): Pricer => (ctx) => {
+  const p = ctx.prices(ctx.region);
+  const rotates = ctx.props.EnableKeyRotation === true || ctx.props.EnableKeyRotation === 'true' || item === 'replica key';
+  if (!rotates) return [fixed(item, p.kmsKeyMonth, `1 key × ${money(p.kmsKeyMonth)}/month (no rotation)`)];
+  const period = num(ctx.props.RotationPeriodInDays, 365);
+  const rotations = Math.min(2, Math.floor(ctx.profile.keyAgeDays / period));
+  return [fixed(item, p.kmsKeyMonth + rotations * p.kmsRotationMonth, `1 key × ${money(p.kmsKeyMonth)}/month + ${rotations} rotations × ${money(p.kmsRotationMonth)} (${ctx.profile.keyAgeDays} days old, rotated every ${period} days; the charge stops growing after the second)`)];
+};
+
+/** X-Ray traces a sampling rule records: the requests it matches × its fixed rate. https://aws.amazon.com/xray/pricing/ */
+function samplingRule(ctx: PricingContext): PriceItem[] {
+  const p = ctx.prices(ctx.region);
+  const rule = (ctx.props.SamplingRule ?? {}) as { FixedRate?: unknown; URLPath?: unknown };
+  const rate = num(rule.FixedRate, 0);
+  const health = String(rule.URLPath ?? '').startsWith('/health');
+  const api = ctx.serving ? ctx.traffic.apiCallsPerMonth : 0;
+  const calls = health ? { idle: ctx.traffic.healthCallsPerRegion, profile: ctx.traffic.healthCallsPerRegion, explain: `${million(ctx.traffic.healthCallsPerRegion)} health calls` } : { idle: 0, profile: api, explain: `${million(api)} API calls` };
+  return [usage('X-Ray traces recorded', p.xrayTracesPerMillion, 'traces', { idle: calls.idle * rate, profile: calls.profile * rate, explain: `${calls.explain} × ${rate * 100} % sampled` }, {}, 1e6)];
+}
+
+/**
+ * Detailed (per-method) metrics of a stage: 5 custom metrics per method that receives requests
+ * (Count, Latency, IntegrationLatency, 4XXError, 5XXError); idle only the health route is called.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html
+ */
+function apiStage(ctx: PricingContext): PriceItem[] {
+  const settings = Array.isArray(ctx.props.MethodSettings) ? (ctx.props.MethodSettings as { MetricsEnabled?: unknown }[]) : [];
+  if (!settings.some((m) => m.MetricsEnabled === true || m.MetricsEnabled === 'true')) return [fixed('detailed metrics', 0, 'detailed metrics off: $0 (the API\'s standard metrics are free)')];
+  const p = ctx.prices(ctx.region);
+  const methods = ctx.resourcesOfType('AWS::ApiGateway::Method');
+  const health = methods.filter((id) => String((ctx.resource(id)?.raw.ResourceId as { Ref?: string } | undefined)?.Ref ?? '').startsWith('Health') && ctx.resource(id)?.props.HttpMethod === 'GET').length;
+  const served = ctx.serving ? methods.length : health;
+  return [usage('detailed metrics', p.cloudWatchMetricMonth, 'metric-month', { idle: health * 5, profile: served * 5, explain: `${served} methods × 5 metrics`, idleExplain: `${health} health methods × 5 metrics` })];
 }
 
 const perMonth = (item: string, key: keyof RegionPrices, label: string): Pricer => (ctx) => {
@@ -352,15 +505,24 @@ export const PRICERS: Record<string, Pricer> = {
   'AWS::StepFunctions::StateMachine': stateMachine,
   'AWS::Route53::HealthCheck': healthCheck,
   'AWS::Cognito::UserPool': userPool,
-  'AWS::KMS::Key': perMonth('key', 'kmsKeyMonth', '1 key'),
-  'AWS::KMS::ReplicaKey': perMonth('replica key', 'kmsKeyMonth', '1 key'),
+  'AWS::KMS::Key': kmsKey('key'),
+  'AWS::KMS::ReplicaKey': kmsKey('replica key'),
+  'AWS::Lambda::Alias': lambdaAlias,
+  // Each metric a filter publishes is a custom metric. https://aws.amazon.com/cloudwatch/pricing/
+  'AWS::Logs::MetricFilter': (ctx) => {
+    const p = ctx.prices(ctx.region);
+    const metrics = Array.isArray(ctx.props.MetricTransformations) ? ctx.props.MetricTransformations.length : 1;
+    return [fixed('custom metrics', metrics * p.cloudWatchMetricMonth, `${metrics} metrics × ${money(p.cloudWatchMetricMonth)}/metric-month`)];
+  },
+  'AWS::XRay::SamplingRule': samplingRule,
+  'AWS::ApiGateway::Stage': apiStage,
   'AWS::SecretsManager::Secret': secret,
   'AWS::CloudWatch::Alarm': perMonth('alarm', 'alarmMonth', '1 standard alarm'),
   'AWS::CloudWatch::Dashboard': perMonth('dashboard', 'dashboardMonth', '1 dashboard (the first 3 of an account are free)'),
   'AWS::Config::ConfigurationRecorder': configRecorder,
   'AWS::Config::ConfigRule': configRule,
   'AWS::S3::Bucket': bucket,
-  'AWS::CloudTrail::Trail': () => [fixed('management events', 0, 'first copy of management events: $0 (delivery to CloudWatch Logs is its log group)')],
+  'AWS::CloudTrail::Trail': () => [fixed('management events', 0, 'first copy of management events: $0 (their delivery to CloudWatch Logs is priced on the trail\'s log group)')],
 };
 
 /** Resource types with no charge of their own. */
@@ -369,8 +531,8 @@ export const FREE_TYPES = new Set([
   'AWS::EC2::VPC', 'AWS::EC2::Subnet', 'AWS::EC2::RouteTable', 'AWS::EC2::Route', 'AWS::EC2::SubnetRouteTableAssociation',
   'AWS::EC2::InternetGateway', 'AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::VPCPeeringConnection', 'AWS::EC2::NetworkAcl', 'AWS::EC2::NetworkAclEntry',
   'AWS::EC2::SubnetNetworkAclAssociation', 'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress',
-  'AWS::Lambda::Permission', 'AWS::ApiGateway::GatewayResponse', 'AWS::Lambda::Version', 'AWS::Lambda::Alias',
-  'AWS::ApiGateway::Authorizer', 'AWS::ApiGateway::Resource', 'AWS::ApiGateway::Method', 'AWS::ApiGateway::Deployment', 'AWS::ApiGateway::Stage',
+  'AWS::Lambda::Permission', 'AWS::ApiGateway::GatewayResponse', 'AWS::Lambda::Version',
+  'AWS::ApiGateway::Authorizer', 'AWS::ApiGateway::Resource', 'AWS::ApiGateway::Method', 'AWS::ApiGateway::Deployment',
   'AWS::ApiGateway::DomainName', 'AWS::ApiGateway::BasePathMapping', 'AWS::ApiGateway::Account',
   'AWS::WAFv2::WebACLAssociation', 'AWS::WAFv2::IPSet', 'AWS::WAFv2::LoggingConfiguration' /* charged as its log destination */, 'AWS::CertificateManager::Certificate', 'AWS::Route53::RecordSet',
   'AWS::S3::BucketPolicy', 'AWS::SNS::Topic', 'AWS::SNS::TopicPolicy', 'AWS::SNS::Subscription', 'AWS::KMS::Alias',

@@ -51,7 +51,7 @@ export const usageProfileSchema = z
     natGbPerMonth: count.default(5),
     /** VPC flow log volume per region per month (GB). */
     flowLogGbPerMonth: count.default(2),
-    /** Route 53 health checkers probing each endpoint. */
+    /** Route 53 health checkers probing each endpoint from all 8 checker regions (a health check listing fewer regions gets its share). */
     healthCheckers: count.default(16),
     /** Configuration items AWS Config records per region per month. */
     configItemsPerMonth: count.default(1500),
@@ -59,6 +59,13 @@ export const usageProfileSchema = z
     configEvaluationsPerRule: count.default(300),
     /** Storage per S3 bucket (GB). */
     s3GbPerBucket: count.default(1),
+    /** Management events the multi-region trail delivers to its CloudWatch Logs group per month (GB): deploys, drills, AWS services. */
+    trailGbPerMonth: count.default(0.5),
+    /**
+     * Age of the KMS keys (days): each of the first two automatic rotations adds $1 a month, so a key with yearly
+     * rotation costs $1 a month in its first year, $2 in its second and $3 from its third. 0: the first year.
+     */
+    keyAgeDays: count.default(0),
   })
   .strict();
 

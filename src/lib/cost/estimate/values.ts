@@ -38,6 +38,17 @@ export function resolveValue(value: unknown, ctx: ValueContext): unknown {
         });
         return unknown ? undefined : text;
       }
+      case 'Fn::Select': {
+        const [index, list] = arg as [unknown, unknown];
+        const items = resolveValue(list, ctx);
+        const i = Number(resolveValue(index, ctx));
+        return Array.isArray(items) && Number.isInteger(i) ? items[i] : undefined;
+      }
+      case 'Fn::Split': {
+        const [separator, text] = arg as [string, unknown];
+        const value = resolveValue(text, ctx);
+        return typeof value === 'string' ? value.split(separator) : undefined;
+      }
       default:
         if (fn.startsWith('Fn::') || fn === 'Condition') return undefined;
     }
@@ -55,8 +66,11 @@ function ref(name: string, ctx: ValueContext): unknown {
       return 'aws';
     case 'AWS::NoValue':
       return NO_VALUE;
-    default:
-      return name in ctx.params ? ctx.params[name] : undefined;
+    default: {
+      const value = name in ctx.params ? ctx.params[name] : undefined;
+      // A CommaDelimitedList parameter is a list where the template references it.
+      return value !== undefined && ctx.template.Parameters?.[name]?.Type === 'CommaDelimitedList' ? value.split(',') : value;
+    }
   }
 }
 

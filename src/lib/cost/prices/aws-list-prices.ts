@@ -24,15 +24,36 @@ export const SOURCES: Record<string, string> = {
   apiGateway: 'https://aws.amazon.com/api-gateway/pricing/ (REST APIs, first 333 million)',
   stepFunctions: 'https://aws.amazon.com/step-functions/pricing/ (Standard workflows)',
   s3: 'https://aws.amazon.com/s3/pricing/ (S3 Standard, first 50 TB)',
-  cloudWatch: 'https://aws.amazon.com/cloudwatch/pricing/ (logs, standard alarms, dashboards)',
-  kms: 'https://aws.amazon.com/kms/pricing/',
+  cloudWatch: 'https://aws.amazon.com/cloudwatch/pricing/ (logs, standard alarms, dashboards, custom metrics)',
+  kms: 'https://aws.amazon.com/kms/pricing/ (key-months, rotated key material)',
   secretsManager: 'https://aws.amazon.com/secrets-manager/pricing/',
   waf: 'https://aws.amazon.com/waf/pricing/',
   config: 'https://aws.amazon.com/config/pricing/',
   route53: 'https://aws.amazon.com/route53/pricing/ (health checks on AWS endpoints)',
   cloudFront: 'https://aws.amazon.com/cloudfront/pricing/ (North America and Europe, first 10 TB)',
-  cognito: 'https://aws.amazon.com/cognito/pricing/ (Essentials tier)',
+  cognito: 'https://aws.amazon.com/cognito/pricing/ (user pools: Lite, Essentials and Plus per MAU)',
+  xray: 'https://aws.amazon.com/xray/pricing/ (traces recorded)',
+  lambdaProvisioned: 'https://aws.amazon.com/lambda/pricing/ (Provisioned Concurrency, Arm)',
+  dynamodbProvisioned: 'https://aws.amazon.com/dynamodb/pricing/provisioned/ (WCU, replicated WCU and RCU hours)',
   cloudTrail: 'https://aws.amazon.com/cloudtrail/pricing/',
+};
+
+/**
+ * When each price added or touched for the per-environment knobs was last checked, and against what.
+ * "confirmed" means the figure was read on the page (as stored on that date); "derived" says how a
+ * figure the page did not show was obtained: re-check those first.
+ */
+export const CHECKED: Partial<Record<keyof RegionPrices, { on: string; source: string; note: string }>> = {
+  kmsKeyMonth: { on: '2026-12-01', source: 'https://aws.amazon.com/kms/pricing/', note: 'confirmed: $1/month per key, each primary and replica multi-Region key' },
+  kmsRotationMonth: { on: '2026-12-01', source: 'https://aws.amazon.com/kms/pricing/', note: 'confirmed: each newly generated backing key adds $1/month; only the first two rotations are charged (AWS\'s April 2024 change, not on the stored page: re-check)' },
+  xrayTracesPerMillion: { on: '2026-12-01', source: 'https://aws.amazon.com/xray/pricing/', note: 'confirmed: $5.00 per million traces recorded (first 100,000 a month free, not applied)' },
+  lambdaArmProvisionedGbSecond: { on: '2026-12-01', source: 'https://aws.amazon.com/lambda/pricing/', note: 'Arm provisioned concurrency $0.0000033334/GB-s, US East: the page\'s table was not in the stored copy; the figure as public cost tools quote it (re-check)' },
+  lambdaArmProvisionedDurationGbSecond: { on: '2026-12-01', source: 'https://aws.amazon.com/lambda/pricing/', note: 'Arm duration on provisioned concurrency $0.0000077778/GB-s, as above (re-check)' },
+  cognitoPlusMau: { on: '2026-12-01', source: 'https://aws.amazon.com/cognito/pricing/', note: 'Plus $0.02/MAU, no free tier (the page\'s table was not in the stored copy: re-check)' },
+  cognitoLiteMau: { on: '2026-12-01', source: 'https://aws.amazon.com/cognito/pricing/', note: 'Lite $0.0055/MAU above 10,000 (not in the stored copy: re-check)' },
+  cloudWatchMetricMonth: { on: '2026-12-01', source: 'https://aws.amazon.com/cloudwatch/pricing/', note: '$0.30 per metric-month, first 10,000 metrics (not in the stored copy: re-check)' },
+  dynamoWcuHour: { on: '2026-12-01', source: 'https://aws.amazon.com/dynamodb/pricing/provisioned/', note: 'US East $0.00065/WCU-h; Ireland and Frankfurt derived with the on-demand write ratio of the same page (re-check); replicated WCUs of global tables at the WCU price since November 2024' },
+  dynamoRcuHour: { on: '2026-12-01', source: 'https://aws.amazon.com/dynamodb/pricing/provisioned/', note: 'US East $0.00013/RCU-h; Ireland and Frankfurt derived as for WCUs (re-check)' },
 };
 
 export interface RegionPrices {
@@ -48,7 +69,14 @@ export interface RegionPrices {
   dynamoReplicatedWritePerMillion: number;
   dynamoStorageGbMonth: number;
   dynamoPitrGbMonth: number;
+  /** Provisioned capacity: a write (and a global table's replicated write) capacity unit-hour, a read capacity unit-hour. */
+  dynamoWcuHour: number;
+  dynamoRcuHour: number;
   lambdaArmGbSecond: number;
+  /** Provisioned concurrency kept warm (arm64), per GB-second configured. */
+  lambdaArmProvisionedGbSecond: number;
+  /** Duration of calls served by provisioned concurrency (arm64). */
+  lambdaArmProvisionedDurationGbSecond: number;
   lambdaRequestsPerMillion: number;
   apiGatewayRestPerMillion: number;
   stepFunctionsPerThousandTransitions: number;
@@ -57,7 +85,12 @@ export interface RegionPrices {
   logsStorageGbMonth: number;
   alarmMonth: number;
   dashboardMonth: number;
+  /** A custom (or API Gateway detailed) metric, first 10,000. */
+  cloudWatchMetricMonth: number;
+  xrayTracesPerMillion: number;
   kmsKeyMonth: number;
+  /** Each of the first two automatic rotations of a key adds this per month. */
+  kmsRotationMonth: number;
   secretMonth: number;
   wafWebAclMonth: number;
   wafRuleMonth: number;
@@ -68,18 +101,26 @@ export interface RegionPrices {
   healthCheckFeatureMonth: number;
   cloudFrontGb: number;
   cloudFrontHttpsPer10k: number;
+  /** Essentials per MAU above the free users; Lite likewise; Plus per MAU from the first. */
   cognitoMau: number;
+  cognitoLiteMau: number;
+  cognitoPlusMau: number;
   cognitoFreeMau: number;
 }
 
 const common = {
   publicIpv4Hour: 0.005,
   lambdaArmGbSecond: 0.0000133334,
+  lambdaArmProvisionedGbSecond: 0.0000033334,
+  lambdaArmProvisionedDurationGbSecond: 0.0000077778,
   lambdaRequestsPerMillion: 0.2,
   stepFunctionsPerThousandTransitions: 0.025,
   alarmMonth: 0.1,
   dashboardMonth: 3,
+  cloudWatchMetricMonth: 0.3,
+  xrayTracesPerMillion: 5,
   kmsKeyMonth: 1,
+  kmsRotationMonth: 1,
   secretMonth: 0.4,
   wafWebAclMonth: 5,
   wafRuleMonth: 1,
@@ -91,6 +132,8 @@ const common = {
   cloudFrontGb: 0.085,
   cloudFrontHttpsPer10k: 0.01,
   cognitoMau: 0.015,
+  cognitoLiteMau: 0.0055,
+  cognitoPlusMau: 0.02,
   cognitoFreeMau: 10_000,
 };
 
@@ -108,6 +151,8 @@ export const PRICES: Record<string, RegionPrices> = {
     dynamoReplicatedWritePerMillion: 0.625,
     dynamoStorageGbMonth: 0.25,
     dynamoPitrGbMonth: 0.2,
+    dynamoWcuHour: 0.00065,
+    dynamoRcuHour: 0.00013,
     apiGatewayRestPerMillion: 3.5,
     s3StandardGbMonth: 0.023,
     logsIngestGb: 0.5,
@@ -126,6 +171,8 @@ export const PRICES: Record<string, RegionPrices> = {
     dynamoReplicatedWritePerMillion: 0.7063,
     dynamoStorageGbMonth: 0.283,
     dynamoPitrGbMonth: 0.2265,
+    dynamoWcuHour: 0.000735,
+    dynamoRcuHour: 0.000147,
     apiGatewayRestPerMillion: 3.5,
     s3StandardGbMonth: 0.023,
     logsIngestGb: 0.57,
@@ -144,6 +191,8 @@ export const PRICES: Record<string, RegionPrices> = {
     dynamoReplicatedWritePerMillion: 0.7625,
     dynamoStorageGbMonth: 0.306,
     dynamoPitrGbMonth: 0.2448,
+    dynamoWcuHour: 0.000793,
+    dynamoRcuHour: 0.0001586,
     apiGatewayRestPerMillion: 3.7,
     s3StandardGbMonth: 0.0245,
     logsIngestGb: 0.63,
