@@ -48,6 +48,12 @@ const BASE: Record<string, Record<string, unknown>> = {
 };
 /** Resources that cost nothing whatever their billed properties: they run once per deploy. */
 const DEPLOY_ONLY = new Set(['MigrateFunction', 'MigrateLogGroup']);
+/**
+ * Resources the traffic profile sends nothing to: the regional WAF log group keeps only requests a rule blocked
+ * or counted (its LoggingConfiguration drops ALLOW), and the profile models no blocked traffic. The pricer that
+ * reads the filter is tested in estimate.test.ts.
+ */
+const NO_MODELLED_TRAFFIC = new Set(['WafLogGroup']);
 /** Billed properties whose price another resource's pricer carries, with where. */
 const PRICED_ELSEWHERE: Record<string, string> = {
   'AWS::RDS::DBCluster.ServerlessV2ScalingConfiguration': 'AWS::RDS::DBInstance (each instance runs at the cluster minimum)',
@@ -105,7 +111,7 @@ describe('the estimate prices everything the templates create', () => {
     let checked = 0;
     for (const { file, template } of loaded) {
       for (const [id, resource] of Object.entries(template.template.Resources ?? {})) {
-        if (FREE_TYPES.has(resource.Type) || DEPLOY_ONLY.has(id)) continue;
+        if (FREE_TYPES.has(resource.Type) || DEPLOY_ONLY.has(id) || NO_MODELLED_TRAFFIC.has(id)) continue;
         for (const property of Object.keys(resource.Properties ?? {}).filter((p) => BILLED.test(p))) {
           const key = `${resource.Type}.${property}`;
           if (PRICED_ELSEWHERE[key]) continue;
@@ -133,5 +139,18 @@ describe('the estimate prices everything the templates create', () => {
     // The walk itself: a type with a billed property but no change listed is reported.
     expect(BILLED.test('ProvisionedThroughput')).toBe(true);
     expect(CHANGES['AWS::DynamoDB::Table']).toBeUndefined();
+  });
+
+  it("prices the WAF log group's ingestion only when its logging configuration keeps allowed requests", () => {
+    const app = loaded.find((l) => l.file === 'app.yaml')!.template;
+    const ingestion = (template: LoadedTemplate) => {
+      const ctx = { ...contextFor(template, 'WafLogGroup', {}, 'eu-west-1') };
+      ctx.props = ctx.resource('WafLogGroup')!.props;
+      return PRICERS['AWS::Logs::LogGroup']!(ctx).find((i) => i.item === 'log ingestion')!;
+    };
+    expect(ingestion(app).idle).toBe(0);
+    const unfiltered = { ...app, template: structuredClone(app.template) };
+    delete (unfiltered.template.Resources.WafLogging!.Properties as Record<string, unknown>).LoggingFilter;
+    expect(ingestion(unfiltered).idle).toBeGreaterThan(0);
   });
 });

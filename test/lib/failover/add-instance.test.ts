@@ -75,7 +75,7 @@ describe('a headless secondary (cafe-ops.yml secondaryAurora: headless)', () => 
   it('says in the plan what it will do and that the time counts in the RTO', async () => {
     const world = headless();
     const topology = await readTopology(ENV, world.ports().stacks);
-    const plan = planSteps({ topology, mode: 'unplanned', source: topology.primary, target: topology.secondary, settings: DEFAULT_SETTINGS });
+    const plan = planSteps({ topology, mode: 'unplanned', trafficSwitch: 'data-plane', source: topology.primary, target: topology.secondary, settings: DEFAULT_SETTINGS });
     expect(plan.map((p) => p.step).slice(0, 3)).toEqual(['canary', 'add-instance', 'pause-writes']);
     expect(plan[1]!.does).toBe(
       'if cafe-production-secondary (eu-central-1) has no DB instance (a headless secondary), CreateDBInstance cafe-production-secondary-failover (db.serverless) and poll until it is available (timeout 2700.0 s); this time counts in the RTO of an unplanned failover. A target with an instance: nothing to do',

@@ -16,9 +16,12 @@ export default resourceRule(
   },
   ({ id, resource, template }) => {
     if (prop(resource, 'DeadLetterConfig', 'TargetArn') !== undefined) return [];
-    if (resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig').some((c) => refersTo(prop(c.resource, 'FunctionName'), id) && get(c.resource.Properties, 'DestinationConfig', 'OnFailure') !== undefined)) return [];
-    const async = resourcesOfType(template, 'AWS::Lambda::Permission').filter((p) => refersTo(prop(p.resource, 'FunctionName'), id) && literals(prop(p.resource, 'Principal')).some((pr) => ASYNC.includes(pr)));
-    const subscribed = resourcesOfType(template, 'AWS::SNS::Subscription').some((s) => literals(prop(s.resource, 'Protocol')).includes('lambda') && refersTo(prop(s.resource, 'Endpoint'), id));
+    // A permission, destination or subscription names the function or one of its aliases (AWS::Lambda::Alias).
+    const aliases = resourcesOfType(template, 'AWS::Lambda::Alias').filter((a) => refersTo(prop(a.resource, 'FunctionName'), id)).map((a) => a.id);
+    const names = (value: unknown) => [id, ...aliases].some((target) => refersTo(value, target));
+    if (resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig').some((c) => names(prop(c.resource, 'FunctionName')) && get(c.resource.Properties, 'DestinationConfig', 'OnFailure') !== undefined)) return [];
+    const async = resourcesOfType(template, 'AWS::Lambda::Permission').filter((p) => names(prop(p.resource, 'FunctionName')) && literals(prop(p.resource, 'Principal')).some((pr) => ASYNC.includes(pr)));
+    const subscribed = resourcesOfType(template, 'AWS::SNS::Subscription').some((s) => literals(prop(s.resource, 'Protocol')).includes('lambda') && names(prop(s.resource, 'Endpoint')));
     return async.length || subscribed ? [{ message: `${id} is invoked asynchronously (${async.map((a) => a.id).join(', ') || 'SNS'}) and keeps no failed events`, path: ['Properties'] }] : [];
   },
 );

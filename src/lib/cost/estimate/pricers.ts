@@ -152,9 +152,14 @@ function logGroup(ctx: PricingContext): PriceItem[] {
     const format = accessLogFormat(ctx);
     if (format) kb = accessLogLineBytes(format) / 1024;
   } else if (id === 'Waf') {
-    // The web ACL logs every request it inspects (no logging filter): the API's and the health checks'.
     const api = ctx.serving ? ctx.traffic.apiCallsPerMonth : 0;
-    calls = { idle: ctx.traffic.healthCallsPerRegion, profile: api + ctx.traffic.healthCallsPerRegion, explain: `(${million(api)} API + ${million(ctx.traffic.healthCallsPerRegion)} health requests logged by WAF)` };
+    if (dropsAllowedRequests(ctx)) {
+      // The logging filter keeps only what a rule blocked or counted; the traffic profile has no such requests.
+      calls = { idle: 0, profile: 0, explain: '(allowed requests, health checks included, dropped by the logging filter; blocked ones not modelled)' };
+    } else {
+      // The web ACL logs every request it inspects: the API's and the health checks'.
+      calls = { idle: ctx.traffic.healthCallsPerRegion, profile: api + ctx.traffic.healthCallsPerRegion, explain: `(${million(api)} API + ${million(ctx.traffic.healthCallsPerRegion)} health requests logged by WAF)` };
+    }
   } else if (id === 'StateMachine') {
     const v = ctx.serving ? ctx.traffic.ordersPerMonth * ctx.profile.stateTransitionsPerOrder : 0;
     calls = { idle: 0, profile: v, explain: ctx.serving ? `${n(ctx.traffic.ordersPerMonth, 0)} orders × ${ctx.profile.stateTransitionsPerOrder} transitions` : '0 orders (standby)' };
@@ -181,6 +186,20 @@ function logGroup(ctx: PricingContext): PriceItem[] {
   ];
 }
 
+
+/**
+ * Whether the WAF logging configuration writing to this log group drops the requests WAF allowed (a LoggingFilter
+ * whose filter DROPs on the ALLOW action): then only blocked, counted or challenged requests are ingested.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-loggingconfiguration-loggingfilter.html
+ */
+function dropsAllowedRequests(ctx: PricingContext): boolean {
+  return ctx.resourcesOfType('AWS::WAFv2::LoggingConfiguration').some((id) => {
+    const raw = ctx.resource(id)?.raw;
+    if (!JSON.stringify(raw?.LogDestinationConfigs ?? '').includes(`\${${ctx.logicalId}}`)) return false;
+    const filter = raw?.LoggingFilter as { Filters?: { Behavior?: string; Conditions?: { ActionCondition?: { Action?: string } }[] }[] } | undefined;
+    return (filter?.Filters ?? []).some((f) => f.Behavior === 'DROP' && (f.Conditions ?? []).some((c) => c.ActionCondition?.Action === 'ALLOW'));
+  });
+}
 
 /** The access-log format of the stage that writes to this log group. */
 function accessLogFormat(ctx: PricingContext): string | undefined {
