@@ -25,7 +25,7 @@ describeWithTool(TOOLS.moto, 'failover command against moto_server')('cafe-ops f
     expect(body).toMatchObject({ action: 'dry-run', ok: false, environment: 'staging', from: 'eu-west-1', to: 'eu-central-1' });
     expect(body.preflight.map((c: { id: string }) => c.id)).toEqual(['stacks', 'global-cluster', 'replication-lag', 'target-health', 'dynamodb-replicas', 'traffic', 'writes-paused', 'drill-lock', 'secret-rotation', 'secrets-keys', 'aurora-canary']);
     expect(body.preflight.find((c: { id: string }) => c.id === 'stacks').detail).toContain('cafe-staging-security (eu-west-1) is MISSING');
-    expect(body.plan).toHaveLength(10);
+    expect(body.plan).toHaveLength(11);
     expect(body.plan.flatMap((p: { calls: { where: string }[] }) => p.calls).some((c: { where: string }) => c.where.includes('cafe.example.com'))).toBe(false);
     expect(result.stderr).toContain('ignored: --endpoint-url points at an emulator');
   }, 60_000);

@@ -2,7 +2,8 @@ import { createHandler } from '../../functions/order-workflow/handler';
 import { WorkflowError } from '../../functions/shared/errors';
 import { silentLog } from '../../functions/shared/ports';
 import type { Database } from '../../functions/shared/sql';
-import { isTransientError } from '../../functions/shared/transient';
+import { isTransientError, NETWORK_ERROR_CODES } from '../../functions/shared/transient';
+import { NETWORK_ERROR_CODES as CLI_NETWORK_ERROR_CODES } from '../../src/lib/aws/transient';
 import { translateAwsError } from '../../src/lib/aws/errors';
 import { EnvironmentError } from '../../src/lib/errors';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -78,5 +79,11 @@ describe('one list of transient errors, for the functions and the CLI', () => {
   it('the CLI names the same network errors as unreachable endpoints', () => {
     for (const code of ['ECONNREFUSED', 'EAI_AGAIN', 'ETIMEDOUT']) expect(translateAwsError(Object.assign(new Error('x'), { code }))).toBeInstanceOf(EnvironmentError);
     expect(translateAwsError(Object.assign(new Error('x'), { code: '25006' }))).not.toBeInstanceOf(EnvironmentError);
+  });
+});
+
+describe('the network errors of the functions and of the CLI', () => {
+  it('are the same codes (the functions are bundled without src/, so each side keeps its copy)', () => {
+    expect([...NETWORK_ERROR_CODES].sort()).toEqual([...CLI_NETWORK_ERROR_CODES].sort());
   });
 });

@@ -113,8 +113,11 @@ export async function buildRequestPath(catalog: Catalog, regions: Partial<Record
     for (const role of spec.regions) instances.push({ id: `${stack}@${role}`, stack, role, template, active: activeResources(catalog, stack, role, template) });
   }
   const byId = new Map(instances.map((i) => [i.id, i]));
-  const component = (inst: Instance, logicalId: string) => {
+  const component = (inst: Instance, logicalId: string): string | undefined => {
     const resource = inst.template.Resources[logicalId];
+    // An alias stands for its function: the API and the state machine invoke the functions through aliases.
+    const aliased = resource?.Type === 'AWS::Lambda::Alias' ? (resource.Properties?.FunctionName as { Ref?: unknown } | undefined)?.Ref : undefined;
+    if (typeof aliased === 'string' && aliased !== logicalId) return component(inst, aliased);
     const kind = resource && inst.active.has(logicalId) ? kindOf(resource.Type, resource.Properties ?? {}, inst.template) : undefined;
     return kind ? `${kind.key}${kind.perResource ? `:${logicalId}` : ''}@${inst.role}` : undefined;
   };

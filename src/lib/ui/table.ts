@@ -4,15 +4,18 @@
  * whole where they fit), so nothing is cut off. The full text is always in the `--json` result.
  */
 
-/** Width used when the output is not a terminal and COLUMNS does not say: a CI log, a pipe, a file. */
-export const DEFAULT_WIDTH = 100;
+/**
+ * Width when the output is not a terminal and COLUMNS does not say (a CI log, a pipe, a file): none, so that each
+ * row stays one line for grep and friends, and a log viewer scrolls instead of reading wrapped cells.
+ */
+export const DEFAULT_WIDTH = Number.POSITIVE_INFINITY;
 /** No column is squeezed below this (or its header, when longer). */
 const MIN_COLUMN = 10;
 const GAP = '  ';
 
 /**
  * The width tables may use on this stream: its columns when it is a terminal, else the COLUMNS
- * variable when it is a number, else {@link DEFAULT_WIDTH}.
+ * variable when it is a number, else {@link DEFAULT_WIDTH} (no limit).
  */
 export function terminalWidth(stream: { isTTY?: boolean; columns?: number } = process.stdout, env: NodeJS.ProcessEnv = process.env): number {
   if (stream.isTTY && stream.columns && stream.columns > 0) return stream.columns;

@@ -58,12 +58,14 @@ describe('tables', () => {
     expect(widest(text.replaceAll(red, 'FAIL'))).toBeLessThanOrEqual(30);
   });
 
-  it('use the terminal width, else COLUMNS, else 100', () => {
+  it('use the terminal width, else COLUMNS, else no limit (a pipe or a CI log keeps one line per row)', () => {
     expect(terminalWidth({ isTTY: true, columns: 72 }, {})).toBe(72);
     expect(terminalWidth({ isTTY: true, columns: 72 }, { COLUMNS: '200' })).toBe(72);
     expect(terminalWidth({}, { COLUMNS: '132' })).toBe(132);
     expect(terminalWidth({}, { COLUMNS: 'wide' })).toBe(DEFAULT_WIDTH);
-    expect(terminalWidth({}, {})).toBe(100);
+    expect(terminalWidth({}, {})).toBe(Number.POSITIVE_INFINITY);
+    const wide = renderTable(['a', 'b'], [['x'.repeat(150), 'y'.repeat(150)]], { width: terminalWidth({}, {}) });
+    expect(wide.split('\n')).toHaveLength(4);
   });
 
   it('are drawn at the width of the output stream, and not at all under --json', () => {

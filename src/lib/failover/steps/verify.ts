@@ -19,7 +19,7 @@ const verify: FailoverStep<'verify'> = {
   id: 'verify',
   title: 'verify end to end',
   describe: ({ topology, target }) =>
-    `GET ${publicBase(topology) ?? '<no probe URL>'}/health answers from ${target.region}, ${target.healthUrl ?? '<target /health>'} answers, GET /menu; a signed POST /health/canary (AWS_IAM) through ${hostOf(publicBase(topology))} and ${hostOf(target.healthUrl) ?? '<target>'} writes in Aurora, answered 201 from ${target.region}`,
+    `GET ${publicBase(topology) ?? '<no probe URL>'}/health answers from ${target.region}, ${target.healthUrl ?? '<target /health>'} answers, GET /menu; a signed POST /health/canary (AWS_IAM) through ${hostOf(publicBase(topology)) ?? '<no probe URL>'} and ${hostOf(target.healthUrl) ?? '<target>'} writes in Aurora, answered 201 from ${target.region}`,
   calls: ({ topology, target }) => {
     const hosts = [hostOf(publicBase(topology)), hostOf(target.healthUrl)];
     return [...planned('http.GET', ...new Set(hosts)), ...planned('http.POST', ...new Set(hosts))];
