@@ -95,9 +95,11 @@ describeWithTool(TOOLS.moto, 'cafe-ops audit compliance --live against moto_serv
     expect(report.findings.filter((f) => f.rule === 'CloudTrail.Logging')).toEqual([]);
     // No configuration recorder in either region (moto implements the recorder API).
     expect(report.findings.filter((f) => f.rule === 'Config.Recording').map((f) => f.region).sort()).toEqual(['eu-central-1', 'eu-west-1']);
-    // moto implements neither Config compliance queries nor drift detection: reported, not fatal.
+    // moto implements no Config compliance queries: reported, not fatal.
     expect(report.findings.filter((f) => f.rule === 'Audit.Incomplete').map((f) => f.region).sort()).toEqual(['eu-central-1', 'eu-west-1']);
-    expect(report.findings.filter((f) => f.rule === 'Drift.Unknown').map((f) => f.stack).sort()).toEqual(['cafe-staging-data', 'cafe-staging-identity']);
+    expect(report.findings.filter((f) => f.rule === 'Audit.Incomplete').every((f) => !/drift/i.test(f.message))).toBe(true);
+    // Drift detection runs on the emulator (docs/emulator.md), and nothing was changed out of band.
+    expect(report.findings.filter((f) => f.rule.startsWith('Drift.'))).toEqual([]);
     expect(report.failed).toBe(true);
   }, 120_000);
 });
