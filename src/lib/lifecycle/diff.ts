@@ -100,7 +100,9 @@ async function diffOne(
 ): Promise<Omit<StackDiff, 'id' | 'stackName' | 'region'>> {
   const cfn = deps.cloudFormation(node.region);
   const source = await (options.readTemplate ?? ((f: string) => readFile(f, 'utf8')))(node.template);
-  const planned = parseTemplate(serializeTemplate(source, node.template).body, node.template).template;
+  // The planned values name the template's snapshots (API deployments, Lambda versions) as a deploy would.
+  const values = await plannedValues(node, options, outputsOf);
+  const planned = parseTemplate(serializeTemplate(source, node.template, values).body, node.template).template;
   const deployed = await cfn.describeStack(node.stackName);
   if (!deployed || deployed.status === 'DELETE_COMPLETE' || deployed.status === 'REVIEW_IN_PROGRESS') {
     const diff = cfnDiff.fullDiff({}, planned as never);
@@ -109,7 +111,6 @@ async function diffOne(
   const current = parseTemplate(await cfn.getTemplate(node.stackName), `${node.stackName} (deployed)`).template;
   const diff = cfnDiff.fullDiff(current as never, planned as never);
   const resources = resourceDiffs(diff);
-  const values = await plannedValues(node, options, outputsOf);
   const parameters = valueDiffs(deployed.parameters, withDefaults(values, planned), noEcho(planned));
   const tags = valueDiffs(deployed.tags, options.tags, new Set());
   const security = { iamChanges: diff.iamChanges.hasChanges, securityGroupChanges: diff.securityGroupChanges.hasChanges, permissionsBroadened: diff.permissionsBroadened };

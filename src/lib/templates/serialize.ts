@@ -6,18 +6,35 @@
  *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html; the AWS CLI's
  *   `cloudformation package` unrolls them the same way: https://github.com/aws/aws-cli/pull/3827).
  * - It stays YAML, so the short-form intrinsic tags (!Ref, !Sub, !GetAtt ...) are kept as written.
- * - An `AWS::ApiGateway::Deployment` whose Metadata says `cafe-ops: { redeploy-on-change: true }` gets
- *   a logical id that follows the API: `<LogicalId><first 10 hex of a sha256 over the API's resources>`,
- *   and every Ref, Fn::GetAtt, DependsOn and ${Name} in Fn::Sub follows it. A deployment is an
- *   immutable snapshot of the API: "to update the stage with a new deployment, you must create a new
- *   deployment resource" (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-deployment.html);
- *   the CDK does the same for `RestApi.latestDeployment`
- *   (https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_apigateway.Deployment.html).
+ * - A resource whose Metadata says `cafe-ops: { redeploy-on-change: true }` is a snapshot that CloudFormation
+ *   takes once, when it creates the resource; it gets a logical id that follows what it snapshots,
+ *   `<LogicalId><first 10 hex of a sha256>`, and every Ref, Fn::GetAtt, DependsOn and ${Name} in Fn::Sub follows
+ *   it. The sha256 covers the snapshotted resources' properties (canonical JSON, so formatting does not count),
+ *   the values of the parameters they reference (as passed, else the Default) and the conditions and mappings
+ *   they use. Two types are snapshots (SNAPSHOTS below):
+ *   - `AWS::ApiGateway::Deployment`, of its REST API: "to update the stage with a new deployment, you must
+ *     create a new deployment resource" (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-deployment.html);
+ *     the CDK does the same for `RestApi.latestDeployment`
+ *     (https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_apigateway.Deployment.html).
+ *   - `AWS::Lambda::Version`, of its function's code and configuration: a version "creates a snapshot of your
+ *     function code and configuration that doesn't change", and its own properties require replacement
+ *     (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-version.html), so
+ *     a change of the function alone publishes nothing and an alias on the version keeps running the old
+ *     settings. The hash covers the function properties a version locks (VERSION_LOCKED; "its code, runtime,
+ *     architecture, memory, layers, and most other configuration settings are immutable",
+ *     https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html), as the CDK's
+ *     `Function.currentVersion` does (its hash: https://github.com/aws/aws-cdk/blob/main/packages/aws-cdk-lib/aws-lambda/lib/function-hash.ts).
+ *     Lambda refuses to publish a version while $LATEST equals the last one ("If $LATEST is identical to a
+ *     previously published version, you won't be able to create a new version", same page; CloudFormation
+ *     fails the new Version with "A version for this Lambda function exists ( N ). Modify the function to
+ *     create a new version.", as users report it: https://github.com/serverless/serverless/issues/6349). So the function's Description carries the same hash, `(version <hash>)`: a new
+ *     Version always comes with a change of $LATEST, also when the hash changed for a reason Lambda does not
+ *     see (a value written differently, or the first deploy after this naming came in).
  *
- * Equal source gives an equal body, and `hash` is the sha256 of the body.
+ * Equal source and parameter values give an equal body, and `hash` is the sha256 of the body.
  */
 import { createHash } from 'node:crypto';
-import { Document, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Node, type Pair, type Scalar } from 'yaml';
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, Pair, parseDocument, Scalar, visit, YAMLMap, YAMLSeq, type Node } from 'yaml';
 import { UserError } from '../errors';
 
 export interface SerializedTemplate {
@@ -25,7 +42,7 @@ export interface SerializedTemplate {
   body: string;
   /** sha256 (hex) of the body. */
   hash: string;
-  /** API deployments renamed: old logical id → new logical id. */
+  /** Snapshots (API deployments, Lambda versions) renamed: old logical id → new logical id. */
   renamed: Record<string, string>;
   /**
    * Parameter values for the stack's first create only (top-level `Metadata: cafe-ops:
@@ -40,6 +57,27 @@ const REDEPLOY_METADATA_KEY = 'cafe-ops';
 const REDEPLOY_FLAG = 'redeploy-on-change';
 /** Resources of an API that its deployment snapshots: everything of API Gateway but deployments and stages. */
 const NOT_SNAPSHOTTED = new Set(['AWS::ApiGateway::Deployment', 'AWS::ApiGateway::Stage']);
+/**
+ * AWS::Lambda::Function properties by whether a published version keeps them (true) or they stay the
+ * function's (false). Locked: what UpdateFunctionConfiguration and UpdateFunctionCode change
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionConfiguration.html,
+ * https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionCode.html). Not locked: reserved concurrency
+ * (PutFunctionConcurrency), tags (TagResource), the code-signing config (PutFunctionCodeSigningConfig) and
+ * tenancy, set on the function. A property not listed here is refused, so that a new one is classified
+ * rather than silently left out of the hash.
+ */
+const VERSION_LOCKED: Record<string, boolean> = {
+  Architectures: true, Code: true, DeadLetterConfig: true, Description: true, Environment: true, EphemeralStorage: true,
+  FileSystemConfigs: true, FunctionName: true, Handler: true, ImageConfig: true, KmsKeyArn: true, Layers: true,
+  LoggingConfig: true, MemorySize: true, PackageType: true, RecursiveLoop: true, Role: true, Runtime: true,
+  RuntimeManagementConfig: true, SnapStart: true, Timeout: true, TracingConfig: true, VpcConfig: true,
+  CapacityProviderConfig: true, FunctionScalingConfig: true, DurableConfig: true,
+  CodeSigningConfigArn: false, ReservedConcurrentExecutions: false, Tags: false, TenancyConfig: false,
+};
+/** AWS::Lambda::Version properties whose change replaces the version ("Update requires: Replacement"). */
+const VERSION_REPLACED_BY = ['CodeSha256', 'Description', 'FunctionName'];
+/** Lambda's limit on a function's Description (https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionConfiguration.html). */
+const DESCRIPTION_MAX = 256;
 
 export function templateHash(body: string): string {
   return createHash('sha256').update(body).digest('hex');
@@ -53,7 +91,11 @@ export function yamlAliases(source: string): string[] {
   return names;
 }
 
-export function serializeTemplate(source: string, file = 'template'): SerializedTemplate {
+/**
+ * `values`: the stack's parameter values (what the change set passes); a snapshot's hash covers those its
+ * resources reference. Without them, the Defaults count.
+ */
+export function serializeTemplate(source: string, file = 'template', values: Record<string, string> = {}): SerializedTemplate {
   const doc = parseDocument(source, { uniqueKeys: true, logLevel: 'silent' });
   const error = doc.errors[0];
   if (error) {
@@ -61,7 +103,7 @@ export function serializeTemplate(source: string, file = 'template'): Serialized
     throw new UserError(`${file}${line ? `:${line}` : ''}: template does not parse: ${error.message.split('\n')[0]}`);
   }
   expandAliases(doc, file);
-  const renamed = renameApiDeployments(doc);
+  const renamed = renameSnapshots(doc, file, values);
   const body = doc.toString({ lineWidth: 0 });
   return { body, hash: templateHash(body), renamed, createParameters: createParameters(doc, file) };
 }
@@ -127,8 +169,56 @@ function scalarValue(node: unknown): unknown {
   return isScalar(node) ? node.value : undefined;
 }
 
-/** Renames each deployment that asks for it, and rewrites the references to it. */
-function renameApiDeployments(doc: Document): Record<string, string> {
+/** What a template's snapshots are computed from. */
+interface TemplateView {
+  file: string;
+  byId: Map<string, unknown>;
+  typeOf: (resource: unknown) => string;
+}
+
+/** A snapshot: the named nodes its hash covers, and what else must change with a new one. */
+interface Snapshot {
+  parts: [string, unknown][];
+  /** Applied once every hash is known (hashes are taken over the template as written). */
+  apply?: (hash: string) => void;
+}
+
+/** What a `redeploy-on-change` resource of each type snapshots. */
+const SNAPSHOTS: Record<string, (id: string, resource: unknown, t: TemplateView) => Snapshot> = {
+  'AWS::ApiGateway::Deployment': (_id, resource, t) => {
+    const snapshot = new Set<string>();
+    for (const [other, r] of t.byId) if (t.typeOf(r).startsWith('AWS::ApiGateway::') && !NOT_SNAPSHOTTED.has(t.typeOf(r))) snapshot.add(other);
+    for (const dep of dependsOn(resource)) if (t.byId.has(dep)) snapshot.add(dep);
+    return { parts: [...snapshot].sort().map((r) => [r, t.byId.get(r)]) };
+  },
+  'AWS::Lambda::Version': (id, resource, t) => {
+    const fnId = refName(get(get(resource, 'Properties'), 'FunctionName'));
+    const fn = fnId === undefined ? undefined : t.byId.get(fnId);
+    if (fnId === undefined || t.typeOf(fn) !== 'AWS::Lambda::Function') {
+      throw new UserError(`${t.file}: ${id}: a redeploy-on-change version needs FunctionName: !Ref <an AWS::Lambda::Function of this template>`);
+    }
+    const props = get(fn, 'Properties');
+    const parts: [string, unknown][] = [];
+    for (const pair of isMap(props) ? props.items : []) {
+      const key = keyOf(pair)!;
+      const locked = VERSION_LOCKED[key];
+      if (locked === undefined) throw new UserError(`${t.file}: ${fnId}.Properties.${key}: unknown to cafe-ops: say in serialize.ts (VERSION_LOCKED) whether a Lambda version keeps it`);
+      if (!locked) continue;
+      parts.push([`${fnId}.${key}`, pair.value]);
+      // A layer of this template is replaced whenever it changes: its properties are what the version runs.
+      if (key === 'Layers' && isSeq(pair.value)) {
+        for (const layer of pair.value.items.map(refName)) if (layer && t.typeOf(t.byId.get(layer)) === 'AWS::Lambda::LayerVersion') parts.push([layer, get(t.byId.get(layer), 'Properties')]);
+      }
+    }
+    // The version's own properties that replace it (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-version.html):
+    // a replacement publishes too, so it must come with the stamp that changes $LATEST.
+    for (const key of VERSION_REPLACED_BY) parts.push([`${id}.${key}`, get(get(resource, 'Properties'), key) ?? null]);
+    return { parts, apply: (hash) => stampDescription(fn, fnId, hash, t.file) };
+  },
+};
+
+/** Renames each snapshot that asks for it, and rewrites the references to it. */
+function renameSnapshots(doc: Document, file: string, values: Record<string, string>): Record<string, string> {
   const resources = get(doc.contents, 'Resources');
   if (!isMap(resources)) return {};
   const byId = new Map<string, unknown>();
@@ -136,25 +226,131 @@ function renameApiDeployments(doc: Document): Record<string, string> {
     const id = keyOf(pair);
     if (id) byId.set(id, pair.value);
   }
-  const typeOf = (resource: unknown) => String(scalarValue(get(resource, 'Type')) ?? '');
+  const view: TemplateView = { file, byId, typeOf: (resource) => String(scalarValue(get(resource, 'Type')) ?? '') };
   const renamed: Record<string, string> = {};
+  const after: (() => void)[] = [];
   for (const pair of resources.items) {
     const id = keyOf(pair);
     const resource = pair.value;
-    if (!id || typeOf(resource) !== 'AWS::ApiGateway::Deployment') continue;
+    const snapshotOf = SNAPSHOTS[view.typeOf(resource)];
+    if (!id || !snapshotOf) continue;
     if (scalarValue(get(get(get(resource, 'Metadata'), REDEPLOY_METADATA_KEY), REDEPLOY_FLAG)) !== true) continue;
-    const snapshot = new Set<string>();
-    for (const [other, r] of byId) if (typeOf(r).startsWith('AWS::ApiGateway::') && !NOT_SNAPSHOTTED.has(typeOf(r))) snapshot.add(other);
-    for (const dep of dependsOn(resource)) if (byId.has(dep)) snapshot.add(dep);
-    const canonical = `[${[...snapshot].sort().map((r) => `[${JSON.stringify(r)},${canonicalJson(byId.get(r))}]`).join(',')}]`;
-    renamed[id] = `${id}${templateHash(canonical).slice(0, 10)}`;
+    const { parts, apply } = snapshotOf(id, resource, view);
+    const inputs = [...parts, ...referencedInputs(doc, parts.map(([, node]) => node), values, `${file}: ${id}`)];
+    const hash = templateHash(`[${inputs.map(([name, node]) => `[${JSON.stringify(name)},${canonicalJson(node)}]`).join(',')}]`).slice(0, 10);
+    renamed[id] = `${id}${hash}`;
+    if (apply) after.push(() => apply(hash));
   }
+  for (const step of after) step();
   for (const [from, to] of Object.entries(renamed)) {
     const pair = resources.items.find((p) => keyOf(p) === from)!;
     (pair.key as Scalar).value = to;
     rewriteReferences(doc, from, to);
   }
   return renamed;
+}
+
+/**
+ * The parameters, conditions and mappings the nodes use, as named nodes to hash: a parameter by its value
+ * (passed, else its Default), a condition and a mapping by their definition (whose own references count too).
+ */
+function referencedInputs(doc: Document, nodes: unknown[], values: Record<string, string>, where: string): [string, unknown][] {
+  const parameters = get(doc.contents, 'Parameters');
+  const conditions = get(doc.contents, 'Conditions');
+  const mappings = get(doc.contents, 'Mappings');
+  const seen = new Set<string>();
+  const inputs: [string, unknown][] = [];
+  const queue = [...nodes];
+  while (queue.length) {
+    for (const name of references(queue.shift())) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const colon = name.indexOf(':');
+      const kind = name.slice(0, colon);
+      const key = name.slice(colon + 1);
+      if (kind === 'Ref') {
+        const declared = get(parameters, key);
+        if (declared === undefined) continue; // a resource or a pseudo parameter: the same for every deploy of the stack
+        if (String(scalarValue(get(declared, 'NoEcho'))) === 'true') {
+          throw new UserError(`${where}: refers to NoEcho parameter ${key}, whose value would go into a logical id; pass a secret by its ARN`);
+        }
+        const fallback = get(declared, 'Default');
+        inputs.push([name, new Scalar(key in values ? values[key] : isSeq(fallback) ? fallback.items.map(scalarValue).join(',') : scalarValue(fallback) ?? null)]);
+      } else {
+        const definition = get(kind === 'Condition' ? conditions : mappings, key);
+        inputs.push([name, definition ?? null]);
+        queue.push(definition);
+      }
+    }
+  }
+  return inputs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+/** `Ref:X`, `Condition:X` and `Mapping:X` for what a node refers to (Ref, ${X} in Fn::Sub, Fn::If, Condition, Fn::FindInMap). */
+function references(node: unknown): Set<string> {
+  const found = new Set<string>();
+  const sub = (s: unknown) => {
+    if (!isScalar(s) || typeof s.value !== 'string') return;
+    for (const m of s.value.matchAll(/\$\{([^!}][^}]*)\}/g)) if (!m[1]!.includes('.')) found.add(`Ref:${m[1]!.trim()}`);
+  };
+  const first = (value: unknown) => (isSeq(value) ? scalarValue(value.items[0]) : undefined);
+  const walk = (n: unknown): void => {
+    if (isScalar(n)) {
+      if (n.tag === '!Ref' || n.tag === '!Condition') found.add(`${n.tag.slice(1)}:${String(n.value)}`);
+      else if (n.tag === '!Sub') sub(n);
+      return;
+    }
+    if (isSeq(n)) {
+      if (n.tag === '!Sub') sub(n.items[0]);
+      if (n.tag === '!If' && first(n) !== undefined) found.add(`Condition:${String(first(n))}`);
+      if (n.tag === '!FindInMap' && first(n) !== undefined) found.add(`Mapping:${String(first(n))}`);
+      n.items.forEach(walk);
+      return;
+    }
+    if (isMap(n)) {
+      for (const pair of n.items) {
+        const key = keyOf(pair);
+        if ((key === 'Ref' || key === 'Condition') && isScalar(pair.value)) found.add(`${key}:${String(pair.value.value)}`);
+        else if (key === 'Fn::Sub') sub(isSeq(pair.value) ? pair.value.items[0] : pair.value);
+        else if (key === 'Fn::If' && first(pair.value) !== undefined) found.add(`Condition:${String(first(pair.value))}`);
+        else if (key === 'Fn::FindInMap' && first(pair.value) !== undefined) found.add(`Mapping:${String(first(pair.value))}`);
+        walk(pair.value);
+      }
+    }
+  };
+  walk(node);
+  return found;
+}
+
+/** The logical id a `!Ref X`, `{ Ref: X }` or `!GetAtt X.Arn` names. */
+function refName(node: unknown): string | undefined {
+  if (isScalar(node) && (node.tag === '!Ref' || node.tag === '!GetAtt')) return String(node.value).split('.')[0];
+  const ref = scalarValue(get(node, 'Ref'));
+  return ref === undefined ? undefined : String(ref);
+}
+
+/** Appends `(version <hash>)` to a function's Description: to a plain string, else (an intrinsic) through Fn::Join. */
+function stampDescription(fn: unknown, fnId: string, hash: string, file: string): void {
+  const props = get(fn, 'Properties') as YAMLMap;
+  const stamp = `(version ${hash})`;
+  const current: unknown = props.get('Description', true);
+  if (current === undefined) {
+    props.set('Description', stamp);
+  } else if (isScalar(current) && typeof current.value === 'string' && !current.tag) {
+    if (current.value.endsWith(stamp)) return; // a second version of the same function
+    const text = `${current.value} ${stamp}`;
+    if (text.length > DESCRIPTION_MAX) throw new UserError(`${file}: ${fnId}.Properties.Description: over ${DESCRIPTION_MAX - stamp.length - 1} characters, no room for "${stamp}"`);
+    current.value = text;
+  } else {
+    if (canonicalJson(current).endsWith(`${JSON.stringify(` ${stamp}`)}]]}`)) return;
+    const joined = new YAMLSeq();
+    joined.items.push(current, new Scalar(` ${stamp}`));
+    const args = new YAMLSeq();
+    args.items.push(new Scalar(''), joined);
+    const join = new YAMLMap();
+    join.items.push(new Pair(new Scalar('Fn::Join'), args));
+    props.set('Description', join);
+  }
 }
 
 function dependsOn(resource: unknown): string[] {

@@ -52,8 +52,9 @@ export async function prepareChangeSet(run: StackRun, state: StackState, existin
   const type = state === 'missing' || state === 'review' ? 'CREATE' : 'UPDATE';
   const parameters = await resolveValues(node, node.parameters, run.byId, run.outputs, deps);
   const source = await (options.readTemplate ?? ((p) => readFile(resolve(p), 'utf8')))(node.template);
-  // What CloudFormation accepts: no YAML aliases, API deployments that follow their API (serialize.ts).
-  const { body, hash, createParameters } = serializeTemplate(source, node.template);
+  // What CloudFormation accepts: no YAML aliases; API deployments and Lambda versions named after what they
+  // snapshot, parameter values included (serialize.ts).
+  const { body, hash, createParameters } = serializeTemplate(source, node.template, parameters);
   if (type === 'UPDATE' && existing && !options.force) {
     const compared = await compareDeployed(run, existing, { body, parameters, source });
     if (compared.same) return { kind: 'no changes', detectedBy: 'comparison', policyInPlace: compared.policyInPlace, terminationProtection: existing.terminationProtection === true };
@@ -61,9 +62,11 @@ export async function prepareChangeSet(run: StackRun, state: StackState, existin
   }
   const changeSetName = `cafe-ops-${deps.clock.now()}`;
   deps.onStackEvent?.(node.id, { phase: 'change set', status: 'creating change set' });
-  const templateSource = await templateInput(body, run);
   const changed = type === 'CREATE' ? Object.keys(createParameters).filter((name) => parameterValue(name, parameters, source) !== createParameters[name]) : [];
   const createWith = changed.length ? { ...parameters, ...Object.fromEntries(changed.map((name) => [name, createParameters[name]!])) } : parameters;
+  // The create's own values name its snapshots; the follow-up sends the body of the regular values.
+  const created = changed.length ? serializeTemplate(source, node.template, createWith) : { body, hash };
+  const templateSource = await templateInput(created.body, run);
   let stackId: string | undefined;
   let changeSetId: string | undefined;
   try {
@@ -86,11 +89,11 @@ export async function prepareChangeSet(run: StackRun, state: StackState, existin
   // The changes are shown by the gate, right above its question (one stack at a time).
   const note = changed.length ? `created with ${changed.map((n) => `${n}=${createWith[n]}`).join(', ')}; then updated to ${changed.map((n) => `${n}=${parameterValue(n, parameters, source)}`).join(', ')}` : undefined;
   return {
-    kind: 'ready', type, changeSetName, changes: changeSet.changes, templateSha256: hash, parameters: createWith,
+    kind: 'ready', type, changeSetName, changes: changeSet.changes, templateSha256: created.hash, parameters: createWith,
     ...(stackId ? { stackId } : {}), ...(changeSetId ?? changeSet.changeSetId ? { changeSetId: changeSetId ?? changeSet.changeSetId } : {}), ...(note ? { note } : {}),
     // The follow-up passes what every later deploy passes, so the next deploy finds nothing to change; a parameter
     // left out of an update takes the template's Default (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Parameter.html).
-    ...(changed.length ? { followUp: { parameters, template: templateSource, changed: Object.fromEntries(changed.map((n) => [n, parameterValue(n, parameters, source) ?? ''])) } } : {}),
+    ...(changed.length ? { followUp: { parameters, template: created.body === body ? templateSource : await templateInput(body, run), changed: Object.fromEntries(changed.map((n) => [n, parameterValue(n, parameters, source) ?? ''])) } } : {}),
   };
 }
 
