@@ -52,6 +52,17 @@
  *   TemplateURL's body if registered in `templateUrls`), GetStackPolicy the policy or none
  *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_GetTemplate.html,
  *   https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_GetStackPolicy.html).
+ * - Lambda versions and aliases (`lambda`): executing a change set publishes a version for each
+ *   AWS::Lambda::Version it creates (a new logical id, or new properties: all of them require
+ *   replacement, https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-version.html)
+ *   whose Condition holds, and points each alias at the version its FunctionVersion names. As in AWS, a
+ *   version is not published while the function is as it was at the last one ("If $LATEST is identical to
+ *   a previously published version, you won't be able to create a new version",
+ *   https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html): the Version fails with
+ *   "A version for this Lambda function exists ( N ). Modify the function to create a new version." and
+ *   the update rolls back (the message as users report it: https://github.com/serverless/serverless/issues/6349).
+ *   The function "as it was" is its properties with the values of the parameters they name. moto, by
+ *   contrast, returns the last version without an error, and leaves aliases out of stacks.
  * - Every call takes `callMs` of virtual time (0 unless set), for benchmarks of API round trips.
  * Every call is recorded in `calls` ("Operation region stack"), every policy set in `policies`.
  */
@@ -79,9 +90,21 @@ interface FakeStack {
   events: StackEvent[];
   policy?: string;
   protected: boolean;
+  /** Lambda as the stack's resources left it (see the behaviour above). */
+  lambda: FakeLambda;
   /** When the running operation finishes, and what it ends in (which may start another). */
   until?: number;
   then?: () => void;
+}
+
+/** The Lambda side of a stack: published versions per function, and where each alias points. */
+export interface FakeLambda {
+  /** By function logical id: its versions in order, each the function's configuration when published. */
+  versions: Record<string, { number: number; logicalId: string; config: string }[]>;
+  /** By Version logical id: the version number it published. */
+  byVersion: Record<string, number>;
+  /** By Alias logical id: the version it invokes ('$LATEST' or a number). */
+  aliases: Record<string, string>;
 }
 
 interface FakeChangeSet {
@@ -100,7 +123,7 @@ export interface FakeOptions {
   defaultMs?: number;
   changeSetMs?: number;
   durations?: Record<string, number>;
-  failures?: Record<string, { logicalId: string; reason: string }>;
+  failures?: Record<string, { logicalId: string; reason: string; type?: string }>;
   replacements?: Set<string>;
   conditionalReplacements?: Set<string>;
   outputs?: (stack: string, region: string, params: Record<string, string>) => Record<string, string>;
@@ -135,7 +158,7 @@ export class FakeCloudFormation {
 
   private newStack(region: string, name: string, status: string, extra: Partial<FakeStack> = {}): FakeStack {
     const id = `arn:aws:cloudformation:${region}:111111111111:stack/${name}/${String(++this.stackSeq).padStart(8, '0')}`;
-    const s: FakeStack = { id, name, status, parameters: {}, parameterHistory: [], outputs: {}, events: [], protected: false, ...extra };
+    const s: FakeStack = { id, name, status, parameters: {}, parameterHistory: [], outputs: {}, events: [], protected: false, lambda: { versions: {}, byVersion: {}, aliases: {} }, ...extra };
     this.stacks.set(this.key(region, name), s);
     this.byStackId.set(id, s);
     return s;
@@ -246,13 +269,14 @@ export class FakeCloudFormation {
         event(s, stackName, 'AWS::CloudFormation::Stack', s.status, 'User Initiated');
         this.executing++;
         this.maxConcurrent = Math.max(this.maxConcurrent, this.executing);
-        const failure = this.options.failures?.[stackName];
+        const published = publishVersions(s.template, bodyOf(cs.input), cs.input.parameters, s.lambda);
+        const failure = this.options.failures?.[stackName] ?? ('failure' in published ? published.failure : undefined);
         const duration = this.options.durations?.[stackName.replace(/^.*?-.*?-/, '')] ?? this.options.defaultMs ?? 60_000;
         s.until = clock.now() + duration;
         s.then = () => {
           this.executing--;
           if (failure) {
-            event(s, failure.logicalId, 'AWS::Test::Resource', `${verb}_FAILED`, failure.reason);
+            event(s, failure.logicalId, failure.type ?? 'AWS::Test::Resource', `${verb}_FAILED`, failure.reason);
             event(s, 'Other', 'AWS::Test::Resource', `${verb}_FAILED`, 'Resource creation cancelled');
             if (creating) {
               // OnStackFailure=DELETE: the new stack is deleted, not rolled back.
@@ -268,6 +292,7 @@ export class FakeCloudFormation {
             }
             s.status = 'UPDATE_ROLLBACK_COMPLETE';
           } else {
+            if ('lambda' in published) s.lambda = published.lambda;
             s.template = bodyOf(cs.input);
             s.parameters = cs.input.parameters;
             s.parameterHistory.push(cs.input.parameters);
@@ -343,4 +368,83 @@ function diff(before: string | undefined, after: string, replacements: Set<strin
 function resources(body: string): Record<string, { Type: string }> {
   if (body.startsWith('url:')) return {};
   return parseTemplate(body, 'fake.yaml').template.Resources;
+}
+
+type Template = ReturnType<typeof parseTemplate>['template'];
+type Json = unknown;
+
+/**
+ * The Lambda state after a change set from `before` to `after` (see the behaviour in the header), or the
+ * failure AWS reports for a version that cannot be published.
+ */
+function publishVersions(before: string | undefined, after: string, parameters: Record<string, string>, state: FakeLambda): { lambda: FakeLambda } | { failure: { logicalId: string; reason: string; type: string } } {
+  if (after.startsWith('url:')) return { lambda: state };
+  const next = parseTemplate(after, 'fake.yaml').template;
+  const prev = before && !before.startsWith('url:') ? parseTemplate(before, 'fake.yaml').template.Resources : {};
+  const lambda: FakeLambda = { versions: structuredClone(state.versions), byVersion: {}, aliases: {} };
+  const holds = (r: { Condition?: string }) => r.Condition === undefined || condition(next, r.Condition, parameters);
+  for (const [id, r] of Object.entries(next.Resources) as [string, { Type: string; Condition?: string; Properties?: Record<string, Json> }][]) {
+    if (r.Type !== 'AWS::Lambda::Version' || !holds(r)) continue;
+    const fnId = refOf(r.Properties?.FunctionName);
+    if (!fnId) continue;
+    const kept = state.byVersion[id];
+    if (kept !== undefined && JSON.stringify(prev[id]?.Properties) === JSON.stringify(r.Properties)) {
+      lambda.byVersion[id] = kept;
+      continue;
+    }
+    const fn = next.Resources[fnId] as { Properties?: Record<string, Json> } | undefined;
+    const text = JSON.stringify(fn?.Properties ?? {});
+    const config = JSON.stringify([fn?.Properties ?? {}, Object.entries(parameters).filter(([name]) => text.includes(name)).sort()]);
+    const list = (lambda.versions[fnId] ??= []);
+    const last = list[list.length - 1];
+    if (last && last.config === config) {
+      return { failure: { logicalId: id, type: r.Type, reason: `A version for this Lambda function exists ( ${last.number} ). Modify the function to create a new version.` } };
+    }
+    list.push({ number: list.length + 1, logicalId: id, config });
+    lambda.byVersion[id] = list.length;
+  }
+  for (const [id, r] of Object.entries(next.Resources) as [string, { Type: string; Condition?: string; Properties?: Record<string, Json> }][]) {
+    if (r.Type !== 'AWS::Lambda::Alias' || !holds(r)) continue;
+    const target = value(next, r.Properties?.FunctionVersion, parameters);
+    const versionId = isObject(target) && 'Fn::GetAtt' in target ? refOf(target) : undefined;
+    lambda.aliases[id] = versionId ? String(lambda.byVersion[versionId] ?? `unknown version ${versionId}`) : String(target);
+  }
+  return { lambda };
+}
+
+const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function refOf(v: Json): string | undefined {
+  if (isObject(v) && typeof v.Ref === 'string') return v.Ref;
+  if (isObject(v) && Array.isArray(v['Fn::GetAtt'])) return String(v['Fn::GetAtt'][0]);
+  if (isObject(v) && typeof v['Fn::GetAtt'] === 'string') return v['Fn::GetAtt'].split('.')[0];
+  return undefined;
+}
+
+/** A value with Fn::If resolved (other intrinsics left as written). */
+function value(t: Template, v: Json, parameters: Record<string, string>): Json {
+  if (isObject(v) && Array.isArray(v['Fn::If'])) {
+    const [name, yes, no] = v['Fn::If'] as [string, Json, Json];
+    return value(t, condition(t, name, parameters) ? yes : no, parameters);
+  }
+  return v;
+}
+
+/** Evaluates a condition of the template (Fn::Equals, Fn::Not, Fn::And, Fn::Or, Condition; Ref to parameters). */
+function condition(t: Template, name: string, parameters: Record<string, string>): boolean {
+  const conditions = (t as { Conditions?: Record<string, Json> }).Conditions ?? {};
+  const scalar = (v: Json): string => {
+    if (isObject(v) && typeof v.Ref === 'string') return parameters[v.Ref] ?? String(t.Parameters?.[v.Ref]?.Default ?? '');
+    return String(v);
+  };
+  const evaluate = (c: Json): boolean => {
+    if (!isObject(c)) throw new Error(`fake CloudFormation: cannot evaluate condition ${JSON.stringify(c)}`);
+    if ('Fn::Equals' in c) return scalar((c['Fn::Equals'] as Json[])[0]) === scalar((c['Fn::Equals'] as Json[])[1]);
+    if ('Fn::Not' in c) return !evaluate((c['Fn::Not'] as Json[])[0]);
+    if ('Fn::And' in c) return (c['Fn::And'] as Json[]).every(evaluate);
+    if ('Fn::Or' in c) return (c['Fn::Or'] as Json[]).some(evaluate);
+    if ('Condition' in c) return condition(t, String(c.Condition), parameters);
+    throw new Error(`fake CloudFormation: cannot evaluate condition ${JSON.stringify(c)}`);
+  };
+  return evaluate(conditions[name]);
 }

@@ -16,7 +16,11 @@ What it adds (docs/emulator.md has the list for users):
   * template validation at CreateChangeSet: YAML aliases refused, undefined Refs and unknown GetAtt
     attributes refused, parameters checked;
   * the Replacement field of Modify changes in DescribeChangeSet;
+  * stack updates in CloudFormation's order: new and changed resources after what they reference, removed
+    ones last (moto removes first);
   * Lambda Invoke answered without Docker (the function's code is NOT run);
+  * AWS::Lambda::Version refused while the function equals its last published version, as in AWS, and its
+    Fn::GetAtt Version (the number) and Ref (the version's ARN), which moto lacks;
   * drift detection, for the few properties whose live value the emulator keeps (KMS key rotation, an
     IAM role's session duration); other resources are NOT_CHECKED.
 """
@@ -561,6 +565,65 @@ class LambdaAlias(Placeholder):
 _PLACEHOLDER_CLASSES["AWS::Lambda::Alias"] = LambdaAlias
 
 
+class VersionExists(ServiceException):
+    code = "InvalidRequest"
+
+
+# The configuration a published version keeps: all of the function's, less what names or dates the version.
+_NOT_VERSIONED = {"Version", "FunctionArn", "LastModified", "RevisionId", "State", "StateReason", "StateReasonCode",
+                  "LastUpdateStatus", "LastUpdateStatusReason", "LastUpdateStatusReasonCode"}
+
+
+def _versioned_config(fn: Any) -> str:
+    config = {k: v for k, v in fn.get_configuration().items() if k not in _NOT_VERSIONED}
+    return json.dumps(config, sort_keys=True, default=str)
+
+
+def _version_from_cloudformation(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):  # type: ignore[no-untyped-def]
+    """AWS::Lambda::Version as strict as AWS: no version while $LATEST equals the last published one. moto's own
+    handler returns the last version instead (and counts any update, tags included, as a change). "If $LATEST is
+    identical to a previously published version, you won't be able to create a new version"
+    (https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html); CloudFormation's message as users report
+    it: https://github.com/serverless/serverless/issues/6349."""
+    from moto.awslambda.models import lambda_backends
+
+    storage = lambda_backends[account_id][region_name]._lambdas
+    name = str(cloudformation_json["Properties"]["FunctionName"])
+    latest = storage.get_function_by_name_or_arn_forbid_qualifier(name)
+    versions = storage._functions.get(latest.function_name, {}).get("versions") or []
+    if versions and _versioned_config(versions[-1]) == _versioned_config(latest):
+        raise VersionExists(f"A version for this Lambda function exists ( {versions[-1].version} ). Modify the function to create a new version.")
+    latest.code_or_config_updated = True
+    version = _original_version_create.__func__(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    version.function_arn = f"{latest.function_arn}:{version.version}"
+    return version
+
+
+def _version_attribute(self, attr: str) -> Any:  # type: ignore[no-untyped-def]
+    # Fn::GetAtt Version is the version number, FunctionArn the function's ARN; Ref is the version's ARN
+    # (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-version.html#aws-resource-lambda-version-return-values).
+    if attr == "Version":
+        return str(self.version)
+    if attr == "FunctionArn":
+        return self.function_arn.rsplit(":", 1)[0]
+    raise NotImplementedError(attr)
+
+
+def _patch_lambda_version() -> None:
+    from moto.awslambda.models import LambdaVersion
+
+    global _original_version_create
+    _original_version_create = LambdaVersion.create_from_cloudformation_json
+    LambdaVersion.create_from_cloudformation_json = classmethod(_version_from_cloudformation)  # type: ignore[method-assign]
+    LambdaVersion.get_cfn_attribute = _version_attribute  # type: ignore[method-assign]
+    LambdaVersion.has_cfn_attr = classmethod(lambda cls, attr: attr in ("Version", "FunctionArn"))  # type: ignore[method-assign]
+    LambdaVersion.physical_resource_id = property(lambda self: getattr(self, "function_arn", ""))  # type: ignore[method-assign,assignment]
+
+
+_original_version_create: Any = None
+_patch_lambda_version()
+
+
 def _modelled_by_placeholder(resource_type: str, properties: dict[str, Any]) -> bool:
     # An Aurora cluster member: moto models neither the cluster in CloudFormation nor Aurora engines on
     # an AWS::RDS::DBInstance, so the member is a placeholder like its cluster.
@@ -682,6 +745,83 @@ def _delete_resource(self, parsed_resource, resource_json):  # type: ignore[no-u
 
 
 parsing.ResourceMap._delete_resource = _delete_resource
+
+def _dependencies(resource_json: dict[str, Any]) -> set[str]:
+    """The logical ids a resource waits for: Ref, ${Name} and ${Name.Attr} of Fn::Sub, Fn::GetAtt, DependsOn."""
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "Ref" and isinstance(value, str):
+                    found.add(value)
+                elif key == "Fn::GetAtt":
+                    target = value.split(".", 1)[0] if isinstance(value, str) else value[0]
+                    found.add(str(target))
+                elif key == "Fn::Sub":
+                    body = value[0] if isinstance(value, list) else value
+                    if isinstance(body, str):
+                        found.update(n.split(".", 1)[0] for n in _sub_names(body))
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(resource_json.get("Properties"))
+    depends = resource_json.get("DependsOn") or []
+    found.update([depends] if isinstance(depends, str) else depends)
+    return found
+
+
+def resource_map_update(self, template: dict[str, Any], parameters: dict[str, Any] | None = None) -> None:  # type: ignore[no-untyped-def]
+    """A stack update in CloudFormation's order: new and changed resources in dependency order (a resource after the
+    new or changed ones it references), then, in the cleanup phase, the resources the template no longer has
+    ("CloudFormation ... creates the new resource, changes references to it, then deletes the old one during
+    UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html;
+    the stack statuses: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html).
+    moto removes first, then adds, then modifies, so a new Lambda Version would be published before its function
+    is updated."""
+    actions = self.build_resource_diff(template, parameters)
+    removed = {name: self._resource_json_map[name] for name in actions["Remove"]}
+    self._template = template
+    if parameters:
+        self.input_parameters = parameters
+    self.load_mapping()
+    self.load_parameters()
+    self.load_conditions()
+    self._resource_json_map = template["Resources"]
+
+    pending = [*actions["Add"], *actions["Modify"]]
+    waits = {name: _dependencies(self._resource_json_map[name]) & set(pending) - {name} for name in pending}
+    done: set[str] = set()
+    while len(done) < len(pending):
+        ready = [name for name in pending if name not in done and waits[name] <= done] or [next(n for n in pending if n not in done)]
+        for name in ready:
+            if name in actions["Add"]:
+                _ = self[name]  # moto creates a resource on first access
+            else:
+                self._parsed_resources[name] = parsing.parse_and_update_resource(
+                    name, self._resource_json_map[name], self, account_id=self._account_id, region_name=self._region_name
+                )
+            done.add(name)
+
+    last_exception: Exception | None = None
+    for _ in range(parsing.MAX_UPDATE_ATTEMPTS):
+        for name in list(removed):
+            try:
+                if name in self._parsed_resources:
+                    self._delete_resource(self._parsed_resources[name], removed[name])
+            except Exception as error:  # noqa: BLE001 - a dependency still there: the next pass
+                last_exception = error
+            else:
+                removed.pop(name)
+        if not removed:
+            return
+    if last_exception is not None:
+        raise last_exception
+
+
+parsing.ResourceMap.update = resource_map_update
 
 # --------------------------------------------------------------------------------------------------
 # Intrinsic functions: Fn::Cidr, and Fn::GetAtt for attributes moto does not implement.
