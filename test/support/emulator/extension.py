@@ -775,10 +775,11 @@ def _dependencies(resource_json: dict[str, Any]) -> set[str]:
 
 def resource_map_update(self, template: dict[str, Any], parameters: dict[str, Any] | None = None) -> None:  # type: ignore[no-untyped-def]
     """A stack update in CloudFormation's order: new and changed resources in dependency order (a resource after the
-    new or changed ones it references), then, in the cleanup phase, the resources the template no longer has
-    ("CloudFormation ... creates the new resource, changes references to it, then deletes the old one during
-    UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html;
-    the stack statuses: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html).
+    new or changed ones it references), then the resources the template no longer has ("CloudFormation usually
+    creates the replacement resource first, changes references from other dependent resources to point to the
+    replacement resource, and then deletes the old resource",
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html;
+    removals run in a final pass, UPDATE_COMPLETE_CLEANUP_IN_PROGRESS: https://github.com/architect/deploy/pull/398).
     moto removes first, then adds, then modifies, so a new Lambda Version would be published before its function
     is updated."""
     actions = self.build_resource_diff(template, parameters)
