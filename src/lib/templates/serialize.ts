@@ -22,12 +22,15 @@
  *     a change of the function alone publishes nothing and an alias on the version keeps running the old
  *     settings. The hash covers the function properties a version locks (VERSION_LOCKED; "its code, runtime,
  *     architecture, memory, layers, and most other configuration settings are immutable",
- *     https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html), as the CDK's
- *     `Function.currentVersion` does (its hash: https://github.com/aws/aws-cdk/blob/main/packages/aws-cdk-lib/aws-lambda/lib/function-hash.ts).
+ *     https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html), and what would replace a resource of
+ *     the template that they name (REPLACED_BY: a replaced role or log group has a new name); the CDK's
+ *     `Function.currentVersion` hashes the function and its layers the same way
+ *     (https://github.com/aws/aws-cdk/blob/main/packages/aws-cdk-lib/aws-lambda/lib/function-hash.ts).
  *     Lambda refuses to publish a version while $LATEST equals the last one ("If $LATEST is identical to a
  *     previously published version, you won't be able to create a new version", same page; CloudFormation
  *     fails the new Version with "A version for this Lambda function exists ( N ). Modify the function to
- *     create a new version.", as users report it: https://github.com/serverless/serverless/issues/6349). So the function's Description carries the same hash, `(version <hash>)`: a new
+ *     create a new version.", as users report it: https://github.com/serverless/serverless/issues/6349). So the
+ *     function's Description carries the same hash, `(version <hash>)`: a new
  *     Version always comes with a change of $LATEST, also when the hash changed for a reason Lambda does not
  *     see (a value written differently, or the first deploy after this naming came in).
  *
@@ -73,6 +76,17 @@ const VERSION_LOCKED: Record<string, boolean> = {
   RuntimeManagementConfig: true, SnapStart: true, Timeout: true, TracingConfig: true, VpcConfig: true,
   CapacityProviderConfig: true, FunctionScalingConfig: true, DurableConfig: true,
   CodeSigningConfigArn: false, ReservedConcurrentExecutions: false, Tags: false, TenancyConfig: false,
+};
+/**
+ * What replaces a resource that a function refers to, by type: a replaced resource has a new name or ARN,
+ * which the function's configuration then holds, so these properties count in the version's hash (from the
+ * CloudFormation resource schemas, `causesReplacement`, held equal by test/lib/templates/lambda-versions.test.ts).
+ * A resource of a type not listed counts with all its properties: a new version too many (the stamp keeps it
+ * publishable) rather than an alias left on a version whose role or log group is gone.
+ */
+export const REPLACED_BY: Record<string, string[]> = {
+  'AWS::IAM::Role': ['Path', 'RoleName'],
+  'AWS::Logs::LogGroup': ['LogGroupName'],
 };
 /** AWS::Lambda::Version properties whose change replaces the version ("Update requires: Replacement"). */
 const VERSION_REPLACED_BY = ['CodeSha256', 'Description', 'FunctionName'];
@@ -205,10 +219,14 @@ const SNAPSHOTS: Record<string, (id: string, resource: unknown, t: TemplateView)
       if (locked === undefined) throw new UserError(`${t.file}: ${fnId}.Properties.${key}: unknown to cafe-ops: say in serialize.ts (VERSION_LOCKED) whether a Lambda version keeps it`);
       if (!locked) continue;
       parts.push([`${fnId}.${key}`, pair.value]);
-      // A layer of this template is replaced whenever it changes: its properties are what the version runs.
-      if (key === 'Layers' && isSeq(pair.value)) {
-        for (const layer of pair.value.items.map(refName)) if (layer && t.typeOf(t.byId.get(layer)) === 'AWS::Lambda::LayerVersion') parts.push([layer, get(t.byId.get(layer), 'Properties')]);
-      }
+    }
+    // The resources of this template that the locked properties name (a role, a log group, a layer, a queue ...):
+    // what would replace them, as their new name or ARN reaches $LATEST but not the version.
+    for (const other of [...resourceReferences(parts.map(([, node]) => node))].filter((r) => r !== fnId && t.byId.has(r)).sort()) {
+      const props = get(t.byId.get(other), 'Properties');
+      const identity = REPLACED_BY[t.typeOf(t.byId.get(other))];
+      if (!identity) parts.push([other, props ?? null]);
+      else for (const key of identity) parts.push([`${other}.${key}`, get(props, key) ?? null]);
     }
     // The version's own properties that replace it (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-version.html):
     // a replacement publishes too, so it must come with the stamp that changes $LATEST.
@@ -319,6 +337,33 @@ function references(node: unknown): Set<string> {
     }
   };
   walk(node);
+  return found;
+}
+
+/** Logical ids named by Ref, Fn::GetAtt and ${X} / ${X.Attr} of Fn::Sub in the nodes (parameters included). */
+function resourceReferences(nodes: unknown[]): Set<string> {
+  const found = new Set<string>();
+  const sub = (s: unknown) => {
+    if (isScalar(s) && typeof s.value === 'string') for (const m of s.value.matchAll(/\$\{([^!}][^}]*)\}/g)) found.add(m[1]!.trim().split('.')[0]!);
+  };
+  for (const node of nodes) {
+    visit(new Document(node), {
+      Scalar: (_, n) => {
+        if (n.tag === '!Ref' || n.tag === '!GetAtt') found.add(String(n.value).split('.')[0]!);
+        else if (n.tag === '!Sub') sub(n);
+      },
+      Seq: (_, n) => {
+        if (n.tag === '!GetAtt' && isScalar(n.items[0])) found.add(String(n.items[0].value));
+        else if (n.tag === '!Sub') sub(n.items[0]);
+      },
+      Pair: (_, pair) => {
+        const key = keyOf(pair);
+        if (key === 'Ref' && isScalar(pair.value)) found.add(String(pair.value.value));
+        else if (key === 'Fn::GetAtt') found.add(String(isSeq(pair.value) ? scalarValue(pair.value.items[0]) : String(scalarValue(pair.value)).split('.')[0]));
+        else if (key === 'Fn::Sub') sub(isSeq(pair.value) ? pair.value.items[0] : pair.value);
+      },
+    });
+  }
   return found;
 }
 

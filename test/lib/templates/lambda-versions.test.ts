@@ -9,16 +9,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { deployPlan } from '../../../src/lib/deploy/engine';
 import { buildPlan } from '../../../src/lib/deploy/plan';
 import { parseCatalog } from '../../../src/lib/stacks/catalog';
 import { parseTemplate } from '../../../src/lib/templates/load';
-import { serializeTemplate } from '../../../src/lib/templates/serialize';
+import { REPLACED_BY, serializeTemplate } from '../../../src/lib/templates/serialize';
 import { createMemoryOutput } from '../../support/memory-output';
 import { env } from '../deploy/fixtures';
 import { FakeClock, FakeCloudFormation } from '../deploy/fake-cloudformation';
 
-const fn = (o: { memory?: number; tags?: string; reserved?: string; extra?: string } = {}) => `Parameters:
+const fn = (o: { memory?: number; tags?: string; reserved?: string; extra?: string; role?: string; logs?: string } = {}) => `Parameters:
   CodeKey: { Type: String }
   Level: { Type: String, Default: INFO }
   Warm: { Type: Number, Default: 2 }
@@ -42,9 +43,13 @@ Resources:
           TRACE: !If [Verbose, 'on', 'off']
           TABLE: !Sub 'cafe-\${AWS::Region}-\${Level}'${o.extra ?? ''}${o.reserved ?? ''}
       Tags: [{ Key: Project, Value: ${o.tags ?? 'cafe'} }]
+      LoggingConfig: { LogGroup: !Ref FnLogs, LogFormat: JSON }
   Role:
     Type: AWS::IAM::Role
-    Properties: { AssumeRolePolicyDocument: {} }
+    Properties: { AssumeRolePolicyDocument: {}, ${o.role ?? 'RoleName: cafe-menu, Policies: [{ PolicyName: p, PolicyDocument: { Statement: [] } }]'} }
+  FnLogs:
+    Type: AWS::Logs::LogGroup
+    Properties: { ${o.logs ?? "LogGroupName: !Sub '/aws/lambda/${Level}-menu', RetentionInDays: 30"} }
   FnVersion:
     Type: AWS::Lambda::Version
     Condition: IsWarm
@@ -89,6 +94,26 @@ describe('Lambda versions named after their function (serialize.ts)', () => {
     expect(idOf(fn({ tags: 'other' }))).toBe(base);
     expect(idOf(fn({ reserved: '\n      ReservedConcurrentExecutions: 5' }))).toBe(base);
     expect(idOf(fn(), { CodeKey: 'functions/menu/a.zip', Warm: '5', Secret: 'y' })).toBe(base);
+  });
+
+  it('follows what would replace a resource the function names (a role\'s name, a log group\'s name), not the rest of it', () => {
+    const base = idOf(fn());
+    expect(idOf(fn({ role: 'RoleName: cafe-menu-2' }))).not.toBe(base);
+    expect(idOf(fn({ logs: "LogGroupName: !Sub '/aws/lambda/${Level}-menu-2', RetentionInDays: 30" }))).not.toBe(base);
+    // A policy or the retention changes nothing a version holds.
+    expect(idOf(fn({ role: 'RoleName: cafe-menu, Policies: [{ PolicyName: p, PolicyDocument: { Statement: [{ Effect: Allow, Action: s3:GetObject, Resource: x }] } }]' }))).toBe(base);
+    expect(idOf(fn({ logs: "LogGroupName: !Sub '/aws/lambda/${Level}-menu', RetentionInDays: 90" }))).toBe(base);
+  });
+
+  it('lists what replaces a role and a log group as the CloudFormation resource schemas say', () => {
+    const db = JSON.parse(gunzipSync(readFileSync(require.resolve('@aws-cdk/aws-service-spec/db.json.gz'))).toString()) as {
+      schema: { resource: { entities: { cloudFormationType: string; properties: Record<string, { causesReplacement?: string }> }[] } };
+    };
+    for (const [type, props] of Object.entries(REPLACED_BY)) {
+      const resource = db.schema.resource.entities.find((r) => r.cloudFormationType === type)!;
+      const replacing = Object.entries(resource.properties).filter(([, p]) => p.causesReplacement === 'yes').map(([k]) => k).sort();
+      expect({ type, props: [...props].sort() }).toEqual({ type, props: replacing });
+    }
   });
 
   it('moves every reference to the new version and stamps the hash on the function, so $LATEST changes with it', () => {
