@@ -50,8 +50,13 @@ interface NodeLikeError {
  * errors (unknown commands: ./not-found), raw Node errors on a given path or URL, and AWS errors. Anything else
  * (a bug) is undefined, so it keeps its stack trace.
  * @param flagFor names the flag a path came from (e.g. `--out`), when the caller knows it.
+ * @param unknownFlagHint the hint for unknown flags (as typed), when the caller has a better one than --help.
  */
-export function toUserError(error: unknown, flagFor?: (path: string) => string | undefined): UserError | undefined {
+export function toUserError(
+  error: unknown,
+  flagFor?: (path: string) => string | undefined,
+  unknownFlagHint?: (flags: readonly string[]) => string | undefined,
+): UserError | undefined {
   if (isUserError(error)) return error;
   const e = (error ?? {}) as NodeLikeError;
   const parseCode = parseErrorCode(error);
@@ -60,7 +65,8 @@ export function toUserError(error: unknown, flagFor?: (path: string) => string |
     // "The following errors occurred:" introduces the reasons; the reasons are the message.
     const reasons = /^The following errors? occurred:$/.test(lines[0] ?? '') ? lines.slice(1) : lines;
     const message = reasons.reduce((text, line) => (text === '' ? line : `${text}${text.endsWith(':') ? ' ' : '; '}${line}`), '').replaceAll(/ {2,}/g, ': ');
-    return new UserError(message, 'see --help for the flags and arguments', ExitCode.Usage, reasons.some((r) => /cannot also be provided/.test(r)) ? 'CONFLICTING_FLAGS' : reasons.some((r) => /^Missing required flag/.test(r)) ? 'MISSING_FLAG' : parseCode);
+    const hint = (parseCode === 'UNKNOWN_FLAG' ? unknownFlagHint?.((error as { flags?: string[] }).flags ?? []) : undefined) ?? 'see --help for the flags and arguments';
+    return new UserError(message, hint, ExitCode.Usage, reasons.some((r) => /cannot also be provided/.test(r)) ? 'CONFLICTING_FLAGS' : reasons.some((r) => /^Missing required flag/.test(r)) ? 'MISSING_FLAG' : parseCode);
   }
   if (e.code && e.path && PATH_ERRORS[e.code]) {
     const flag = flagFor?.(e.path);
