@@ -6,7 +6,7 @@ import { loadConfig, selectEnvironment, type ResolvedEnvironment } from '../conf
 import { isAwsRegion, suggestRegion } from '../config/regions';
 import { ExitCode, UserError } from '../errors';
 import { createOutput, type Output } from '../ui/output';
-import { jsonRequested, printUserError, toUserError } from './errors';
+import { jsonRequested, parseFailure, printUserError, toUserError } from './errors';
 import { awsFlags, environmentFlags, jsonFlag, regionFlag, sharedFlagHint, yesFlag } from './flags';
 
 /** The flags of command T: the shared groups it takes (its baseFlags) and its own. */
@@ -45,6 +45,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       enableJsonFlag: this.ctor.enableJsonFlag,
       args: this.ctor.args,
       strict: this.ctor.strict,
+    }).catch((error: unknown) => {
+      throw parseFailure(error, (typed) => this.sharedFlagHint(typed)) ?? error;
     });
     this.flags = flags as BaseFlags<T>;
     const { region, 'endpoint-url': endpoint } = this.shared;
@@ -115,10 +117,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * the flags exist): one line and the hint, or under --json one `{"error": ...}` document on stdout.
    */
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
-    const userError = toUserError(error, (path) => this.flagOf(path), (flags) => sharedFlagHint(`${this.config.bin} ${this.id?.replaceAll(':', ' ') ?? ''}`.trim(), flags));
+    const userError = toUserError(error, (path) => this.flagOf(path), (typed) => this.sharedFlagHint(typed));
     if (!userError) return super.catch(error);
     printUserError(userError, this.flags ? this.jsonEnabled() : jsonRequested(this.argv));
     this.exit(this.interrupted ? ExitCode.Interrupted : userError.exitCode);
+  }
+
+  /** The hint for unknown flags that other commands take. */
+  private sharedFlagHint(typed: readonly string[]): string | undefined {
+    return sharedFlagHint(`${this.config.bin} ${this.id?.replaceAll(':', ' ') ?? ''}`.trim(), typed);
   }
 
   /** The `--flag` whose value is this path or URL, to name it in an error. */
