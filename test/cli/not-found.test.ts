@@ -37,6 +37,11 @@ describe('unknown commands', () => {
     expect(unknownCommand(['dev', 'tokn'], withCommands).hint).toMatch(/^did you mean `cafe-ops dev token`\?/);
   });
 
+  it('says that no command was given when flags come first', () => {
+    const error = unknownCommand(['--json'], index);
+    expect({ message: error.message, code: error.code, exit: error.exitCode }).toEqual({ message: 'no command given before --json', code: 'MISSING_COMMAND', exit: 2 });
+  });
+
   it('recognises oclif\'s not-found errors, from the plugin (exit 127) and without it', () => {
     expect(isCommandNotFound(Object.assign(new Error('Run cafe-ops help for a list of available commands.'), { oclif: { exit: 127 } }))).toBe(true);
     expect(isCommandNotFound(Object.assign(new Error('command deploi not found'), { oclif: { exit: 2 } }))).toBe(true);

@@ -38,14 +38,21 @@ describe('usage errors from the parser', () => {
     expect(parseFailure(new TypeError('x is not a function'))).toBeUndefined();
   });
 
-  it('answers a bad value, a flag without a value and a stray argument with one small JSON document, exit 2', async () => {
-    const results = await Promise.all([
+  it('answers a bad value, a flag without a value, a stray argument and a missing command with one small JSON document, exit 2', async () => {
+    const [topicHelp, ...results] = await Promise.all([
+      cli(['waf']),
       cli(['deploy', '--env', 'staging', '--concurrency', 'x', '--json']),
       cli(['status', '--env', '--json']),
       cli(['lint', 'extra', '--json']),
+      cli(['waf', '--json']),
+      cli(['--json']),
     ]);
-    expect(results.map((r) => r.code)).toEqual([2, 2, 2]);
+    expect(results.map((r) => r.code)).toEqual([2, 2, 2, 2, 2]);
     for (const r of results) expect(r.stdout.length).toBeLessThan(1024);
-    expect(results.map((r) => (JSON.parse(r.stdout) as { error: { code: string } }).error.code)).toEqual(['INVALID_FLAG_VALUE', 'MISSING_FLAG_VALUE', 'UNEXPECTED_ARGUMENT']);
+    expect(results.map((r) => (JSON.parse(r.stdout) as { error: { code: string } }).error.code)).toEqual(['INVALID_FLAG_VALUE', 'MISSING_FLAG_VALUE', 'UNEXPECTED_ARGUMENT', 'MISSING_COMMAND', 'MISSING_COMMAND']);
+    expect(JSON.parse(results[3]!.stdout)).toEqual({ error: { code: 'MISSING_COMMAND', message: '"waf" needs a command', hint: expect.stringContaining('`cafe-ops waf block`, `cafe-ops waf list`, `cafe-ops waf unblock`') } });
+    // Without --json a topic shows its help, as oclif does.
+    expect(topicHelp.code).toBe(0);
+    expect(topicHelp.stdout).toContain('waf block');
   }, 120_000);
 });
