@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/cli/base-command';
-import { DEFAULT_CATALOG_FILE } from '../lib/stacks/catalog';
+import { awsFlags, catalogFlag, environmentFlags, regionFlag, yesFlag } from '../lib/cli/flags';
 import { runDeploy, type DeployResult } from '../lib/deploy/service';
 
 export default class Deploy extends BaseCommand<typeof Deploy> {
@@ -16,6 +16,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     '<%= config.bin %> deploy --env production --execute review.json --yes',
   ];
 
+  static override baseFlags = { ...BaseCommand.baseFlags, ...environmentFlags, ...regionFlag, ...awsFlags, ...yesFlag };
   static override flags = {
     stack: Flags.string({ char: 's', summary: 'Deploy only this stack and what it needs (repeatable).', multiple: true }),
     'dry-run': Flags.boolean({ summary: 'Validate and print the plan offline; no AWS call at all.', default: false, exclusive: ['no-execute', 'execute'] }),
@@ -25,7 +26,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     force: Flags.boolean({ summary: 'Create change sets even for stack instances equal to what is deployed.', default: false }),
     'allow-replacement': Flags.boolean({ summary: 'Allow replacing or removing stateful resources (databases, tables, buckets, keys).', default: false }),
     concurrency: Flags.integer({ summary: 'Stack instances deployed at once.', default: 4, min: 1, max: 32 }),
-    catalog: Flags.string({ summary: 'Path of the stack catalog.', default: DEFAULT_CATALOG_FILE }),
+    ...catalogFlag,
   };
 
   async run(): Promise<DeployResult> {

@@ -1,9 +1,8 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/cli/base-command';
-import { UserError } from '../lib/errors';
+import { awsFlags, catalogFlag, environmentFlags, yesFlag } from '../lib/cli/flags';
 import type { DestroyReport } from '../lib/lifecycle/destroy';
 import { runDestroy } from '../lib/lifecycle/service';
-import { DEFAULT_CATALOG_FILE } from '../lib/stacks/catalog';
 
 export default class Destroy extends BaseCommand<typeof Destroy> {
   static override summary = "Delete an environment's stacks, in reverse dependency order, keeping retained data.";
@@ -16,6 +15,7 @@ export default class Destroy extends BaseCommand<typeof Destroy> {
     '<%= config.bin %> destroy --env staging --stack app --stack edge',
   ];
 
+  static override baseFlags = { ...BaseCommand.baseFlags, ...environmentFlags, ...awsFlags, ...yesFlag };
   static override flags = {
     stack: Flags.string({ char: 's', summary: 'Delete only this stack, in every region it runs in (repeatable); refused while a deployed stack outside the selection needs it.', multiple: true }),
     'confirm-env': Flags.string({ summary: 'The environment name, as the confirmation without a prompt (with --yes).' }),
@@ -23,11 +23,10 @@ export default class Destroy extends BaseCommand<typeof Destroy> {
     'allow-production': Flags.boolean({ summary: 'Allow destroying the production environment.', default: false }),
     concurrency: Flags.integer({ summary: 'Stack instances deleted at once.', default: 4, min: 1, max: 32 }),
     'delete-timeout': Flags.integer({ summary: "Seconds to wait for each stack's deletion.", default: 3600, min: 1 }),
-    catalog: Flags.string({ summary: 'Path of the stack catalog.', default: DEFAULT_CATALOG_FILE }),
+    ...catalogFlag,
   };
 
   async run(): Promise<DestroyReport> {
-    if (this.flags.region) throw new UserError('destroy deletes the whole environment; --region is not supported', 'stacks in one region are needed by the other region\'s stacks');
     const report = await runDestroy(
       {
         env: await this.environment(),

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/cli/base-command';
-import { DEFAULT_CATALOG_FILE } from '../lib/stacks/catalog';
+import { catalogFlag, environmentFlags } from '../lib/cli/flags';
 import { DEFAULT_DIAGRAM_FILE, DEFAULT_REFERENCE_FILE, DEFAULT_STACK_GRAPH_FILE, runDiagram, type DiagramResult } from '../lib/diagram/service';
 
 export default class Diagram extends BaseCommand<typeof Diagram> {
@@ -15,12 +15,13 @@ export default class Diagram extends BaseCommand<typeof Diagram> {
     '<%= config.bin %> diagram --check',
   ];
 
+  static override baseFlags = { ...BaseCommand.baseFlags, ...environmentFlags };
   static override flags = {
     out: Flags.string({ char: 'o', summary: 'Where to write the request-path SVG.', default: DEFAULT_DIAGRAM_FILE }),
     'stack-graph': Flags.string({ summary: 'Where to write the stack-graph SVG.', default: DEFAULT_STACK_GRAPH_FILE }),
     reference: Flags.string({ summary: 'Where to write the stack reference (Markdown).', default: DEFAULT_REFERENCE_FILE }),
     check: Flags.boolean({ summary: 'Do not write: exit 1 when a file differs from what the templates give.', default: false }),
-    catalog: Flags.string({ summary: 'Path of the stack catalog.', default: DEFAULT_CATALOG_FILE }),
+    ...catalogFlag,
   };
 
   async run(): Promise<DiagramResult> {

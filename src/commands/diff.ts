@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/cli/base-command';
+import { awsFlags, catalogFlag, environmentFlags, regionFlag } from '../lib/cli/flags';
 import { runDiff } from '../lib/lifecycle/service';
 import type { DiffReport } from '../lib/lifecycle/diff';
-import { DEFAULT_CATALOG_FILE } from '../lib/stacks/catalog';
 
 export default class Diff extends BaseCommand<typeof Diff> {
   static override summary = 'Show what a deploy would change: templates, parameters and tags, property by property.';
@@ -14,10 +14,11 @@ export default class Diff extends BaseCommand<typeof Diff> {
     '<%= config.bin %> diff --env staging --fail-on-changes --json',
   ];
 
+  static override baseFlags = { ...BaseCommand.baseFlags, ...environmentFlags, ...regionFlag, ...awsFlags };
   static override flags = {
     stack: Flags.string({ char: 's', summary: 'Only this stack, in every region it runs in (repeatable).', multiple: true }),
     'fail-on-changes': Flags.boolean({ summary: 'Exit 1 when any stack instance differs (for CI).', default: false }),
-    catalog: Flags.string({ summary: 'Path of the stack catalog.', default: DEFAULT_CATALOG_FILE }),
+    ...catalogFlag,
   };
 
   async run(): Promise<DiffReport> {

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/cli/base-command';
+import { awsFlags, environmentFlags, yesFlag } from '../lib/cli/flags';
 import { UserError } from '../lib/errors';
 import type { DrillResult } from '../lib/failover/drill';
 import { runFailover } from '../lib/failover/service';
@@ -18,6 +19,7 @@ export default class Failover extends BaseCommand<typeof Failover> {
     '<%= config.bin %> failover --env production --resume',
   ];
 
+  static override baseFlags = { ...BaseCommand.baseFlags, ...environmentFlags, ...awsFlags, ...yesFlag };
   static override flags = {
     to: Flags.string({ summary: 'Region role to make the primary.', options: ['primary', 'secondary'], exclusive: ['resume', 'abort'] }),
     mode: Flags.string({ summary: 'planned: Aurora switchover, writes paused, no data loss. unplanned: Aurora failover allowing data loss.', options: ['planned', 'unplanned'], default: 'planned' }),
@@ -38,7 +40,6 @@ export default class Failover extends BaseCommand<typeof Failover> {
     if (flags['dry-run'] && (flags.resume || flags.abort)) throw new UserError('--dry-run plans a new drill: it cannot be combined with --resume or --abort');
     const probeUrl = flags['probe-url'];
     if (probeUrl !== undefined && !/^https?:\/\//.test(probeUrl)) throw new UserError(`--probe-url: "${probeUrl}" is not an http(s) URL`, 'give a base URL such as http://127.0.0.1:3000');
-    if (flags.region) throw new UserError('--region does not apply: a failover always works on both regions of the environment', 'choose the direction with --to');
     const abort = new AbortController();
     const onSigint = () => {
       this.out.warn('interrupted: stopping after the current call; run --resume to continue or --abort to roll back');

@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/cli/base-command';
+import { catalogFlag } from '../lib/cli/flags';
 import { lintCatalog, type LintResult } from '../lib/lint/lint';
-import { DEFAULT_CATALOG_FILE, loadCatalog } from '../lib/stacks/catalog';
+import { loadCatalog } from '../lib/stacks/catalog';
 
 export default class Lint extends BaseCommand<typeof Lint> {
   static override summary = 'Check every template against the CloudFormation resource schemas, the catalog wiring and cfn-lint.';
@@ -9,7 +10,7 @@ export default class Lint extends BaseCommand<typeof Lint> {
   static override examples = ['<%= config.bin %> lint', '<%= config.bin %> lint --json', '<%= config.bin %> lint --no-cfn-lint'];
 
   static override flags = {
-    catalog: Flags.string({ summary: 'Path of the stack catalog.', default: DEFAULT_CATALOG_FILE }),
+    ...catalogFlag,
     'cfn-lint': Flags.boolean({ summary: 'Also run cfn-lint when it is installed.', default: true, allowNo: true }),
   };
 

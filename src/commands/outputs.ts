@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/cli/base-command';
+import { awsFlags, catalogFlag, environmentFlags, regionFlag } from '../lib/cli/flags';
 import { runOutputs } from '../lib/lifecycle/service';
 import type { OutputsReport } from '../lib/lifecycle/outputs';
-import { DEFAULT_CATALOG_FILE } from '../lib/stacks/catalog';
 
 export default class Outputs extends BaseCommand<typeof Outputs> {
   static override summary = "Show every stack instance's outputs.";
@@ -12,9 +12,10 @@ export default class Outputs extends BaseCommand<typeof Outputs> {
     '<%= config.bin %> outputs --env staging --stack edge --json',
   ];
 
+  static override baseFlags = { ...BaseCommand.baseFlags, ...environmentFlags, ...regionFlag, ...awsFlags };
   static override flags = {
     stack: Flags.string({ char: 's', summary: 'Only this stack, in every region it runs in (repeatable).', multiple: true }),
-    catalog: Flags.string({ summary: 'Path of the stack catalog.', default: DEFAULT_CATALOG_FILE }),
+    ...catalogFlag,
   };
 
   async run(): Promise<OutputsReport> {

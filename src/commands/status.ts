@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/cli/base-command';
+import { awsFlags, catalogFlag, environmentFlags, regionFlag } from '../lib/cli/flags';
 import { runStatus } from '../lib/lifecycle/service';
 import type { StatusReport } from '../lib/lifecycle/status';
-import { DEFAULT_CATALOG_FILE } from '../lib/stacks/catalog';
 
 export default class Status extends BaseCommand<typeof Status> {
   static override summary = 'Show every stack instance: status, last update, drift, termination protection, stack policy, change set in review.';
@@ -14,11 +14,12 @@ export default class Status extends BaseCommand<typeof Status> {
     '<%= config.bin %> status --env staging --stack data --json',
   ];
 
+  static override baseFlags = { ...BaseCommand.baseFlags, ...environmentFlags, ...regionFlag, ...awsFlags };
   static override flags = {
     stack: Flags.string({ char: 's', summary: 'Only this stack, in every region it runs in (repeatable).', multiple: true }),
     'detect-drift': Flags.boolean({ summary: 'Run drift detection now and wait for it.', default: false }),
     'drift-timeout': Flags.integer({ summary: 'Seconds to wait for each drift detection.', default: 300, min: 1 }),
-    catalog: Flags.string({ summary: 'Path of the stack catalog.', default: DEFAULT_CATALOG_FILE }),
+    ...catalogFlag,
   };
 
   async run(): Promise<StatusReport> {

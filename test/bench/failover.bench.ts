@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { runDrill } from '../../src/lib/failover/drill';
 import { DEFAULT_SETTINGS, type DrillSettings } from '../../src/lib/failover/engine';
-import { memoryJournalStore } from '../../src/lib/failover/journal';
+import { memoryJournalStore } from '../support/memory-journal';
 import type { DrillReport } from '../../src/lib/failover/report';
 import { createMemoryOutput } from '../support/memory-output';
 import { ENV, FakeWorld, type WorldOptions } from '../lib/failover/fakes';

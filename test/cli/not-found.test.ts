@@ -24,6 +24,24 @@ describe('unknown commands', () => {
     expect(error.hint).toMatch(/^did you mean `cafe-ops audit compliance`\?/);
   });
 
+  it('calls a word after a command without arguments an unexpected argument, unless it is a typo of a command', () => {
+    // oclif lists every command among its topics, so it reads `deploy now` as the command `deploy:now`.
+    const withCommands = { ...index, topics: [...index.topics, ...index.commandIds] };
+    const extra = unknownCommand(['deploy', 'now', '--json'], withCommands);
+    expect({ message: extra.message, code: extra.code, exit: extra.exitCode, hint: extra.hint }).toEqual({
+      message: 'Unexpected argument: now',
+      code: 'UNEXPECTED_ARGUMENT',
+      exit: 2,
+      hint: '`cafe-ops deploy` takes no arguments; see `cafe-ops deploy --help`',
+    });
+    expect(unknownCommand(['dev', 'tokn'], withCommands).hint).toMatch(/^did you mean `cafe-ops dev token`\?/);
+  });
+
+  it('says that no command was given when flags come first', () => {
+    const error = unknownCommand(['--json'], index);
+    expect({ message: error.message, code: error.code, exit: error.exitCode }).toEqual({ message: 'no command given before --json', code: 'MISSING_COMMAND', exit: 2 });
+  });
+
   it('recognises oclif\'s not-found errors, from the plugin (exit 127) and without it', () => {
     expect(isCommandNotFound(Object.assign(new Error('Run cafe-ops help for a list of available commands.'), { oclif: { exit: 127 } }))).toBe(true);
     expect(isCommandNotFound(Object.assign(new Error('command deploi not found'), { oclif: { exit: 2 } }))).toBe(true);

@@ -8,7 +8,7 @@ describe('cafe-ops failover (command)', () => {
       [['failover', '--env', 'staging', '--to', 'tertiary'], /Expected --to=tertiary to be one of: primary, secondary/],
       [['failover', '--env', 'staging', '--resume', '--abort'], /--abort=true cannot also be provided when using --resume/],
       [['failover', '--env', 'staging', '--dry-run', '--resume'], /--dry-run plans a new drill: it cannot be combined with --resume or --abort/],
-      [['failover', '--env', 'staging', '--to', 'secondary', '--region', 'eu-west-1'], /--region does not apply: a failover always works on both regions of the environment/],
+      [['failover', '--env', 'staging', '--to', 'secondary', '--region', 'eu-west-1'], /^Error: Nonexistent flag: --region\n {2}hint: `cafe-ops failover` does not take --region/],
       [['failover', '--env', 'staging', '--to', 'secondary', '--mode', 'chaos'], /Expected --mode=chaos to be one of: planned, unplanned/],
       [['failover', '--env', 'staging', '--to', 'secondary', '--endpoint-url', 'http://127.0.0.1:9'], /no AWS credentials found|cannot reach the AWS endpoint/],
     ];

@@ -8,7 +8,7 @@ describe('cafe-ops waf (commands)', () => {
       [['waf', 'block', '8.0.0.0/7', '--env', 'staging', '--reason', 'x'], /wider than a \/8 .* pass --force/],
       [['waf', 'block', '45.12.3.4', '--env', 'staging', '--reason', 'x', '--for', '2w'], /--for 2w: expected a number and a unit m, h or d/],
       [['waf', 'block', '45.12.3.4', '--env', 'staging'], /Missing required flag reason/],
-      [['waf', 'block', '45.12.3.4', '--env', 'staging', '--reason', 'x', '--region', 'eu-west-1'], /--region does not apply: a block always goes to every web ACL/],
+      [['waf', 'block', '45.12.3.4', '--env', 'staging', '--reason', 'x', '--region', 'eu-west-1'], /^Error: Nonexistent flag: --region\n {2}hint: `cafe-ops waf block` does not take --region/],
       [['waf', 'unblock', 'not-an-ip', '--env', 'staging'], /not-an-ip: not an IPv4 or IPv6 address or CIDR range/],
       [['waf', 'list', '--env', 'prod'], /unknown environment "prod"/],
     ];

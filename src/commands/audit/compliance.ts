@@ -1,10 +1,10 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../lib/cli/base-command';
+import { awsFlags, catalogFlag, environmentFlags, regionFlag } from '../../lib/cli/flags';
 import { FORMATS } from '../../lib/compliance/format';
 import { LIVE_CHECKS } from '../../lib/compliance/live/audit';
 import { FAIL_ON, type ComplianceReport } from '../../lib/compliance/report';
 import { runComplianceAudit } from '../../lib/compliance/service';
-import { DEFAULT_CATALOG_FILE } from '../../lib/stacks/catalog';
 
 export default class AuditCompliance extends BaseCommand<typeof AuditCompliance> {
   static override summary = 'Audit the café against AWS Security Hub controls: the templates offline, the deployed environment with --live.';
@@ -21,6 +21,7 @@ export default class AuditCompliance extends BaseCommand<typeof AuditCompliance>
     '<%= config.bin %> audit compliance --show-suppressed',
   ];
 
+  static override baseFlags = { ...BaseCommand.baseFlags, ...environmentFlags, ...regionFlag, ...awsFlags };
   static override flags = {
     live: Flags.boolean({ summary: 'Also audit the deployed environment (needs --env and credentials).', default: false }),
     static: Flags.boolean({ summary: 'Audit the templates (turn off with --no-static for a live-only audit).', default: true, allowNo: true }),
@@ -38,7 +39,7 @@ export default class AuditCompliance extends BaseCommand<typeof AuditCompliance>
     check: Flags.string({ summary: 'Only this live check (repeatable).', options: [...LIVE_CHECKS], multiple: true }),
     'cfn-lint': Flags.boolean({ summary: 'Merge the findings of cfn-lint when it is installed.', default: true, allowNo: true }),
     'show-suppressed': Flags.boolean({ summary: 'List the suppressed findings with their reasons in the table and Markdown reports.', default: false }),
-    catalog: Flags.string({ summary: 'Path of the stack catalog.', default: DEFAULT_CATALOG_FILE }),
+    ...catalogFlag,
   };
 
   async run(): Promise<ComplianceReport> {

@@ -1,9 +1,12 @@
 import { BaseCommand } from '../../lib/cli/base-command';
+import { environmentFlags } from '../../lib/cli/flags';
 import type { ResolvedEnvironment } from '../../lib/config/load';
 
 export default class ConfigShow extends BaseCommand<typeof ConfigShow> {
   static override summary = 'Validate cafe-ops.yml and show one environment as cafe-ops sees it.';
   static override examples = ['<%= config.bin %> config show --env staging', '<%= config.bin %> config show --env production --json'];
+
+  static override baseFlags = { ...BaseCommand.baseFlags, ...environmentFlags };
 
   async run(): Promise<ResolvedEnvironment> {
     const env = await this.environment();

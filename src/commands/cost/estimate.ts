@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../lib/cli/base-command';
+import { catalogFlag, environmentFlags, regionFlag } from '../../lib/cli/flags';
 import type { Estimate } from '../../lib/cost/estimate/estimate';
 import { runCostEstimate } from '../../lib/cost/estimate/service';
-import { DEFAULT_CATALOG_FILE } from '../../lib/stacks/catalog';
 
 export default class CostEstimate extends BaseCommand<typeof CostEstimate> {
   static override summary = 'Monthly cost of an environment before deploying it: per stack and region, idle and at a usage profile.';
@@ -15,12 +15,13 @@ export default class CostEstimate extends BaseCommand<typeof CostEstimate> {
     '<%= config.bin %> cost estimate --env production --format markdown',
   ];
 
+  static override baseFlags = { ...BaseCommand.baseFlags, ...environmentFlags, ...regionFlag };
   static override flags = {
     usage: Flags.string({ summary: 'Usage profile (YAML or JSON): ordersPerDay, lunchPeakFactor, pageViewsPerDay, dataStoredGb, ...' }),
     stack: Flags.string({ char: 's', summary: 'Only this stack and what it needs (repeatable).', multiple: true }),
     detail: Flags.boolean({ summary: 'Show every line with its formula, not only the largest.', default: false }),
     format: Flags.option({ summary: 'Output for people.', options: ['table', 'markdown'] as const, default: 'table' as const })(),
-    catalog: Flags.string({ summary: 'Path of the stack catalog.', default: DEFAULT_CATALOG_FILE }),
+    ...catalogFlag,
   };
 
   async run(): Promise<Estimate> {

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../lib/cli/base-command';
+import { awsFlags, environmentFlags, regionFlag } from '../../lib/cli/flags';
 import { FAIL_ON } from '../../lib/cost/report';
 import { awsCostPorts, runCostReport, type CostReportResult } from '../../lib/cost/service';
 
@@ -15,6 +16,7 @@ export default class CostReport extends BaseCommand<typeof CostReport> {
     '<%= config.bin %> cost report --env production --region eu-central-1',
   ];
 
+  static override baseFlags = { ...BaseCommand.baseFlags, ...environmentFlags, ...regionFlag, ...awsFlags };
   static override flags = {
     months: Flags.integer({ summary: 'Previous months to compare with.', default: 3, min: 1, max: 12 }),
     days: Flags.integer({ summary: 'Days of the daily trend.', default: 30, min: 7, max: 90 }),

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../lib/cli/base-command';
-import { UserError } from '../../lib/errors';
+import { awsFlags, environmentFlags, yesFlag } from '../../lib/cli/flags';
 import { parseDuration } from '../../lib/waf/duration';
 import type { WafResult } from '../../lib/waf/engine';
 import { renderWafResult } from '../../lib/waf/render';
@@ -21,6 +21,7 @@ export default class WafBlock extends BaseCommand<typeof WafBlock> {
   static override strict = false;
   static override args = { cidr: Args.string({ description: 'Address or CIDR range to block (several may follow).', required: true }) };
 
+  static override baseFlags = { ...BaseCommand.baseFlags, ...environmentFlags, ...awsFlags, ...yesFlag };
   static override flags = {
     reason: Flags.string({ summary: 'Why: shown by `waf list` and kept in the control table.', required: true }),
     for: Flags.string({ summary: 'How long, e.g. 30m, 24h, 7d (default: no end).' }),
@@ -29,7 +30,6 @@ export default class WafBlock extends BaseCommand<typeof WafBlock> {
 
   async run(): Promise<WafResult> {
     const { argv } = await this.parse(WafBlock);
-    if (this.flags.region) throw new UserError('--region does not apply: a block always goes to every web ACL of the environment');
     const env = await this.environment();
     const result = await runWaf(
       env,

@@ -1,5 +1,5 @@
 import { BaseCommand } from '../../lib/cli/base-command';
-import { UserError } from '../../lib/errors';
+import { awsFlags, environmentFlags } from '../../lib/cli/flags';
 import type { WafResult } from '../../lib/waf/engine';
 import { renderWafResult } from '../../lib/waf/render';
 import { runWaf } from '../../lib/waf/service';
@@ -11,8 +11,9 @@ export default class WafList extends BaseCommand<typeof WafList> {
     'whose end time has passed and puts back any recorded range a set lacks (after a redeploy reset it, or a place was unreachable). See docs/waf.md.';
   static override examples = ['<%= config.bin %> waf list --env production', '<%= config.bin %> waf list --env staging --json'];
 
+  static override baseFlags = { ...BaseCommand.baseFlags, ...environmentFlags, ...awsFlags };
+
   async run(): Promise<WafResult> {
-    if (this.flags.region) throw new UserError('--region does not apply: the list covers every web ACL of the environment');
     const env = await this.environment();
     const result = await runWaf(env, { action: 'list' }, this.out, this.aws());
     if (!this.jsonEnabled()) renderWafResult(result, this.out);

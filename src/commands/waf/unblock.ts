@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../lib/cli/base-command';
-import { UserError } from '../../lib/errors';
+import { awsFlags, environmentFlags, yesFlag } from '../../lib/cli/flags';
 import type { WafResult } from '../../lib/waf/engine';
 import { renderWafResult } from '../../lib/waf/render';
 import { runWaf } from '../../lib/waf/service';
@@ -14,12 +14,13 @@ export default class WafUnblock extends BaseCommand<typeof WafUnblock> {
     '<%= config.bin %> waf unblock 198.51.7.0/24 --env production',
     '<%= config.bin %> waf unblock 45.12.3.4/32 2a01:4f8:10::/48 --env production --yes --json',
   ];
+
+  static override baseFlags = { ...BaseCommand.baseFlags, ...environmentFlags, ...awsFlags, ...yesFlag };
   static override strict = false;
   static override args = { cidr: Args.string({ description: 'Address or CIDR range to unblock (several may follow).', required: true }) };
 
   async run(): Promise<WafResult> {
     const { argv } = await this.parse(WafUnblock);
-    if (this.flags.region) throw new UserError('--region does not apply: an unblock always goes to every web ACL of the environment');
     const env = await this.environment();
     const result = await runWaf(env, { action: 'unblock', request: { cidrs: argv as string[], yes: this.flags.yes } }, this.out, this.aws());
     if (!this.jsonEnabled()) renderWafResult(result, this.out);

@@ -1,14 +1,18 @@
 import { resolve } from 'node:path';
-import { Command, Flags, Interfaces } from '@oclif/core';
+import { Command, Interfaces } from '@oclif/core';
 import { AwsClients } from '../aws/clients';
 import { askMfaCode, awsIdentity } from '../aws/identity';
-import { loadConfig, selectEnvironment, DEFAULT_CONFIG_FILE, type ResolvedEnvironment } from '../config/load';
+import { loadConfig, selectEnvironment, type ResolvedEnvironment } from '../config/load';
 import { isAwsRegion, suggestRegion } from '../config/regions';
 import { ExitCode, UserError } from '../errors';
 import { createOutput, type Output } from '../ui/output';
-import { EXIT_CODES_HELP, jsonRequested, printUserError, toUserError } from './errors';
+import { jsonRequested, parseFailure, printUserError, toUserError } from './errors';
+import { awsFlags, environmentFlags, jsonFlag, regionFlag, sharedFlagHint, yesFlag } from './flags';
 
-export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
+/** The flags of command T: the shared groups it takes (its baseFlags) and its own. */
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<T['baseFlags'] & T['flags']>;
+/** The values of every shared flag, as the base class reads them: a command that does not take a flag has no value for it. */
+type SharedFlags = Partial<Interfaces.InferredFlags<typeof jsonFlag & typeof environmentFlags & typeof awsFlags & typeof regionFlag & typeof yesFlag>>;
 
 /**
  * The shared flags and plumbing of every cafe-ops command: config and environment, AWS clients,
@@ -18,18 +22,8 @@ export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(type
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static override enableJsonFlag = true;
 
-  static override baseFlags = {
-    // Declared here (oclif would add it the same) so every command's --help documents the output contract and exit codes.
-    json: Flags.boolean({ summary: 'Format output as json.', description: EXIT_CODES_HELP, helpGroup: 'GLOBAL' }),
-    env: Flags.string({ char: 'e', summary: 'Environment from the config file (e.g. staging, production).', helpGroup: 'GLOBAL' }),
-    config: Flags.string({ summary: 'Path of the config file.', default: DEFAULT_CONFIG_FILE, helpGroup: 'GLOBAL' }),
-    profile: Flags.string({ summary: 'AWS named profile (default: the environment\'s profile in cafe-ops.yml, else AWS_PROFILE).', helpGroup: 'GLOBAL' }),
-    'role-arn': Flags.string({ summary: 'IAM role to assume for every AWS call (default: the environment\'s roleArn in cafe-ops.yml).', helpGroup: 'GLOBAL' }),
-    'mfa-code': Flags.string({ summary: 'Current code of the MFA device (mfaSerial) instead of a prompt.', env: 'CAFE_OPS_MFA_CODE', helpGroup: 'GLOBAL' }),
-    region: Flags.string({ summary: 'Limit the command to one AWS region of the environment.', helpGroup: 'GLOBAL' }),
-    yes: Flags.boolean({ char: 'y', summary: 'Answer yes to confirmations (stateful replacements still need their own flag).', default: false, helpGroup: 'GLOBAL' }),
-    'endpoint-url': Flags.string({ summary: 'Send every AWS call to this endpoint (an emulator such as moto_server).', env: 'AWS_ENDPOINT_URL', helpGroup: 'GLOBAL' }),
-  };
+  /** Every command has `--json`; each adds the shared flag groups it uses (./flags). */
+  static override baseFlags = jsonFlag;
 
   protected flags!: BaseFlags<T>;
   private output?: Output;
@@ -47,20 +41,27 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.once('SIGINT', this.onInterrupt);
     const { flags } = await this.parse({
       flags: this.ctor.flags,
-      baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
+      baseFlags: this.ctor.baseFlags,
       enableJsonFlag: this.ctor.enableJsonFlag,
       args: this.ctor.args,
       strict: this.ctor.strict,
+    }).catch((error: unknown) => {
+      throw parseFailure(error, (typed) => this.sharedFlagHint(typed)) ?? error;
     });
     this.flags = flags as BaseFlags<T>;
-    if (this.flags.region !== undefined && !isAwsRegion(this.flags.region)) {
-      const suggestion = suggestRegion(this.flags.region);
-      throw new UserError(`--region: "${this.flags.region}" is not an AWS region${suggestion ? ` (did you mean ${suggestion}?)` : ''}`);
+    const { region, 'endpoint-url': endpoint } = this.shared;
+    if (region !== undefined && !isAwsRegion(region)) {
+      const suggestion = suggestRegion(region);
+      throw new UserError(`--region: "${region}" is not an AWS region${suggestion ? ` (did you mean ${suggestion}?)` : ''}`);
     }
-    const endpoint = this.flags['endpoint-url'];
     if (endpoint !== undefined && !URL.canParse(endpoint)) {
       throw new UserError(`--endpoint-url: "${endpoint}" is not a valid URL`, 'give a full URL such as http://localhost:5000 (or fix AWS_ENDPOINT_URL)', ExitCode.Usage, 'INVALID_URL');
     }
+  }
+
+  /** The shared flags this command was given (none of those it does not take). */
+  private get shared(): SharedFlags {
+    return (this.flags ?? {}) as SharedFlags;
   }
 
   /** Where progress, tables and prompts go; quiet under --json. */
@@ -71,8 +72,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** The environment chosen with --env from the config file, validated. */
   protected async environment(): Promise<ResolvedEnvironment> {
-    const { config } = await loadConfig(this.flags.config);
-    this.resolvedEnvironment = selectEnvironment(config, this.flags.env);
+    this.requireFlags(environmentFlags, 'environment()');
+    const { config } = await loadConfig(this.shared.config!);
+    this.resolvedEnvironment = selectEnvironment(config, this.shared.env);
     return this.resolvedEnvironment;
   }
 
@@ -81,9 +83,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * (profile, roleArn, mfaSerial) under --profile / --role-arn, and --endpoint-url for every service.
    */
   protected aws(): AwsClients {
+    this.requireFlags(awsFlags, 'aws()');
+    const endpointUrl = this.shared['endpoint-url'];
     this.clients ??= new AwsClients({
-      ...awsIdentity(this.flags, this.resolvedEnvironment),
-      ...(this.flags['endpoint-url'] ? { endpointUrl: this.flags['endpoint-url'] } : {}),
+      ...awsIdentity(this.shared, this.resolvedEnvironment),
+      ...(endpointUrl ? { endpointUrl } : {}),
       mfaCode: (serial) => this.mfaCode(serial),
     });
     return this.clients;
@@ -91,7 +95,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** The MFA code from --mfa-code, else asked for in a terminal; under --json or without a terminal, a clear error. */
   private mfaCode(serial: string): Promise<string> {
-    return askMfaCode(serial, { given: this.flags['mfa-code'], out: this.out, json: this.jsonEnabled() });
+    return askMfaCode(serial, { given: this.shared['mfa-code'], out: this.out, json: this.jsonEnabled() });
+  }
+
+  /** A command that reads a group's values must take its flags (a mistake in the command, caught by its first test). */
+  private requireFlags(group: object, use: string): void {
+    const missing = Object.keys(group).filter((name) => !(name in this.ctor.baseFlags) && !(name in (this.ctor.flags ?? {})));
+    if (missing.length) throw new Error(`${this.id}: ${use} reads --${missing.join(', --')}, which the command does not take (add the group to its baseFlags)`);
   }
 
   protected override async finally(error: Error | undefined): Promise<unknown> {
@@ -107,10 +117,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * the flags exist): one line and the hint, or under --json one `{"error": ...}` document on stdout.
    */
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
-    const userError = toUserError(error, (path) => this.flagOf(path));
+    const userError = toUserError(error, (path) => this.flagOf(path), (typed) => this.sharedFlagHint(typed));
     if (!userError) return super.catch(error);
     printUserError(userError, this.flags ? this.jsonEnabled() : jsonRequested(this.argv));
     this.exit(this.interrupted ? ExitCode.Interrupted : userError.exitCode);
+  }
+
+  /** The hint for unknown flags that other commands take. */
+  private sharedFlagHint(typed: readonly string[]): string | undefined {
+    return sharedFlagHint(`${this.config.bin} ${this.id?.replaceAll(':', ' ') ?? ''}`.trim(), typed);
   }
 
   /** The `--flag` whose value is this path or URL, to name it in an error. */

@@ -50,18 +50,17 @@ interface NodeLikeError {
  * errors (unknown commands: ./not-found), raw Node errors on a given path or URL, and AWS errors. Anything else
  * (a bug) is undefined, so it keeps its stack trace.
  * @param flagFor names the flag a path came from (e.g. `--out`), when the caller knows it.
+ * @param unknownFlagHint the hint for unknown flags (as typed), when the caller has a better one than --help.
  */
-export function toUserError(error: unknown, flagFor?: (path: string) => string | undefined): UserError | undefined {
+export function toUserError(
+  error: unknown,
+  flagFor?: (path: string) => string | undefined,
+  unknownFlagHint?: (flags: readonly string[]) => string | undefined,
+): UserError | undefined {
   if (isUserError(error)) return error;
   const e = (error ?? {}) as NodeLikeError;
   const parseCode = parseErrorCode(error);
-  if (parseCode) {
-    const lines = stripAnsi(e.message ?? '').split('\n').map((line) => line.trim()).filter((line) => line && !/^See more help with/.test(line));
-    // "The following errors occurred:" introduces the reasons; the reasons are the message.
-    const reasons = /^The following errors? occurred:$/.test(lines[0] ?? '') ? lines.slice(1) : lines;
-    const message = reasons.reduce((text, line) => (text === '' ? line : `${text}${text.endsWith(':') ? ' ' : '; '}${line}`), '').replaceAll(/ {2,}/g, ': ');
-    return new UserError(message, 'see --help for the flags and arguments', ExitCode.Usage, reasons.some((r) => /cannot also be provided/.test(r)) ? 'CONFLICTING_FLAGS' : reasons.some((r) => /^Missing required flag/.test(r)) ? 'MISSING_FLAG' : parseCode);
-  }
+  if (parseCode) return usageError(e.message ?? '', parseCode, parseCode === 'UNKNOWN_FLAG' ? unknownFlagHint?.((error as { flags?: string[] }).flags ?? []) : undefined);
   if (e.code && e.path && PATH_ERRORS[e.code]) {
     const flag = flagFor?.(e.path);
     return new UserError(`${flag ? `${flag}: ` : ''}${e.path} ${PATH_ERRORS[e.code]}`, undefined, ExitCode.Usage, e.code);
@@ -76,6 +75,34 @@ export function toUserError(error: unknown, flagFor?: (path: string) => string |
     return new EnvironmentError(`AWS ${e.name ?? 'error'}: ${e.message ?? ''}${e.$metadata.requestId ? ` (request ${e.$metadata.requestId})` : ''}`, undefined, 'AWS_SERVICE');
   }
   return undefined;
+}
+
+/**
+ * The usage error of anything oclif raised while it parsed argv: its parse errors, and its plain
+ * errors for a flag without a value or a value its type refuses (`--concurrency x`). Undefined for
+ * an error that is not oclif's (a bug keeps its stack trace).
+ */
+export function parseFailure(error: unknown, unknownFlagHint?: (flags: readonly string[]) => string | undefined): UserError | undefined {
+  const known = toUserError(error, undefined, unknownFlagHint);
+  if (known) return known;
+  const e = (error ?? {}) as NodeLikeError;
+  if (!e.oclif) return undefined;
+  const message = e.message ?? '';
+  return usageError(message, /^Parsing --/.test(message) ? 'INVALID_FLAG_VALUE' : /expects (a value|one of these values)/.test(message) ? 'MISSING_FLAG_VALUE' : 'USAGE');
+}
+
+/** One line from oclif's multi-line parse message, with the code of its kind of mistake. */
+function usageError(text: string, code: string, hint?: string): UserError {
+  const lines = stripAnsi(text).split('\n').map((line) => line.trim()).filter((line) => line && !/^See more help with/.test(line));
+  // "The following errors occurred:" introduces the reasons; the reasons are the message.
+  const reasons = /^The following errors? occurred:$/.test(lines[0] ?? '') ? lines.slice(1) : lines;
+  // "Parsing --flag" introduces what was wrong with its value.
+  const flag = /^Parsing (--\S+)$/.exec(reasons[0] ?? '')?.[1];
+  const message = flag
+    ? `${flag}: ${reasons.slice(1).join('; ')}`
+    : reasons.reduce((text, line) => (text === '' ? line : `${text}${text.endsWith(':') ? ' ' : '; '}${line}`), '').replaceAll(/ {2,}/g, ': ');
+  const kind = reasons.some((r) => /cannot also be provided/.test(r)) ? 'CONFLICTING_FLAGS' : reasons.some((r) => /^Missing required flag/.test(r)) ? 'MISSING_FLAG' : code;
+  return new UserError(message, hint ?? 'see --help for the flags and arguments', ExitCode.Usage, kind);
 }
 
 /** The error document of a user error. */

@@ -50,6 +50,15 @@ export function unknownCommand(argv: readonly string[], index: CommandIndex): Us
   const suggestion = typed ? suggestCommand(typed, index) : undefined;
   const spaced = (id: string) => id.replaceAll(':', ' ');
   const list = 'run `cafe-ops --help` for the list of commands';
+  // `cafe-ops --json`, `cafe-ops --bogus`: flags with no command before them.
+  if (typed === '') return new UserError(`no command given${argv[0] ? ` before ${argv[0]}` : ''}`, `name the command first; ${list}`, ExitCode.Usage, 'MISSING_COMMAND');
+  // `cafe-ops lint extra`: oclif reads a word after a command without arguments as part of the command's name.
+  const words = typed.split(':');
+  const command = words.map((_, i) => words.slice(0, i).join(':')).reverse().find((id) => index.commandIds.includes(id));
+  if (command && !suggestion) {
+    const extra = words.slice(command.split(':').length);
+    return new UserError(`Unexpected argument${extra.length > 1 ? 's' : ''}: ${extra.join(', ')}`, `\`cafe-ops ${spaced(command)}\` takes no arguments; see \`cafe-ops ${spaced(command)} --help\``, ExitCode.Usage, 'UNEXPECTED_ARGUMENT');
+  }
   return new UserError(
     `unknown command "${spaced(typed)}"`,
     suggestion ? `did you mean \`cafe-ops ${spaced(suggestion)}\`? Or ${list}` : list,

@@ -15,37 +15,17 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { EnvironmentError } from '../errors';
+import { CFN_LINT_ARGS, runCfnLint, type CfnLintFinding } from '../templates/cfn-lint';
 
 const run = promisify(execFile);
 
 export const DEFAULT_CFN_LINT_CACHE = '.cafe-ops/cache/cfn-lint';
-/** The arguments the audit runs cfn-lint with (part of the cache key). */
-export const CFN_LINT_ARGS = ['--format', 'json'];
-
-export interface CfnLintFinding {
-  file: string;
-  line: number;
-  level: 'error' | 'warning';
-  rule: string;
-  message: string;
-  /** The key path cfn-lint reports (Location.Path), e.g. ['Resources', 'Topic', 'Properties', 'Foo']. */
-  path?: (string | number)[];
-}
 
 export interface CfnLintRun {
   findings: CfnLintFinding[];
   /** Files cfn-lint actually ran over (the others came from the cache). */
   linted: string[];
   version: string;
-}
-
-interface Match {
-  Level: string;
-  Message: string;
-  Rule: { Id: string };
-  Filename: string;
-  Location: { Start: { LineNumber: number }; Path?: (string | number)[] };
 }
 
 /** cfn-lint over `files`, from the cache where it can; undefined when cfn-lint is not installed. */
@@ -58,36 +38,13 @@ export async function lintCached(files: string[], options: { command: string; ca
   const keys = files.map((f, i) => createHash('sha256').update(JSON.stringify([version, CFN_LINT_ARGS, f, texts[i]])).digest('hex'));
   const cached = await Promise.all(keys.map((k) => (options.cacheDir ? readCache(join(options.cacheDir, `${k}.json`)) : Promise.resolve(undefined))));
   const missing = files.filter((_, i) => cached[i] === undefined);
-  const fresh = missing.length ? await lint(executable, missing) : [];
+  const fresh = missing.length ? await runCfnLint(executable, missing) : [];
+  if (fresh === undefined) return undefined; // gone between finding it and running it: as not installed
   if (options.cacheDir && missing.length) {
     await mkdir(options.cacheDir, { recursive: true });
     await Promise.all(missing.map((f) => writeCache(join(options.cacheDir as string, `${keys[files.indexOf(f)]}.json`), fresh.filter((m) => m.file === f))));
   }
   return { findings: [...cached.flatMap((c) => c ?? []), ...fresh], linted: missing, version };
-}
-
-async function lint(executable: string, files: string[]): Promise<CfnLintFinding[]> {
-  let stdout: string;
-  try {
-    ({ stdout } = await run(executable, [...CFN_LINT_ARGS, ...files], { maxBuffer: 32 * 1024 * 1024, timeout: 300_000 }));
-  } catch (error) {
-    // cfn-lint exits non-zero when it finds something; its JSON is still on stdout.
-    const e = error as { stdout?: string; stderr?: string };
-    if (!e.stdout) {
-      const message = `cfn-lint failed: ${(e.stderr ?? String(error)).trim().split('\n').pop()}`;
-      throw Object.assign(new EnvironmentError(message, 'run cfn-lint on the templates to see why, or pass --no-cfn-lint', 'CFN_LINT'), { cause: error });
-    }
-    stdout = e.stdout;
-  }
-  const matches = JSON.parse(stdout || '[]') as Match[];
-  return matches.map((m) => ({
-    file: m.Filename,
-    line: m.Location.Start.LineNumber,
-    level: m.Level === 'Error' ? 'error' : 'warning',
-    rule: m.Rule.Id,
-    message: m.Message,
-    ...(m.Location.Path?.length ? { path: m.Location.Path } : {}),
-  }));
 }
 
 async function readCache(file: string): Promise<CfnLintFinding[] | undefined> {

@@ -4,11 +4,10 @@
  * order and regions that only fail on a real account), and (when installed) the real cfn-lint.
  * Findings carry file and line.
  */
-import { execFile } from 'node:child_process';
 import { relative, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { sourceFor, valueSources, type Catalog } from '../stacks/catalog';
 import { buildGraph } from '../stacks/graph';
+import { runCfnLint } from '../templates/cfn-lint';
 import { loadTemplate, type LoadedTemplate } from '../templates/load';
 import { errorMessage } from '../errors';
 import { editDistance } from '../config/regions';
@@ -58,10 +57,10 @@ export async function lintCatalog(catalog: Catalog, options: LintOptions = {}): 
   findings.push(...lintDeployability(catalog, loaded));
   let cfnLint: LintResult['cfnLint'] = 'not installed';
   if (options.cfnLint !== false) {
-    const result = await runCfnLint([...loaded.values()].map((t) => t.file), options.cfnLintCommand ?? 'cfn-lint');
+    const result = await runCfnLint(options.cfnLintCommand ?? 'cfn-lint', [...loaded.values()].map((t) => t.file));
     if (result) {
       cfnLint = 'ran';
-      findings.push(...result);
+      findings.push(...result.map(({ path: _path, ...finding }) => ({ ...finding, source: 'cfn-lint' as const })));
     }
   }
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
@@ -276,27 +275,4 @@ export function lintWiring(catalog: Catalog, loaded: Map<string, LoadedTemplate>
     });
   }
   return found;
-}
-
-const run = promisify(execFile);
-
-/** The real cfn-lint's findings, or undefined when it is not installed. */
-export async function runCfnLint(files: string[], command: string): Promise<Finding[] | undefined> {
-  let stdout: string;
-  try {
-    ({ stdout } = await run(command, ['--format', 'json', ...files], { maxBuffer: 32 * 1024 * 1024, timeout: 300_000 }));
-  } catch (error) {
-    const e = error as { code?: string | number; stdout?: string };
-    if (e.code === 'ENOENT') return undefined;
-    stdout = e.stdout ?? '[]';
-  }
-  const matches = JSON.parse(stdout || '[]') as { Level: string; Message: string; Rule: { Id: string }; Filename: string; Location: { Start: { LineNumber: number } } }[];
-  return matches.map((m) => ({
-    file: m.Filename,
-    line: m.Location.Start.LineNumber,
-    level: m.Level === 'Error' ? 'error' : 'warning',
-    rule: m.Rule.Id,
-    message: m.Message,
-    source: 'cfn-lint',
-  }));
 }

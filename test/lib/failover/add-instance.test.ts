@@ -1,6 +1,6 @@
 import { DEFAULT_SETTINGS, type DrillSettings } from '../../../src/lib/failover/engine';
 import { planSteps, runDrill, type DrillRequest, type DrillResult } from '../../../src/lib/failover/drill';
-import { memoryJournalStore } from '../../../src/lib/failover/journal';
+import { memoryJournalStore } from '../../support/memory-journal';
 import type { DrillReport } from '../../../src/lib/failover/report';
 import { INSTANCE_TIMEOUT_MS } from '../../../src/lib/failover/steps/add-instance';
 import { readTopology } from '../../../src/lib/failover/topology';

@@ -7,7 +7,7 @@ import dns from 'node:dns';
 import { runDrill, type DrillRequest, type DrillResult } from '../../../src/lib/failover/drill';
 import { DEFAULT_SETTINGS, type DrillSettings } from '../../../src/lib/failover/engine';
 import { fetchHttpPort } from '../../../src/lib/failover/http';
-import { memoryJournalStore } from '../../../src/lib/failover/journal';
+import { memoryJournalStore } from '../../support/memory-journal';
 import type { DrillReport } from '../../../src/lib/failover/report';
 import { createMemoryOutput } from '../../support/memory-output';
 import { CHECK, CONTROL, ENV, FakeWorld } from './fakes';

@@ -1,6 +1,7 @@
 import { DEFAULT_SETTINGS, type DrillSettings } from '../../../src/lib/failover/engine';
 import { runDrill, type DrillRequest, type DrillResult } from '../../../src/lib/failover/drill';
-import { memoryJournalStore, type Journal } from '../../../src/lib/failover/journal';
+import type { Journal } from '../../../src/lib/failover/journal';
+import { memoryJournalStore } from '../../support/memory-journal';
 import { STEP_IDS, type StepId } from '../../../src/lib/failover/steps';
 import type { DrillReport } from '../../../src/lib/failover/report';
 import { createMemoryOutput } from '../../support/memory-output';

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { DEFAULT_SETTINGS } from '../../../src/lib/failover/engine';
 import type { Journal } from '../../../src/lib/failover/journal';
 import { runDrill, planSteps, type DrillResult } from '../../../src/lib/failover/drill';
-import { memoryJournalStore } from '../../../src/lib/failover/journal';
+import { memoryJournalStore } from '../../support/memory-journal';
 import { buildReport } from '../../../src/lib/failover/report';
 import { STEP_IDS, STEPS, stepOf, type FailoverStep, type StepId } from '../../../src/lib/failover/steps';
 import { readTopology } from '../../../src/lib/failover/topology';

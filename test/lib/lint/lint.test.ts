@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { lintCatalog, lintTemplate, lintWiring } from '../../../src/lib/lint/lint';
 import { loadResourceSpec, type ResourceSpec } from '../../../src/lib/lint/spec';
@@ -107,12 +108,27 @@ Outputs:
     }
   });
 
-  it('merges cfn-lint findings when it runs, and says when it is not installed', async () => {
+  it('merges cfn-lint findings when it runs (without their key path), says when it is not installed, and fails when it is broken', async () => {
     const cwd = process.cwd();
     process.chdir(root);
     try {
-      const result = await lintCatalog(await loadCatalog('templates/stacks.yaml'), { cfnLintCommand: 'cfn-lint-that-does-not-exist' });
+      const catalog = await loadCatalog('templates/stacks.yaml');
+      const result = await lintCatalog(catalog, { cfnLintCommand: 'cfn-lint-that-does-not-exist' });
       expect(result.cfnLint).toBe('not installed');
+
+      // A stand-in that reports one match on the first file it is given, with a key path.
+      const dir = mkdtempSync(join(tmpdir(), 'cafe-lint-'));
+      const fake = join(dir, 'cfn-lint');
+      const match = "{ Filename: process.argv[4], Level: 'Warning', Message: 'W3005 obsolete DependsOn', Rule: { Id: 'W3005' }, Location: { Start: { LineNumber: 2 }, Path: ['Resources'] } }";
+      writeFileSync(fake, `#!${process.execPath}\nprocess.stdout.write(JSON.stringify([${match}]));\nprocess.exit(4);\n`, { mode: 0o755 });
+      const merged = await lintCatalog(catalog, { cfnLintCommand: fake });
+      expect(merged.cfnLint).toBe('ran');
+      expect(merged.findings).toEqual([{ file: merged.templates[0], line: 2, level: 'warning', rule: 'W3005', message: 'W3005 obsolete DependsOn', source: 'cfn-lint' }]);
+
+      // A broken installation is said, not taken for a clean run.
+      const broken = join(dir, 'broken-cfn-lint');
+      writeFileSync(broken, `#!${process.execPath}\nprocess.stderr.write('ModuleNotFoundError: No module named cfnlint\\n');\nprocess.exit(1);\n`, { mode: 0o755 });
+      await expect(lintCatalog(catalog, { cfnLintCommand: broken })).rejects.toMatchObject({ code: 'CFN_LINT', message: 'cfn-lint failed: ModuleNotFoundError: No module named cfnlint' });
     } finally {
       process.chdir(cwd);
     }
