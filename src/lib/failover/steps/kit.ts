@@ -1,5 +1,4 @@
 /** What several steps share: the two sides, the canary writes, the source that may be gone, the writer check, the way back. */
-import { errorMessage } from '../../errors';
 import type { Engine } from '../engine';
 import type { AuroraCanaryRecord, Journal } from '../journal';
 import { CanaryError, type Canary, type GlobalClusterState } from '../ports';
@@ -108,16 +107,6 @@ export function sourceAuroraCanary(engine: Engine, ctx: StepContext, source: Reg
 export async function inSource<T>(engine: Engine, _ctx: StepContext, _what: string, action: () => Promise<T>): Promise<T | undefined> {
   if (engine.journal.mode === 'planned') return action();
   return undefined;
-}
-
-/** Kept for steps that want to try a region that may be gone: a failure is a deviation, not a stop. */
-export async function tolerate<T>(ctx: StepContext, what: string, action: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await action();
-  } catch (error) {
-    ctx.deviate(`${what} failed (${errorMessage(error)}); continuing`);
-    return undefined;
-  }
 }
 
 export function isWriter(gc: GlobalClusterState | undefined, clusterArn: string | undefined): boolean {
