@@ -14,6 +14,19 @@ export interface Tables {
   control: string;
 }
 
+/**
+ * The user pool whose ID tokens the API's authorizer accepts (functions/authorizer), and where its JWKS comes from:
+ * the pool's HTTPS endpoint in AWS, the local token issuer under `cafe-ops dev`.
+ */
+export interface IdentityProvider {
+  /** <region>_<id>: fixes the issuer and the JWKS URI. */
+  userPoolId: string;
+  /** The storefront's app client (an ID token's aud). */
+  clientId: string;
+  /** aws-jwt-verify's Fetcher shape: the JWKS document's bytes for a JWKS URI. */
+  jwksSource: { fetch(uri: string): Promise<ArrayBuffer> };
+}
+
 export interface Deps {
   /** The writer (Aurora global writer endpoint, or DATABASE_URL). */
   db: Database;
@@ -32,4 +45,6 @@ export interface Deps {
   role: string;
   /** Browser origins allowed to call the API (CORS); defaults to CORS_ORIGINS. */
   corsOrigins?: string[];
+  /** The user pool the authorizer verifies tokens of; only the authorizer uses it. */
+  identity?: IdentityProvider;
 }

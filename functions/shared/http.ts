@@ -5,7 +5,7 @@
  */
 import type * as z from 'zod/mini';
 import { HttpError, type FieldIssue, badRequest, forbidden, unauthorised } from './errors';
-import { identityFromClaims, type Claims, type Identity } from './identity';
+import { identityFromAuthorizer, type AuthorizerContext, type Identity } from './identity';
 import type { ControlPort, Log } from './ports';
 import { matchRoute } from './routes';
 import { isTransientError } from './transient';
@@ -19,7 +19,7 @@ export interface ApiEvent {
   queryStringParameters?: Record<string, string | undefined> | null;
   body?: string | null;
   isBase64Encoded?: boolean;
-  requestContext?: { requestId?: string; authorizer?: { claims?: Claims | null } | null } | null;
+  requestContext?: { requestId?: string; authorizer?: AuthorizerContext } | null;
 }
 
 export interface ApiResult {
@@ -183,7 +183,7 @@ export function createApiHandler(options: RouterOptions): ApiHandler {
         return { statusCode: 204, headers: { ...corsHeaders(event, options.corsOrigins), 'Cache-Control': 'no-store' }, body: '' };
       }
       if (!route) throw found.pathKnown ? new HttpError(405, 'method_not_allowed', `${event.httpMethod} is not allowed here`) : new HttpError(404, 'not_found', 'no such route');
-      const identity = identityFromClaims(event.requestContext?.authorizer?.claims);
+      const identity = identityFromAuthorizer(event.requestContext?.authorizer);
       if (route.access !== 'public' && !identity) throw unauthorised();
       if (route.access === 'admin' && !identity?.isAdmin) throw forbidden();
       if (route.writes && options.writesPaused) {

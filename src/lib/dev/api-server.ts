@@ -1,6 +1,7 @@
 /**
  * The local API Gateway: one HTTP listener that answers the template's routes by invoking the
- * functions with proxy events (checking ID tokens on COGNITO_USER_POOLS methods first; AWS_IAM methods
+ * functions with proxy events (running a CUSTOM method's TOKEN authorizer function first, as API Gateway does, and
+ * checking ID tokens on COGNITO_USER_POOLS methods; AWS_IAM methods
  * need a SigV4 Authorization header, whose signature is not verified: there is no IAM locally), serves the
  * built storefront at `/`, and offers the local sign-in the storefront uses instead of Cognito's
  * hosted UI (`POST /_dev/token`).
@@ -11,7 +12,7 @@ import { isIP } from 'node:net';
 import { join, normalize, sep } from 'node:path';
 import type { Route } from './app-model';
 import { contentType } from '../site/build';
-import { isProxyResult, toProxyEvent, type ProxyEvent, type ProxyResult, type RouteMatcher } from './events';
+import { LOCAL_ACCOUNT, LOCAL_STAGE, isProxyResult, toProxyEvent, type ProxyEvent, type ProxyResult, type RouteMatcher } from './events';
 import { toAuthorizerClaims, type LocalTokenIssuer } from './tokens';
 
 export interface ApiDeps {
@@ -36,6 +37,8 @@ export interface ApiDeps {
   unavailable?: () => string | undefined;
   /** Largest accepted request body (API Gateway's limit is 10 MB). */
   maxBodyBytes?: number;
+  /** The region in the method ARNs handed to Lambda authorizers. */
+  region?: string;
 }
 
 
@@ -88,6 +91,12 @@ async function handle(deps: ApiDeps, req: IncomingMessage, res: ServerResponse, 
     if (!verdict?.ok) return send(res, 401, { message: 'Unauthorized' });
     claims = toAuthorizerClaims(verdict.claims);
   }
+  let authorizer: Extract<ProxyEvent['requestContext']['authorizer'], { principalId: string }> | undefined;
+  if (match.route.authorization === 'CUSTOM') {
+    const outcome = await runAuthorizer(deps, match.route.authorizer ?? '', req.headers.authorization, `${deps.region ?? 'eu-west-1'}`, method, url.pathname);
+    if ('status' in outcome) return send(res, outcome.status, { message: outcome.message });
+    authorizer = outcome.context;
+  }
   // API Gateway answers an unsigned request to an AWS_IAM method 403 before invoking anything.
   if (match.route.authorization === 'AWS_IAM' && !/^AWS4-HMAC-SHA256 /.test(req.headers.authorization ?? '')) return send(res, 403, { message: 'Missing Authentication Token' });
   const event = toProxyEvent(
@@ -95,6 +104,7 @@ async function handle(deps: ApiDeps, req: IncomingMessage, res: ServerResponse, 
     match,
     claims,
   );
+  if (authorizer) event.requestContext.authorizer = authorizer;
   let result: unknown;
   invoked.value = true;
   try {
@@ -108,6 +118,65 @@ async function handle(deps: ApiDeps, req: IncomingMessage, res: ServerResponse, 
     return send(res, 502, { message: 'Internal server error' });
   }
   writeProxyResult(res, result, method);
+}
+
+/**
+ * A CUSTOM method's TOKEN authorizer, as API Gateway runs it
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html): no
+ * Authorization header → 401 without invoking it; it throws "Unauthorized" → 401; any other failure or a malformed
+ * answer → 500; a policy that does not allow execute-api:Invoke on the method ARN → 403; else its context goes to
+ * the integration as requestContext.authorizer. Results are not cached locally (API Gateway caches them per token).
+ */
+async function runAuthorizer(
+  deps: ApiDeps,
+  fn: string,
+  header: string | undefined,
+  region: string,
+  method: string,
+  path: string,
+): Promise<{ status: number; message: string | null } | { context: { principalId: string } & Record<string, string> }> {
+  if (!header) return { status: 401, message: 'Unauthorized' };
+  const methodArn = `arn:aws:execute-api:${region}:${LOCAL_ACCOUNT}:local/${LOCAL_STAGE}/${method}${path}`;
+  let answer: unknown;
+  try {
+    answer = await deps.invoke(fn, { type: 'TOKEN', authorizationToken: header, methodArn } as unknown as ProxyEvent);
+  } catch (error) {
+    if ((error as Error).message === 'Unauthorized') return { status: 401, message: 'Unauthorized' };
+    deps.log(`${fn} (authorizer) failed: ${(error as Error).stack ?? String(error)}`);
+    return { status: 500, message: null };
+  }
+  const result = answer as { principalId?: unknown; policyDocument?: { Statement?: unknown }; context?: Record<string, unknown> } | undefined;
+  if (!result || typeof result.principalId !== 'string' || !Array.isArray(result.policyDocument?.Statement)) {
+    deps.log(`${fn} (authorizer) returned no principalId and policyDocument`);
+    return { status: 500, message: null };
+  }
+  if (!policyAllows(result.policyDocument.Statement as PolicyStatement[], methodArn)) return { status: 403, message: 'User is not authorized to access this resource' };
+  const context: { principalId: string } & Record<string, string> = { principalId: result.principalId };
+  // API Gateway passes context values on as strings; objects and arrays are not allowed in it.
+  for (const [key, value] of Object.entries(result.context ?? {})) {
+    if (value !== null && typeof value === 'object') {
+      deps.log(`${fn} (authorizer) put an object in its context (${key}): API Gateway refuses that`);
+      return { status: 500, message: null };
+    }
+    if (value !== undefined && value !== null) context[key] = String(value);
+  }
+  return { context };
+}
+
+interface PolicyStatement {
+  Effect?: string;
+  Action?: string | string[];
+  Resource?: string | string[];
+}
+
+/** An IAM policy allows the call when a statement allows execute-api:Invoke on it and none denies it (wildcards * and ?). */
+export function policyAllows(statements: PolicyStatement[], methodArn: string): boolean {
+  const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+  const glob = (pattern: string) => new RegExp('^' + pattern.replace(/[.+^$(){}|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
+  const applies = (s: PolicyStatement) =>
+    list(s.Action).some((a) => a === '*' || a === 'execute-api:*' || a === 'execute-api:Invoke') && list(s.Resource).some((r) => glob(r).test(methodArn));
+  if (statements.some((s) => s.Effect === 'Deny' && applies(s))) return false;
+  return statements.some((s) => s.Effect === 'Allow' && applies(s));
 }
 
 /**

@@ -9,8 +9,11 @@ import { UserError } from '../errors';
 import { sourceFor, type Catalog } from '../stacks/catalog';
 import type { CfnTemplate } from '../templates/load';
 
-/** AWS_IAM methods accept any SigV4-signed request locally: there is no IAM to check the signature against. */
-export type Authorization = 'NONE' | 'COGNITO_USER_POOLS' | 'AWS_IAM';
+/**
+ * AWS_IAM methods accept any SigV4-signed request locally: there is no IAM to check the signature against.
+ * CUSTOM methods run their Lambda authorizer (a TOKEN authorizer of the template, one of its functions).
+ */
+export type Authorization = 'NONE' | 'COGNITO_USER_POOLS' | 'AWS_IAM' | 'CUSTOM';
 
 export interface LocalFunction {
   /** Logical id in the app template, e.g. MenuFunction. */
@@ -33,6 +36,8 @@ export interface Route {
   authorization: Authorization;
   /** Function name (LocalFunction.name) the method integrates with. */
   function: string;
+  /** CUSTOM methods: the function (LocalFunction.name) of their TOKEN authorizer. */
+  authorizer?: string;
 }
 
 export interface TableDefinition {
@@ -194,10 +199,11 @@ export function buildAppModel(inputs: ModelInputs): AppModel {
     const fn = target ? byLogicalId.get(target) : undefined;
     if (!fn) throw new UserError(`${appFile}: ${logicalId}: integration does not invoke a function of this template`);
     const authorization = String(props.AuthorizationType ?? 'NONE');
-    if (authorization !== 'NONE' && authorization !== 'COGNITO_USER_POOLS' && authorization !== 'AWS_IAM') {
+    if (authorization !== 'NONE' && authorization !== 'COGNITO_USER_POOLS' && authorization !== 'AWS_IAM' && authorization !== 'CUSTOM') {
       throw new UserError(`${appFile}: ${logicalId}: authorization ${authorization} is not supported locally`);
     }
-    routes.push({ method: String(props.HttpMethod).toUpperCase(), resource: path, authorization: authorization as Authorization, function: fn.name });
+    const authorizer = authorization === 'CUSTOM' ? tokenAuthorizer(logicalId, props.AuthorizerId, resources, byLogicalId, appFile) : undefined;
+    routes.push({ method: String(props.HttpMethod).toUpperCase(), resource: path, authorization: authorization as Authorization, function: fn.name, ...(authorizer ? { authorizer } : {}) });
   }
   routes.sort((a, b) => a.resource.localeCompare(b.resource) || a.method.localeCompare(b.method));
 
@@ -221,6 +227,19 @@ export function buildAppModel(inputs: ModelInputs): AppModel {
     stateMachine = { definitionFile: resolve(catalog.root, '..', artifact.file), substitutions };
   }
   return { functions, routes, tables, ...(stateMachine ? { stateMachine } : {}) };
+}
+
+/** The function of a CUSTOM method's authorizer: an AWS::ApiGateway::Authorizer of type TOKEN whose AuthorizerUri invokes a function of the template. */
+function tokenAuthorizer(method: string, authorizerId: Json, resources: CfnTemplate['Resources'], functions: Map<string, LocalFunction>, appFile: string): string {
+  const id = refOf(authorizerId);
+  const resource = id ? resources[id] : undefined;
+  if (!id || resource?.Type !== 'AWS::ApiGateway::Authorizer') throw new UserError(`${appFile}: ${method}: AuthorizationType CUSTOM needs AuthorizerId: !Ref to an AWS::ApiGateway::Authorizer`);
+  const props = resource.Properties ?? {};
+  if (props.Type !== 'TOKEN') throw new UserError(`${appFile}: ${id}: a ${String(props.Type)} authorizer is not supported locally (TOKEN is)`);
+  const target = integrationTarget({ Integration: { Uri: props.AuthorizerUri } }, resources);
+  const fn = target ? functions.get(target) : undefined;
+  if (!fn) throw new UserError(`${appFile}: ${id}: AuthorizerUri does not invoke a function of this template`);
+  return fn.name;
 }
 
 /** DynamoDB tables (AWS::DynamoDB::Table or GlobalTable) with names resolved from local values. */

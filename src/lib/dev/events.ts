@@ -42,7 +42,8 @@ export interface ProxyEvent {
     requestTime: string;
     protocol: string;
     identity: { sourceIp: string; userAgent: string | null };
-    authorizer?: { claims: AuthorizerClaims };
+    /** A COGNITO_USER_POOLS method's claims, or a Lambda authorizer's principalId and context (flat string values). */
+    authorizer?: { claims: AuthorizerClaims } | ({ principalId: string } & Record<string, string>);
   };
   body: string | null;
   isBase64Encoded: boolean;

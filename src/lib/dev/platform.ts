@@ -21,7 +21,7 @@ import { createRuntime, freshRequire, type FunctionRuntime, type HandlerSet, typ
 import { buildSite, type SiteBuild } from '../site/build';
 import { localSiteConfig } from '../site/config';
 import { LocalStepFunctions, SavedExecutionError } from './step-functions';
-import { LocalTokenIssuer } from './tokens';
+import { LOCAL_CLIENT_ID, LOCAL_USER_POOL_ID, LocalTokenIssuer, TOKEN_KEY_FILE } from './tokens';
 import { LOCAL_ACCOUNT } from './events';
 import { wireDeps, type CafeBundle, type LocalDatabase, type PaymentSandbox } from './wiring';
 
@@ -101,7 +101,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     const dynamoP = options.dynamodbEndpoint
       ? Promise.resolve({ endpoint: options.dynamodbEndpoint, stop: async () => undefined })
       : startDynalite(join(dataDir, 'dynamodb'));
-    const issuerP = LocalTokenIssuer.fromKeyFile(join(dataDir, 'token.key'));
+    const issuerP = LocalTokenIssuer.fromKeyFile(join(dataDir, TOKEN_KEY_FILE));
 
     const [bundles, dynamo, issuer] = await Promise.all([bundlesP, dynamoP, issuerP]);
     const since = () => `${Date.now() - started} ms`;
@@ -144,6 +144,8 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     });
 
     const tables = tableNames(model);
+    // The API's authorizer verifies the local issuer's tokens with the local issuer's JWKS.
+    const localIdentity = { userPoolId: LOCAL_USER_POOL_ID, clientId: LOCAL_CLIENT_ID, jwks: () => issuer.jwks() };
     const runtime = createRuntime({
       functions: model.functions,
       generation: () => bundles.generation(),
@@ -156,7 +158,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
         for (const fn of model.functions) {
           const module = bundle.functions[fn.name];
           if (!module?.createHandler) throw new Error(`functions/${fn.name}/handler.ts exports no createHandler(deps)`);
-          const deps = wireDeps({ bundle, fn: fn.name, db: db.db, dynamodb, tables, executions: stateMachine, sandbox, region: LOCAL_REGION, log: options.log });
+          const deps = wireDeps({ bundle, fn: fn.name, db: db.db, dynamodb, tables, executions: stateMachine, sandbox, region: LOCAL_REGION, log: options.log, identity: localIdentity });
           handlers[fn.name] = module.createHandler(deps as never) as LambdaHandler;
         }
         return handlers;
@@ -192,6 +194,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
         },
         siteConfig: () => ({ ...localSiteConfig() }),
         unavailable: dataFolderCheck(dataDir, options.log),
+        region: LOCAL_REGION,
         log: options.log,
       }),
     );

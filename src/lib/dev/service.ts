@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { UserError, errorMessage } from '../errors';
 import type { Output } from '../ui/output';
 import { startDev, type DevOptions, type DevServer } from './platform';
-import { LocalTokenIssuer, type IdTokenClaims } from './tokens';
+import { LocalTokenIssuer, TOKEN_KEY_FILE, type IdTokenClaims } from './tokens';
 
 /** The `--json` result: where the café runs, and how many routes it serves. */
 export type DevResult = Pick<DevServer, 'urls' | 'port' | 'dataDir' | 'database' | 'dynamodb' | 'paymentSandbox' | 'startupMs'> & { routes: number };
@@ -44,7 +44,7 @@ export async function runDev(options: RunDevOptions, out: Output, onReady: (resu
   }
   out.table(
     ['method', 'path', 'sign-in', 'function'],
-    server.routes.map((r) => [r.method, r.resource, r.authorization === 'NONE' ? '' : r.authorization === 'COGNITO_USER_POOLS' ? 'ID token' : r.authorization === 'AWS_IAM' ? 'SigV4 (not verified locally)' : r.authorization, r.function]),
+    server.routes.map((r) => [r.method, r.resource, r.authorization === 'NONE' ? '' : r.authorization === 'COGNITO_USER_POOLS' ? 'ID token' : r.authorization === 'CUSTOM' ? `ID token (${r.authorizer ?? 'authorizer'})` : r.authorization === 'AWS_IAM' ? 'SigV4 (not verified locally)' : r.authorization, r.function]),
   );
   out.info(`Café running at ${result.urls.site}  (barista: ${result.urls.barista})`);
   out.info(`API ${result.urls.api}: ${result.routes} routes from templates/app.yaml; data in ${result.dataDir}; ready in ${result.startupMs} ms`);
@@ -93,7 +93,7 @@ export interface DevTokenResult {
 }
 
 export async function issueDevToken(options: { root: string; dataDir: string; user: string; admin: boolean; ttlSeconds?: number }): Promise<DevTokenResult> {
-  const issuer = await LocalTokenIssuer.fromKeyFile(join(resolve(options.root, options.dataDir), 'token.key'));
+  const issuer = await LocalTokenIssuer.fromKeyFile(join(resolve(options.root, options.dataDir), TOKEN_KEY_FILE));
   try {
     return await issuer.issue({ user: options.user, admin: options.admin, ...(options.ttlSeconds ? { ttlSeconds: options.ttlSeconds } : {}) });
   } catch (error) {

@@ -1,18 +1,38 @@
 /**
- * The local stand-in for the Cognito user pool: it signs ID tokens (HS256 JWTs, made and checked by
- * jose) with a key kept in the local data folder, and checks them the way API Gateway's COGNITO_USER_POOLS authorizer does
- * before a protected method runs: a missing, malformed, badly signed or expired token is refused
- * with 401, and a valid token's claims reach the handler as strings under
- * requestContext.authorizer.claims.
+ * The local stand-in for the Cognito user pool: it signs ID tokens as Cognito does (RS256 JWTs made by jose, with a
+ * kid naming the key of its JWKS) with a private key kept in the local data folder, and publishes that JWKS, so the
+ * API's real Lambda authorizer (functions/authorizer) verifies them locally exactly as it verifies Cognito's tokens
+ * in AWS. Its issuer has the shape of a Cognito user pool's (https://cognito-idp.<region>.amazonaws.com/<poolId>,
+ * the only issuer aws-jwt-verify's Cognito verifier accepts) for a pool that exists nowhere: the local authorizer is
+ * handed this JWKS directly and never fetches it, so nothing leaves the machine.
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html
+ *
+ * `verify` checks tokens the way API Gateway's COGNITO_USER_POOLS authorizer does, for a template whose methods
+ * use one: a missing, malformed, badly signed or expired token is refused, and a valid token's claims reach the
+ * handler as strings under requestContext.authorizer.claims.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseUserName } from './user-name';
 
-export const LOCAL_ISSUER = 'http://localhost/cafe-ops-dev';
-export const LOCAL_CLIENT_ID = 'cafe-ops-dev';
+/** The local user pool: its id fixes the issuer, as a Cognito pool id does (<region>_<id>). */
+export const LOCAL_USER_POOL_ID = 'eu-west-1_cafeopsdev';
+export const LOCAL_ISSUER = `https://cognito-idp.eu-west-1.amazonaws.com/${LOCAL_USER_POOL_ID}`;
+export const LOCAL_CLIENT_ID = 'cafeopsdevclient';
 export const ADMIN_GROUP = 'admin';
+/** The signing key's file in the data folder (a PKCS#8 PEM, mode 0600). */
+export const TOKEN_KEY_FILE = 'token-signing-key.pem';
+
+export interface PublicJwk {
+  [key: string]: string;
+  kty: 'RSA';
+  n: string;
+  e: string;
+  kid: string;
+  alg: 'RS256';
+  use: 'sig';
+}
 
 export interface TokenRequest {
   user: string;
@@ -59,33 +79,51 @@ export function localEmail(user: string): string {
 }
 
 export class LocalTokenIssuer {
+  private readonly publicKey: KeyObject;
+  readonly kid: string;
+
   constructor(
-    private readonly key: Uint8Array,
+    private readonly privateKey: KeyObject,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.publicKey = createPublicKey(privateKey);
+    const { n } = this.publicKey.export({ format: 'jwk' });
+    this.kid = createHash('sha256').update(String(n)).digest('base64url').slice(0, 16);
+  }
+
+  /** A new issuer with a key of its own (tests). */
+  static generate(now?: () => number): LocalTokenIssuer {
+    return new LocalTokenIssuer(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, now);
+  }
 
   /** The issuer whose signing key lives at `file` (created on first use). */
   static async fromKeyFile(file: string, now?: () => number): Promise<LocalTokenIssuer> {
-    let key: Buffer;
+    let pem: string;
     try {
-      key = Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
+      pem = await readFile(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      key = randomBytes(32);
+      pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
       await mkdir(dirname(file), { recursive: true });
       // Create-if-absent in one step (write aside, then link): two processes starting at once agree on one key.
       const aside = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-      await writeFile(aside, key.toString('base64'), { mode: 0o600 });
+      await writeFile(aside, pem, { mode: 0o600 });
       try {
         await link(aside, file);
       } catch (linkError) {
         if ((linkError as NodeJS.ErrnoException).code !== 'EEXIST') throw linkError;
-        key = Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
+        pem = await readFile(file, 'utf8');
       } finally {
         await unlink(aside);
       }
     }
-    return new LocalTokenIssuer(key, now);
+    return new LocalTokenIssuer(createPrivateKey(pem), now);
+  }
+
+  /** The JWKS the local user pool would publish at <issuer>/.well-known/jwks.json. */
+  jwks(): { keys: PublicJwk[] } {
+    const { n, e } = this.publicKey.export({ format: 'jwk' });
+    return { keys: [{ kty: 'RSA', n: String(n), e: String(e), kid: this.kid, alg: 'RS256', use: 'sig' }] };
   }
 
   async issue(request: TokenRequest): Promise<{ token: string; claims: IdTokenClaims }> {
@@ -105,17 +143,17 @@ export class LocalTokenIssuer {
       exp: iat + (request.ttlSeconds ?? 3600),
     };
     const { SignJWT } = await jose();
-    const token = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: 'local' }).sign(this.key);
+    const token = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: this.kid }).sign(this.privateKey);
     return { token, claims };
   }
 
-  /** What the authorizer checks: signature (HS256 only), issuer, audience, expiry, and that it is an ID token. */
+  /** What a COGNITO_USER_POOLS authorizer checks: signature (RS256 only), issuer, audience, expiry, and that it is an ID token. */
   async verify(token: string): Promise<VerifyResult> {
     const { jwtVerify, errors } = await jose();
     let claims: IdTokenClaims;
     try {
-      const verified = await jwtVerify<IdTokenClaims>(token, this.key, {
-        algorithms: ['HS256'],
+      const verified = await jwtVerify<IdTokenClaims>(token, this.publicKey, {
+        algorithms: ['RS256'],
         issuer: LOCAL_ISSUER,
         audience: LOCAL_CLIENT_ID,
         requiredClaims: ['exp'],

@@ -61,6 +61,11 @@ export interface WireInputs {
   sandbox: PaymentSandbox;
   region: string;
   log: (line: string) => void;
+  /**
+   * The local user pool (tokens.ts) whose ID tokens the API's authorizer verifies: its JWKS is handed to the
+   * authorizer as its JWKS source, so the authorizer never fetches anything from the network.
+   */
+  identity: { userPoolId: string; clientId: string; jwks: () => unknown };
 }
 
 /** The Deps of one function (functions/shared/deps.ts), built from local services. */
@@ -80,6 +85,11 @@ export function wireDeps(inputs: WireInputs) {
     role: 'primary',
     // The storefront is served from the same origin as the local API: no cross-origin callers.
     corsOrigins: [] as string[],
+    identity: {
+      userPoolId: inputs.identity.userPoolId,
+      clientId: inputs.identity.clientId,
+      jwksSource: { fetch: async (_uri: string) => new TextEncoder().encode(JSON.stringify(inputs.identity.jwks())).buffer as ArrayBuffer },
+    },
   };
 }
 

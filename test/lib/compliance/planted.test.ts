@@ -49,7 +49,7 @@ const PLANTS: Plant[] = [
   P('APIGateway.3', 'app.yaml', 'ApiStage', { sub: ['TracingEnabled: true', 'TracingEnabled: false'] }),
   P('APIGateway.4', 'app.yaml', 'RegionalWebAclAssociation', { sub: ['/stages/${ApiStage}', '/stages/other'] }),
   P('APIGateway.5', 'app.yaml', 'ApiStage', { sub: ['DataTraceEnabled: false', 'DataTraceEnabled: false\n          CachingEnabled: true'] }),
-  P('APIGateway.8', 'app.yaml', 'MenuCreateMethod', { sub: ['AuthorizationType: COGNITO_USER_POOLS', 'AuthorizationType: NONE'] }),
+  P('APIGateway.8', 'app.yaml', 'MenuCreateMethod', { sub: ['AuthorizationType: CUSTOM', 'AuthorizationType: NONE'] }),
   P('CloudFront.1', 'edge.yaml', 'Distribution', { del: 'DefaultRootObject:' }),
   P('CloudFront.3', 'edge.yaml', 'Distribution', { sub: ['ViewerProtocolPolicy: redirect-to-https', 'ViewerProtocolPolicy: allow-all'] }),
   P('CloudFront.5', 'edge.yaml', 'Distribution', { sub: ['        Logging:', '        OldLogging:'] }),

@@ -15,10 +15,11 @@ const routes: Route[] = [
   { method: 'GET', resource: '/boom', authorization: 'NONE', function: 'boom' },
   { method: 'GET', resource: '/shapeless', authorization: 'NONE', function: 'shapeless' },
   { method: 'POST', resource: '/health/canary', authorization: 'AWS_IAM', function: 'health' },
+  { method: 'GET', resource: '/orders', authorization: 'CUSTOM', function: 'orders', authorizer: 'authorizer' },
 ];
 
 describe('the local API listener', () => {
-  const issuer = new LocalTokenIssuer(Buffer.alloc(32, 1));
+  const issuer = LocalTokenIssuer.generate();
   const events: { fn: string; event: ProxyEvent }[] = [];
   const logs: string[] = [];
   let modes: string[] = [];
@@ -34,6 +35,16 @@ describe('the local API listener', () => {
     events.push({ fn, event });
     if (fn === 'boom') throw new Error('handler crashed');
     if (fn === 'shapeless') return { hello: 'world' };
+    if (fn === 'authorizer') {
+      const { authorizationToken: token, methodArn } = event as unknown as { authorizationToken: string; methodArn: string };
+      const stage = methodArn.replace(/^(arn:aws:execute-api:[^:]+:[^:]+:[^/]+\/[^/]+)\/.*$/, '$1/*');
+      if (token === 'unauthorized') throw new Error('Unauthorized');
+      if (token === 'crash') throw new Error('JWKS endpoint down and no copy');
+      if (token === 'elsewhere') return { principalId: 'p', policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${stage.slice(0, -2)}/POST/*` }] } };
+      if (token === 'denied') return { principalId: 'p', policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: stage }, { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: stage }] } };
+      if (token === 'nested') return { principalId: 'p', policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: stage }] }, context: { claims: { sub: 'x' } } };
+      return { principalId: 'sub-1', policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: stage }] }, context: { sub: 'sub-1', groups: 'admin', verified: true } };
+    }
     return { statusCode: fn === 'orders' ? 201 : 200, headers: { 'Content-Type': 'application/json', 'X-Fn': fn }, multiValueHeaders: { 'Set-Cookie': ['a=1', 'b=2'] }, body: JSON.stringify({ fn }) };
   };
 
@@ -98,6 +109,33 @@ describe('the local API listener', () => {
     const signed = await fetch(`${base}/health/canary`, { method: 'POST', headers: { Authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20261125/eu-west-1/execute-api/aws4_request, SignedHeaders=host, Signature=00' }, body: '{"id":"c"}' });
     expect(signed.status).toBe(200);
     expect(events).toEqual([{ fn: 'health', event: expect.objectContaining({ resource: '/health/canary', httpMethod: 'POST', body: '{"id":"c"}' }) }]);
+  });
+
+  it("runs a CUSTOM method's TOKEN authorizer first and answers as API Gateway does for each of its outcomes", async () => {
+    const call = (token?: string) => fetch(`${base}/orders?status=open`, token ? { headers: { Authorization: token } } : {});
+    // No identity source: 401 without invoking the authorizer.
+    expect((await call()).status).toBe(401);
+    expect(events).toHaveLength(0);
+    const outcomes: [string, number, unknown][] = [
+      ['unauthorized', 401, { message: 'Unauthorized' }],
+      ['crash', 500, { message: null }],
+      ['denied', 403, { message: 'User is not authorized to access this resource' }],
+      ['elsewhere', 403, { message: 'User is not authorized to access this resource' }],
+      ['nested', 500, { message: null }],
+    ];
+    for (const [token, status, body] of outcomes) {
+      const res = await call(token);
+      expect([token, res.status, await res.json()]).toEqual([token, status, body]);
+    }
+    expect(events.map((e) => e.fn)).toEqual(['authorizer', 'authorizer', 'authorizer', 'authorizer', 'authorizer']);
+    expect(events[0]!.event).toEqual({ type: 'TOKEN', authorizationToken: 'unauthorized', methodArn: 'arn:aws:execute-api:eu-west-1:000000000000:local/local/GET/orders' });
+    expect(logs.join('\n')).toContain('JWKS endpoint down and no copy');
+    events.length = 0;
+    const ok = await call('good');
+    expect(ok.status).toBe(201);
+    expect(events.map((e) => e.fn)).toEqual(['authorizer', 'orders']);
+    // The context reaches the integration as requestContext.authorizer, every value a string.
+    expect(events[1]!.event.requestContext.authorizer).toEqual({ principalId: 'sub-1', sub: 'sub-1', groups: 'admin', verified: 'true' });
   });
 
   it('answers 403 Missing Authentication Token for undefined routes and methods, like API Gateway', async () => {

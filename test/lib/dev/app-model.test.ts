@@ -17,30 +17,30 @@ async function realModel() {
 describe('the local app model read from templates/app.yaml and the catalog', () => {
   it('has every API method of the template, with its path, authorization and function', async () => {
     const { model } = await realModel();
-    expect(model.routes.map((r) => `${r.method} ${r.resource} ${r.authorization} ${r.function}`)).toEqual([
-      'GET /admin/orders COGNITO_USER_POOLS admin',
+    expect(model.routes.map((r) => `${r.method} ${r.resource} ${r.authorization} ${r.function}${r.authorizer ? ` (authorizer: ${r.authorizer})` : ''}`)).toEqual([
+      'GET /admin/orders CUSTOM admin (authorizer: authorizer)',
       // Browsers' CORS preflights reach the functions, which answer them.
       'OPTIONS /admin/orders NONE admin',
       'OPTIONS /admin/orders/{orderId}/advance NONE admin',
-      'POST /admin/orders/{orderId}/advance COGNITO_USER_POOLS admin',
-      'GET /admin/sales/daily COGNITO_USER_POOLS admin',
+      'POST /admin/orders/{orderId}/advance CUSTOM admin (authorizer: authorizer)',
+      'GET /admin/sales/daily CUSTOM admin (authorizer: authorizer)',
       'OPTIONS /admin/sales/daily NONE admin',
       'GET /health NONE health',
       'POST /health/canary AWS_IAM health',
       'GET /menu NONE menu',
       'OPTIONS /menu NONE menu',
-      'POST /menu COGNITO_USER_POOLS menu',
-      'DELETE /menu/{itemId} COGNITO_USER_POOLS menu',
+      'POST /menu CUSTOM menu (authorizer: authorizer)',
+      'DELETE /menu/{itemId} CUSTOM menu (authorizer: authorizer)',
       'GET /menu/{itemId} NONE menu',
       'OPTIONS /menu/{itemId} NONE menu',
-      'PUT /menu/{itemId} COGNITO_USER_POOLS menu',
-      'GET /orders COGNITO_USER_POOLS orders',
+      'PUT /menu/{itemId} CUSTOM menu (authorizer: authorizer)',
+      'GET /orders CUSTOM orders (authorizer: authorizer)',
       'OPTIONS /orders NONE orders',
-      'POST /orders COGNITO_USER_POOLS orders',
-      'GET /orders/{orderId} COGNITO_USER_POOLS orders',
+      'POST /orders CUSTOM orders (authorizer: authorizer)',
+      'GET /orders/{orderId} CUSTOM orders (authorizer: authorizer)',
       'OPTIONS /orders/{orderId} NONE orders',
       'OPTIONS /orders/{orderId}/cancel NONE orders',
-      'POST /orders/{orderId}/cancel COGNITO_USER_POOLS orders',
+      'POST /orders/{orderId}/cancel CUSTOM orders (authorizer: authorizer)',
     ]);
   });
 
@@ -55,6 +55,7 @@ describe('the local app model read from templates/app.yaml and the catalog', () 
       'order-workflow': 'functions/order-workflow/handler.ts',
       health: 'functions/health/handler.ts',
       migrate: 'functions/migrate/handler.ts',
+      authorizer: 'functions/authorizer/handler.ts',
     });
     expect(model.functions.find((f) => f.name === 'orders')!.timeoutSeconds).toBe(10);
   });

@@ -1,16 +1,17 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSign, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LOCAL_CLIENT_ID, LOCAL_ISSUER, LocalTokenIssuer, localSub, toAuthorizerClaims } from '../../../src/lib/dev/tokens';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { LOCAL_CLIENT_ID, LOCAL_ISSUER, LOCAL_USER_POOL_ID, LocalTokenIssuer, localSub, toAuthorizerClaims } from '../../../src/lib/dev/tokens';
 
-const key = Buffer.alloc(32, 7);
+const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
-/** An HS256 JWT made by hand, as the issuer did before it used jose (RFC 7515 compact serialisation). */
-function handMade(claims: Record<string, unknown>, header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT', kid: 'local' }, signingKey = key): string {
+/** An RS256 JWT made by hand with node:crypto (RFC 7515 compact serialisation), to check jose's against. */
+function handMade(claims: Record<string, unknown>, header: Record<string, unknown> = { alg: 'RS256', typ: 'JWT', kid: 'local' }, signingKey = key): string {
   const input = `${b64(header)}.${b64(claims)}`;
-  return `${input}.${createHmac('sha256', signingKey).update(input).digest('base64url')}`;
+  return `${input}.${createSign('RSA-SHA256').update(input).sign(signingKey, 'base64url')}`;
 }
 
 describe('LocalTokenIssuer', () => {
@@ -23,18 +24,31 @@ describe('LocalTokenIssuer', () => {
   it('issues ID tokens with the claims Cognito puts in them, and verifies them', async () => {
     const { token, claims } = await issuer.issue({ user: 'alice' });
     expect(token.split('.')).toHaveLength(3);
-    expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString())).toEqual({ alg: 'HS256', typ: 'JWT', kid: 'local' });
+    expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString())).toEqual({ alg: 'RS256', typ: 'JWT', kid: issuer.kid });
+    expect(claims).toMatchObject({ iss: `https://cognito-idp.eu-west-1.amazonaws.com/${LOCAL_USER_POOL_ID}`, aud: LOCAL_CLIENT_ID });
     expect(claims).toMatchObject({ sub: localSub('alice'), email: 'alice@example.com', 'cognito:username': 'alice', token_use: 'id' });
     expect(claims['cognito:groups']).toBeUndefined();
     expect(claims.exp - claims.iat).toBe(3600);
     expect(await issuer.verify(token)).toEqual({ ok: true, claims });
   });
 
-  it('still accepts the HS256 tokens it signed by hand before, and they match what it signs now', async () => {
+  it('accepts RS256 tokens signed by hand with its key, and signs what node:crypto signs', async () => {
     const claims = idClaims();
     expect((await issuer.verify(handMade(claims))).ok).toBe(true);
     const { token } = await issuer.issue({ user: 'alice', ttlSeconds: 60 });
-    expect(token.split('.')[2]).toBe(handMade(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())).split('.')[2]);
+    const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString());
+    // RSASSA-PKCS1-v1_5 is deterministic: the same input and key give the same signature.
+    expect(token.split('.')[2]).toBe(handMade(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()), header).split('.')[2]);
+  });
+
+  it("signs tokens that aws-jwt-verify's Cognito verifier (the API's authorizer) accepts with the JWKS it publishes", async () => {
+    now = Date.now();
+    const verifier = CognitoJwtVerifier.create({ userPoolId: LOCAL_USER_POOL_ID, tokenUse: 'id', clientId: LOCAL_CLIENT_ID });
+    verifier.cacheJwks(issuer.jwks());
+    const { token } = await issuer.issue({ user: 'bob', admin: true });
+    expect(await verifier.verify(token)).toMatchObject({ sub: localSub('bob'), 'cognito:groups': ['admin'], token_use: 'id' });
+    expect(issuer.jwks().keys).toEqual([expect.objectContaining({ kty: 'RSA', kid: issuer.kid, alg: 'RS256', use: 'sig' })]);
+    expect(JSON.stringify(issuer.jwks())).not.toMatch(/"d"|"p"|"q"/);
   });
 
   it('puts admins in the admin group', async () => {
@@ -52,8 +66,10 @@ describe('LocalTokenIssuer', () => {
     const [h, p, s] = token.split('.') as [string, string, string];
     const forged = b64({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), 'cognito:groups': ['admin'] });
     expect(await issuer.verify(`${h}.${forged}.${s}`)).toEqual({ ok: false, reason: 'bad signature' });
-    expect(await new LocalTokenIssuer(Buffer.alloc(32, 8), () => now).verify(token)).toEqual({ ok: false, reason: 'bad signature' });
+    expect(await LocalTokenIssuer.generate(() => now).verify(token)).toEqual({ ok: false, reason: 'bad signature' });
     expect(await issuer.verify(`${b64({ alg: 'none', typ: 'JWT' })}.${p}.`)).toEqual({ ok: false, reason: 'unexpected signing algorithm' });
+    const hs256 = `${b64({ alg: 'HS256', typ: 'JWT' })}.${p}`;
+    expect(await issuer.verify(`${hs256}.${createHmac('sha256', 'secret').update(hs256).digest('base64url')}`)).toEqual({ ok: false, reason: 'unexpected signing algorithm' });
     expect(await issuer.verify(handMade({ ...idClaims(), iss: 'https://elsewhere' }))).toEqual({ ok: false, reason: 'wrong issuer or audience' });
     expect(await issuer.verify(handMade({ ...idClaims(), aud: 'another-client' }))).toEqual({ ok: false, reason: 'wrong issuer or audience' });
     expect(await issuer.verify(handMade({ ...idClaims(), token_use: 'access' }))).toEqual({ ok: false, reason: 'not an ID token' });
@@ -101,7 +117,8 @@ describe('LocalTokenIssuer', () => {
     const second = await LocalTokenIssuer.fromKeyFile(file);
     expect((await second.verify((await first.issue({ user: 'alice' })).token)).ok).toBe(true);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(Buffer.from(readFileSync(file, 'utf8'), 'base64')).toHaveLength(32);
+    expect(readFileSync(file, 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+    expect(first.kid).toBe(second.kid);
   });
 });
 

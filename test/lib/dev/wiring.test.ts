@@ -61,7 +61,7 @@ describe('the functions\' local Workflow adapter over the local state machine', 
 });
 
 describe('wireDeps', () => {
-  it('builds every dependency the functions declare in Deps, pointed at the local services', () => {
+  it('builds every dependency the functions declare in Deps, pointed at the local services', async () => {
     const calls: string[] = [];
     const bundle = {
       dynamoControl: (_client: unknown, table: string) => ({ table }),
@@ -75,14 +75,18 @@ describe('wireDeps', () => {
     const deps = wireDeps({
       bundle, fn: 'orders', db, dynamodb: localDynamoClient('http://127.0.0.1:8', 'eu-west-1'), sandbox, region: 'eu-west-1', log: (l) => calls.push(l),
       tables: { menu: 'm', carts: 'c', idempotency: 'i', control: 'ctl' }, executions,
+      identity: { userPoolId: 'eu-west-1_local', clientId: 'client', jwks: () => ({ keys: [{ kid: 'k' }] }) },
     });
     // Type-level: what wireDeps returns has every key the functions' Deps has.
-    const keys: Record<keyof Deps, true> = { db: true, reader: true, dynamodb: true, tables: true, control: true, workflow: true, payments: true, clock: true, log: true, region: true, role: true, corsOrigins: true };
+    const keys: Record<keyof Deps, true> = { db: true, reader: true, dynamodb: true, tables: true, control: true, workflow: true, payments: true, clock: true, log: true, region: true, role: true, corsOrigins: true, identity: true };
     expect(Object.keys(deps).sort()).toEqual(Object.keys(keys).sort());
     expect(deps).toMatchObject({ db, reader: db, control: { table: 'ctl' }, workflow: { executions }, payments: { baseUrl: 'http://127.0.0.1:9' }, region: 'eu-west-1', role: 'primary' });
     deps.log.info('hello', { orderId: 'o-1' });
     deps.log.warn('careful');
     expect(calls).toEqual(['[orders] hello {"orderId":"o-1"}', '[orders] warn: careful']);
+    // The authorizer's JWKS source answers the local issuer's JWKS, whatever URI it is asked for.
+    const jwks = await deps.identity.jwksSource.fetch('https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_local/.well-known/jwks.json');
+    expect(JSON.parse(new TextDecoder().decode(jwks))).toEqual({ keys: [{ kid: 'k' }] });
     deps.dynamodb.destroy();
   });
 

@@ -75,6 +75,9 @@ function usage(item: string, price: number, unit: string, qty: { idle: number; p
   return { item, idle: (qty.idle * price) / per, atProfile: (qty.profile * price) / per, formula: `${qty.explain} × ${rate}${idleText}`, ...extra };
 }
 
+/** Authorizer invocations per order: one per 300-second cache period of the customer's ID token. */
+export const AUTHORIZER_CALLS_PER_ORDER = 2;
+
 /** Which calls reach a function, by the start of its logical id (the café's bounded contexts). */
 const FUNCTION_TRAFFIC: Record<string, (ctx: PricingContext) => { idle: number; profile: number; explain: string }> = {
   Menu: (c) => {
@@ -90,6 +93,13 @@ const FUNCTION_TRAFFIC: Record<string, (ctx: PricingContext) => { idle: number; 
   },
   Health: (c) => ({ idle: c.traffic.healthCallsPerRegion, profile: c.traffic.healthCallsPerRegion, explain: c.traffic.healthExplain }),
   Migrate: () => ({ idle: 0, profile: 0, explain: '0 calls (runs at deploy)' }),
+  // The API's Lambda authorizer runs once per ID token per cache period (AuthorizerResultTtlInSeconds, 300 s), not
+  // once per call: an order's signed-in calls (browse, order, pay, follow) fit in about two periods.
+  // https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html
+  Authorizer: (c) => {
+    const v = c.serving ? c.traffic.ordersPerMonth * AUTHORIZER_CALLS_PER_ORDER : 0;
+    return { idle: 0, profile: v, explain: c.serving ? `${n(c.traffic.ordersPerMonth, 0)} orders × ${AUTHORIZER_CALLS_PER_ORDER} token checks (results cached 300 s per token)` : '0 calls (standby)' };
+  },
 };
 
 function share(c: PricingContext, fraction: number) {
