@@ -149,7 +149,8 @@ export async function judge(header: string | undefined, verify: IdTokenVerifier)
     if (error instanceof FetchError || error instanceof JwksNotAvailableInCacheError) {
       throw new KeysUnavailableError(`the user pool's keys are unavailable: ${error.message}`);
     }
-    if (error instanceof JwtBaseError) return { allow: false, reason: error.name };
+    // aws-jwt-verify's error classes leave name at "Error": the class says what failed.
+    if (error instanceof JwtBaseError) return { allow: false, reason: error.constructor.name || 'invalid token' };
     throw error;
   }
   const sub = typeof claims.sub === 'string' ? claims.sub : '';
