@@ -6,6 +6,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { localDynamoClient } from '../../src/lib/dev/dynamodb';
+import { LOCAL_USER_POOL_ID, LocalTokenIssuer } from '../../src/lib/dev/tokens';
 import { call, spawnDev, type SpawnedDev } from '../lib/dev/spawn-dev';
 
 const PICKUP = () => new Date(Date.now() + 20 * 60_000).toISOString();
@@ -97,6 +100,28 @@ describe('cafe-ops dev: the local API', () => {
       expect(written).toMatchObject({ status: 201, body: { id: 'canary#local#api', region: expect.any(String), writtenAt: expect.any(String) } });
       expect((await call(base, '/health/canary', { method: 'POST', headers: signed, body: { id: 'no spaces allowed' } })).status).toBe(400);
     });
+
+    it("checks ID tokens with the template's Lambda authorizer (functions/authorizer) and the local issuer's JWKS", async () => {
+      // A signed-in order goes through the real authorizer: the customer's claims reach the orders function.
+      const placed = await call(base, '/orders', { method: 'POST', token: tokens.customer!, body: twoDrinks() });
+      expect(placed.status).toBe(201);
+      // Tampered (admin group added), signed by another key, or expired: 401 from the authorizer, never 500.
+      const [h, p, sig] = tokens.customer!.split('.') as [string, string, string];
+      const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), 'cognito:groups': ['admin'] })).toString('base64url');
+      const stranger = LocalTokenIssuer.generate();
+      const expired = (await LocalTokenIssuer.generate(() => Date.now() - 7200_000).issue({ user: 'alice' })).token;
+      for (const token of [`${h}.${forged}.${sig}`, (await stranger.issue({ user: 'alice', admin: true })).token, expired, 'garbage']) {
+        expect(await call(base, '/admin/orders', { token })).toMatchObject({ status: 401, body: { message: 'Unauthorized' } });
+      }
+      // The authorizer kept its copy of the keys in the local control table, as it does in each region's replica.
+      const dynamodb = localDynamoClient(dev.result.dynamodb, 'eu-west-1');
+      try {
+        const item = (await dynamodb.send(new GetItemCommand({ TableName: 'cafe-local-control', Key: { pk: { S: `jwks#${LOCAL_USER_POOL_ID}` } } }))).Item;
+        expect(JSON.parse(item!.jwks!.S!)).toMatchObject({ keys: [expect.objectContaining({ kty: 'RSA', alg: 'RS256' })] });
+      } finally {
+        dynamodb.destroy();
+      }
+    }, 30_000);
 
     it('answers what API Gateway answers for what the template does not define', async () => {
       expect((await call(base, '/orders', { method: 'DELETE' })).status).toBe(403);
