@@ -44,7 +44,7 @@ export async function runDev(options: RunDevOptions, out: Output, onReady: (resu
   }
   out.table(
     ['method', 'path', 'sign-in', 'function'],
-    server.routes.map((r) => [r.method, r.resource, r.authorization === 'NONE' ? '' : r.authorization === 'COGNITO_USER_POOLS' ? 'ID token' : r.authorization === 'CUSTOM' ? `ID token (${r.authorizer ?? 'authorizer'})` : r.authorization === 'AWS_IAM' ? 'SigV4 (not verified locally)' : r.authorization, r.function]),
+    server.routes.map((r) => [r.method, r.resource, r.authorization === 'NONE' ? '' : r.authorization === 'COGNITO_USER_POOLS' || r.authorization === 'CUSTOM' ? 'ID token' : r.authorization === 'AWS_IAM' ? 'SigV4 (not verified locally)' : r.authorization, r.function]),
   );
   out.info(`Café running at ${result.urls.site}  (barista: ${result.urls.barista})`);
   out.info(`API ${result.urls.api}: ${result.routes} routes from templates/app.yaml; data in ${result.dataDir}; ready in ${result.startupMs} ms`);

@@ -40,7 +40,7 @@ const LABELS: [type: string, singular: string, plural?: string][] = [
   ['AWS::Route53::RecordSet', 'Route 53 record'],
   ['AWS::Route53::HealthCheck', 'Route 53 health check'],
   ['AWS::ApiGateway::RestApi', 'REST API'],
-  ['AWS::ApiGateway::Authorizer', 'Cognito authorizer'],
+  ['AWS::ApiGateway::Authorizer', 'API authorizer'],
   ['AWS::ApiGateway::DomainName', 'API custom domain'],
   ['AWS::Lambda::Function', 'Lambda function'],
   ['AWS::StepFunctions::StateMachine', 'Step Functions state machine'],

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { LocalTokenIssuer } from '../../../src/lib/dev/tokens';
+import { LocalTokenIssuer, TOKEN_KEY_FILE } from '../../../src/lib/dev/tokens';
 import { ROOT, cleanEnvironment } from './spawn-dev';
 
 const run = promisify(execFile);
@@ -27,7 +27,7 @@ describe('cafe-ops dev token (command)', () => {
       cli(['dev', 'token', '--user', 'bob', '--admin', '--data-dir', dataDir, '--json']),
     ]);
     expect(plain.code).toBe(0);
-    const issuer = await LocalTokenIssuer.fromKeyFile(join(dataDir, 'token.key'));
+    const issuer = await LocalTokenIssuer.fromKeyFile(join(dataDir, TOKEN_KEY_FILE));
     const verified = await issuer.verify(plain.stdout.trim());
     expect(verified.ok && verified.claims['cognito:username']).toBe('alice');
     expect(json.code).toBe(0);

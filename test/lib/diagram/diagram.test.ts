@@ -49,9 +49,11 @@ describe('the request path, read from the templates', () => {
     expect(linkOf(graph, 'dns@edge', 'api@primary')?.label).toContain('failover PRIMARY');
     expect(linkOf(graph, 'dns@edge', 'api@secondary')?.label).toContain('failover SECONDARY');
     for (const role of ['primary', 'secondary']) {
-      expect(graph.nodes.find((n) => n.id === `api@${role}`)!.lines).toEqual(expect.arrayContaining(['REST API', 'WAF web ACL', 'Cognito authorizer']));
-      expect(linkOf(graph, `api@${role}`, `lambda@${role}`)?.label).toEqual(['Integration']);
-      expect(linkOf(graph, `api@${role}`, 'cognito@primary')?.label).toEqual(['ProviderARNs']);
+      expect(graph.nodes.find((n) => n.id === `api@${role}`)!.lines).toEqual(expect.arrayContaining(['REST API', 'WAF web ACL', 'API authorizer']));
+      // The API invokes the functions and its token authorizer; the authorizer, not the API, knows the user pool.
+      expect(linkOf(graph, `api@${role}`, `lambda@${role}`)?.label).toEqual(['AuthorizerUri', 'Integration']);
+      expect(linkOf(graph, `api@${role}`, 'cognito@primary')).toBeUndefined();
+      expect(linkOf(graph, `lambda@${role}`, 'cognito@primary')?.label).toEqual(['USER_POOL_CLIENT_ID', 'USER_POOL_ID']);
       expect(linkOf(graph, `lambda@${role}`, `sfn@${role}`)?.label).toEqual(['STATE_MACHINE_ARN']);
       expect(linkOf(graph, `sfn@${role}`, `lambda@${role}`)?.label).toEqual(expect.arrayContaining(['PaymentsFunctionArn']));
       expect(linkOf(graph, `lambda@${role}`, 'dynamo@primary')?.label).toEqual(expect.arrayContaining(['MENU_TABLE', 'IDEMPOTENCY_TABLE']));
