@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { conflict } from '../../functions/shared/errors';
 import { createApiHandler, findRoute, json, parseBody, type Route } from '../../functions/shared/http';
-import { identityFromClaims, parseGroups } from '../../functions/shared/identity';
+import { identityFromAuthorizer, identityFromClaims, parseGroups } from '../../functions/shared/identity';
 import { apiEvent, bodyOf, MemoryLog } from './support/harness';
 
 describe('identity from Cognito claims', () => {
@@ -20,6 +20,16 @@ describe('identity from Cognito claims', () => {
     expect(identityFromClaims({ email: 'x@example.com' })).toBeUndefined();
     expect(identityFromClaims({ sub: 'a', 'cognito:groups': 'administrators' })?.isAdmin).toBe(false);
     expect(identityFromClaims({ sub: 'a', email: 'a@example.com', 'cognito:groups': '[staff admin]' })).toEqual({ sub: 'a', email: 'a@example.com', groups: ['staff', 'admin'], isAdmin: true });
+  });
+
+  it('reads a COGNITO_USER_POOLS authorizer (claims) and the Lambda authorizer (flat context) alike', () => {
+    const expected = { sub: 'a', email: 'a@example.com', groups: ['admin'], isAdmin: true };
+    expect(identityFromAuthorizer({ claims: { sub: 'a', email: 'a@example.com', 'cognito:groups': 'admin' } })).toEqual(expected);
+    // What API Gateway passes from functions/authorizer's context: principalId and string values.
+    expect(identityFromAuthorizer({ principalId: 'a', sub: 'a', email: 'a@example.com', username: 'alice', groups: 'admin', integrationLatency: 12 })).toEqual(expected);
+    expect(identityFromAuthorizer({ principalId: 'b', sub: 'b', groups: '' })).toEqual({ sub: 'b', groups: [], isAdmin: false });
+    expect(identityFromAuthorizer({ principalId: 'x' })).toBeUndefined();
+    expect(identityFromAuthorizer(null)).toBeUndefined();
   });
 });
 
