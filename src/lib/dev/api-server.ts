@@ -93,7 +93,7 @@ async function handle(deps: ApiDeps, req: IncomingMessage, res: ServerResponse, 
   }
   let authorizer: Extract<ProxyEvent['requestContext']['authorizer'], { principalId: string }> | undefined;
   if (match.route.authorization === 'CUSTOM') {
-    const outcome = await runAuthorizer(deps, match.route.authorizer ?? '', req.headers.authorization, `${deps.region ?? 'eu-west-1'}`, method, url.pathname);
+    const outcome = await runAuthorizer(deps, match.route, req.headers.authorization, `${deps.region ?? 'eu-west-1'}`, method, url.pathname);
     if ('status' in outcome) return send(res, outcome.status, { message: outcome.message });
     authorizer = outcome.context;
   }
@@ -125,18 +125,27 @@ async function handle(deps: ApiDeps, req: IncomingMessage, res: ServerResponse, 
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html): no
  * Authorization header → 401 without invoking it; it throws "Unauthorized" → 401; any other failure or a malformed
  * answer → 500; a policy that does not allow execute-api:Invoke on the method ARN → 403; else its context goes to
- * the integration as requestContext.authorizer. Results are not cached locally (API Gateway caches them per token).
+ * the integration as requestContext.authorizer. A policy is cached per token for the authorizer's TTL and judged
+ * again for each method ARN, as API Gateway does: a policy naming only the first method refuses the token's next call.
  */
 async function runAuthorizer(
   deps: ApiDeps,
-  fn: string,
+  route: Route,
   header: string | undefined,
   region: string,
   method: string,
   path: string,
 ): Promise<{ status: number; message: string | null } | { context: { principalId: string } & Record<string, string> }> {
   if (!header) return { status: 401, message: 'Unauthorized' };
+  const fn = route.authorizer ?? '';
   const methodArn = `arn:aws:execute-api:${region}:${LOCAL_ACCOUNT}:local/${LOCAL_STAGE}/${method}${path}`;
+  const cache = authorizerCaches.get(deps) ?? new Map<string, CachedPolicy>();
+  authorizerCaches.set(deps, cache);
+  const key = `${fn}\n${header}`;
+  const cached = cache.get(key);
+  if (cached && cached.expiresAt > Date.now()) {
+    return policyAllows(cached.statements, methodArn) ? { context: cached.context } : { status: 403, message: 'User is not authorized to access this resource' };
+  }
   let answer: unknown;
   try {
     answer = await deps.invoke(fn, { type: 'TOKEN', authorizationToken: header, methodArn } as unknown as ProxyEvent);
@@ -150,18 +159,29 @@ async function runAuthorizer(
     deps.log(`${fn} (authorizer) returned no principalId and policyDocument`);
     return { status: 500, message: null };
   }
-  if (!policyAllows(result.policyDocument.Statement as PolicyStatement[], methodArn)) return { status: 403, message: 'User is not authorized to access this resource' };
   const context: { principalId: string } & Record<string, string> = { principalId: result.principalId };
   // API Gateway passes context values on as strings; objects and arrays are not allowed in it.
-  for (const [key, value] of Object.entries(result.context ?? {})) {
+  for (const [name, value] of Object.entries(result.context ?? {})) {
     if (value !== null && typeof value === 'object') {
-      deps.log(`${fn} (authorizer) put an object in its context (${key}): API Gateway refuses that`);
+      deps.log(`${fn} (authorizer) put an object in its context (${name}): API Gateway refuses that`);
       return { status: 500, message: null };
     }
-    if (value !== undefined && value !== null) context[key] = String(value);
+    if (value !== undefined && value !== null) context[name] = String(value);
   }
+  const ttl = route.authorizerTtlSeconds ?? 300;
+  if (ttl > 0) cache.set(key, { expiresAt: Date.now() + ttl * 1000, statements: result.policyDocument.Statement as PolicyStatement[], context });
+  if (!policyAllows(result.policyDocument.Statement as PolicyStatement[], methodArn)) return { status: 403, message: 'User is not authorized to access this resource' };
   return { context };
 }
+
+interface CachedPolicy {
+  expiresAt: number;
+  statements: PolicyStatement[];
+  context: { principalId: string } & Record<string, string>;
+}
+
+/** Each listener's cache of authorizer policies, by authorizer function and Authorization header. */
+const authorizerCaches = new WeakMap<ApiDeps, Map<string, CachedPolicy>>();
 
 interface PolicyStatement {
   Effect?: string;

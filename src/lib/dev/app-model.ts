@@ -38,6 +38,8 @@ export interface Route {
   function: string;
   /** CUSTOM methods: the function (LocalFunction.name) of their TOKEN authorizer. */
   authorizer?: string;
+  /** CUSTOM methods: how long a result is cached per token (AuthorizerResultTtlInSeconds; API Gateway's default 300). */
+  authorizerTtlSeconds?: number;
 }
 
 export interface TableDefinition {
@@ -203,7 +205,13 @@ export function buildAppModel(inputs: ModelInputs): AppModel {
       throw new UserError(`${appFile}: ${logicalId}: authorization ${authorization} is not supported locally`);
     }
     const authorizer = authorization === 'CUSTOM' ? tokenAuthorizer(logicalId, props.AuthorizerId, resources, byLogicalId, appFile) : undefined;
-    routes.push({ method: String(props.HttpMethod).toUpperCase(), resource: path, authorization: authorization as Authorization, function: fn.name, ...(authorizer ? { authorizer } : {}) });
+    routes.push({
+      method: String(props.HttpMethod).toUpperCase(),
+      resource: path,
+      authorization: authorization as Authorization,
+      function: fn.name,
+      ...(authorizer ? { authorizer: authorizer.fn, authorizerTtlSeconds: authorizer.ttlSeconds } : {}),
+    });
   }
   routes.sort((a, b) => a.resource.localeCompare(b.resource) || a.method.localeCompare(b.method));
 
@@ -230,7 +238,7 @@ export function buildAppModel(inputs: ModelInputs): AppModel {
 }
 
 /** The function of a CUSTOM method's authorizer: an AWS::ApiGateway::Authorizer of type TOKEN whose AuthorizerUri invokes a function of the template. */
-function tokenAuthorizer(method: string, authorizerId: Json, resources: CfnTemplate['Resources'], functions: Map<string, LocalFunction>, appFile: string): string {
+function tokenAuthorizer(method: string, authorizerId: Json, resources: CfnTemplate['Resources'], functions: Map<string, LocalFunction>, appFile: string): { fn: string; ttlSeconds: number } {
   const id = refOf(authorizerId);
   const resource = id ? resources[id] : undefined;
   if (!id || resource?.Type !== 'AWS::ApiGateway::Authorizer') throw new UserError(`${appFile}: ${method}: AuthorizationType CUSTOM needs AuthorizerId: !Ref to an AWS::ApiGateway::Authorizer`);
@@ -239,7 +247,9 @@ function tokenAuthorizer(method: string, authorizerId: Json, resources: CfnTempl
   const target = integrationTarget({ Integration: { Uri: props.AuthorizerUri } }, resources);
   const fn = target ? functions.get(target) : undefined;
   if (!fn) throw new UserError(`${appFile}: ${id}: AuthorizerUri does not invoke a function of this template`);
-  return fn.name;
+  // https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html: 300 when unset, 0 turns caching off.
+  const ttl = Number(props.AuthorizerResultTtlInSeconds ?? 300);
+  return { fn: fn.name, ttlSeconds: Number.isFinite(ttl) && ttl >= 0 ? ttl : 300 };
 }
 
 /** DynamoDB tables (AWS::DynamoDB::Table or GlobalTable) with names resolved from local values. */

@@ -15,7 +15,8 @@ const routes: Route[] = [
   { method: 'GET', resource: '/boom', authorization: 'NONE', function: 'boom' },
   { method: 'GET', resource: '/shapeless', authorization: 'NONE', function: 'shapeless' },
   { method: 'POST', resource: '/health/canary', authorization: 'AWS_IAM', function: 'health' },
-  { method: 'GET', resource: '/orders', authorization: 'CUSTOM', function: 'orders', authorizer: 'authorizer' },
+  { method: 'GET', resource: '/orders', authorization: 'CUSTOM', function: 'orders', authorizer: 'authorizer', authorizerTtlSeconds: 300 },
+  { method: 'GET', resource: '/orders/{orderId}', authorization: 'CUSTOM', function: 'orders', authorizer: 'authorizer', authorizerTtlSeconds: 300 },
 ];
 
 describe('the local API listener', () => {
@@ -42,6 +43,7 @@ describe('the local API listener', () => {
       if (token === 'crash') throw new Error('JWKS endpoint down and no copy');
       if (token === 'elsewhere') return { principalId: 'p', policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${stage.slice(0, -2)}/POST/*` }] } };
       if (token === 'denied') return { principalId: 'p', policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: stage }, { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: stage }] } };
+      if (token === 'first-method-only') return { principalId: 'p', policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: methodArn }] }, context: { sub: 'p' } };
       if (token === 'nested') return { principalId: 'p', policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: stage }] }, context: { claims: { sub: 'x' } } };
       return { principalId: 'sub-1', policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: stage }] }, context: { sub: 'sub-1', groups: 'admin', verified: true } };
     }
@@ -136,6 +138,16 @@ describe('the local API listener', () => {
     expect(events.map((e) => e.fn)).toEqual(['authorizer', 'orders']);
     // The context reaches the integration as requestContext.authorizer, every value a string.
     expect(events[1]!.event.requestContext.authorizer).toEqual({ principalId: 'sub-1', sub: 'sub-1', groups: 'admin', verified: 'true' });
+  });
+
+  it('caches a policy per token and judges it again for each method, as API Gateway does', async () => {
+    const first = await fetch(`${base}/orders`, { headers: { Authorization: 'first-method-only' } });
+    expect(first.status).toBe(201);
+    // Same token, another method: the cached policy names only GET /orders, so API Gateway refuses without asking again.
+    const second = await fetch(`${base}/orders/o-1`, { headers: { Authorization: 'first-method-only' } });
+    expect([second.status, await second.json()]).toEqual([403, { message: 'User is not authorized to access this resource' }]);
+    expect((await fetch(`${base}/orders`, { headers: { Authorization: 'first-method-only' } })).status).toBe(201);
+    expect(events.map((e) => e.fn)).toEqual(['authorizer', 'orders', 'orders']);
   });
 
   it('answers 403 Missing Authentication Token for undefined routes and methods, like API Gateway', async () => {

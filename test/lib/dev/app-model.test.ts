@@ -58,6 +58,8 @@ describe('the local app model read from templates/app.yaml and the catalog', () 
       authorizer: 'functions/authorizer/handler.ts',
     });
     expect(model.functions.find((f) => f.name === 'orders')!.timeoutSeconds).toBe(10);
+    // CUSTOM methods name their TOKEN authorizer's function and its result cache TTL.
+    expect(model.routes.find((r) => r.method === 'POST' && r.resource === '/orders')).toMatchObject({ authorizer: 'authorizer', authorizerTtlSeconds: 300 });
   });
 
   it('resolves the functions environment with local values, table names from the data stack outputs', async () => {
