@@ -1,8 +1,9 @@
 /**
  * The rotation function Secrets Manager invokes with { SecretId, ClientRequestToken, Step }
  * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda-functions.html).
- * It connects through the Aurora global writer endpoint (DB_WRITER_HOST) with the administrator's
- * credentials from MASTER_SECRET_ARN, and rotates with alternating users (./domain.ts).
+ * It connects through the Aurora global writer endpoint (DB_WRITER_HOST). The administrator's secret
+ * (MASTER_SECRET_ARN) rotates with a single user; any other secret it is given (the app user's) with
+ * alternating users, the administrator setting the passwords (./domain.ts).
  */
 import {
   DescribeSecretCommand, GetRandomPasswordCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient, UpdateSecretVersionStageCommand,
@@ -11,7 +12,7 @@ import * as z from 'zod/mini';
 import '../shared/schema';
 import { baseFromEnv, lazyHandler, regionOf, required, type Env } from '../shared/env/base';
 import { connectPg } from '../shared/sql';
-import { rotate, type DbCredentials, type RotationPorts } from './domain';
+import { rotate, type DbCredentials, type RotationPorts, type RotationStrategy } from './domain';
 
 export const rotationEventSchema = z.object({
   SecretId: z.string().check(z.minLength(1)),
@@ -25,8 +26,25 @@ const credentials = (text: string | undefined): DbCredentials => {
   return value as DbCredentials;
 };
 
+/** The name of a secret from its ARN (`arn:…:secret:name-AbCdEf`) or its name. */
+const secretName = (id: string) => (id.startsWith('arn:') ? id.split(':').slice(6).join(':').replace(/-[A-Za-z0-9]{6}$/, '') : id);
+
+/** single-user for the administrator's own secret (MASTER_SECRET_ARN), alternating users for the others. */
+export function strategyFor(env: Env, secretId: string): RotationStrategy {
+  return secretName(secretId) === secretName(required(env, 'MASTER_SECRET_ARN')) ? 'single-user' : 'alternating-users';
+}
+
 export function awsRotationPorts(env: Env, secretId: string, client = new SecretsManagerClient({ region: regionOf(env) })): RotationPorts {
+  const master = async (stage: 'AWSCURRENT' | 'AWSPENDING') => {
+    try {
+      return credentials((await client.send(new GetSecretValueCommand({ SecretId: required(env, 'MASTER_SECRET_ARN'), VersionStage: stage }))).SecretString);
+    } catch (error) {
+      if (stage === 'AWSPENDING' && (error as Error).name === 'ResourceNotFoundException') return undefined;
+      throw error;
+    }
+  };
   return {
+    strategy: strategyFor(env, secretId),
     secrets: {
       versions: async () => (await client.send(new DescribeSecretCommand({ SecretId: secretId }))).VersionIdsToStages ?? {},
       value: async ({ id, stage }) => {
@@ -44,7 +62,7 @@ export function awsRotationPorts(env: Env, secretId: string, client = new Secret
       makeCurrent: async (token, current) => {
         await client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT', MoveToVersionId: token, RemoveFromVersionId: current }));
       },
-      master: async () => credentials((await client.send(new GetSecretValueCommand({ SecretId: required(env, 'MASTER_SECRET_ARN') }))).SecretString),
+      master: async () => [await master('AWSCURRENT'), await master('AWSPENDING').catch(() => undefined)].filter((c): c is DbCredentials => c !== undefined),
       // No quotes or backslashes: the password is a literal in ALTER ROLE.
       newPassword: async () => (await client.send(new GetRandomPasswordCommand({ PasswordLength: 32, ExcludeCharacters: `"'\\/@\` ` }))).RandomPassword!,
     },

@@ -3,12 +3,31 @@ import { connectPg, type Database } from '../sql';
 import { once, regionOf, required, type Env } from './base';
 import { secretString } from './secrets';
 
-/** A Database that connects on first use. */
+/**
+ * PostgreSQL's invalid_password: the password the pool signed in with was rotated away. With alternating users
+ * that is two rotations after the pool read the secret (docs/failover.md); the pool is then built again from the
+ * secret's current version. https://www.postgresql.org/docs/15/errcodes-appendix.html
+ */
+const INVALID_PASSWORD = '28P01';
+
+/** A Database that connects on first use, and again with fresh credentials when its password no longer signs in. */
 export function lazyDatabase(connect: () => Promise<Database>): Database {
-  const get = once(connect);
+  let get = once(connect);
+  // A sign-in fails before any statement runs, so the call is made again on the new pool.
+  const run = async <T>(call: (db: Database) => Promise<T>): Promise<T> => {
+    const db = await get();
+    try {
+      return await call(db);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== INVALID_PASSWORD) throw error;
+      get = once(connect);
+      void db.close().catch(() => undefined);
+      return call(await get());
+    }
+  };
   return {
-    query: async (text, params) => (await get()).query(text, params),
-    transaction: async (fn) => (await get()).transaction(fn),
+    query: (text, params) => run((db) => db.query(text, params)),
+    transaction: (fn) => run((db) => db.transaction(fn)),
     close: async () => (await get()).close(),
   };
 }

@@ -2,6 +2,7 @@
  * Small helpers rules share: reading template values that may be intrinsics, following
  * references between resources, and walking policy documents.
  */
+import { sourceFor, ROLES } from '../stacks/catalog';
 import type { CfnResource, LoadedTemplate } from '../templates/load';
 import type { ResourceRule, RuleInfo, ResourceContext, Violation, CatalogRule, CatalogContext, CatalogViolation } from './types';
 
@@ -258,4 +259,44 @@ export function clusterOf(template: LoadedTemplate, instance: CfnResource): { id
 /** Whether a DB instance is a member of an Aurora cluster (cluster-level settings then apply instead). */
 export function isClusterMember(instance: CfnResource): boolean {
   return get(instance.Properties, 'DBClusterIdentifier') !== undefined || literals(get(instance.Properties, 'Engine')).some((e) => e.startsWith('aurora'));
+}
+
+/** Whether a value mentions a logical id anywhere (inside Fn::If, Fn::Join, ...). */
+function mentions(value: unknown, logicalId: string): boolean {
+  if (Array.isArray(value)) return value.some((v) => mentions(v, logicalId));
+  if (!isObject(value)) return false;
+  return refersTo(value, logicalId) || Object.values(value).some((v) => mentions(v, logicalId));
+}
+
+/**
+ * Resources of a type, in this template and in the catalog's other stacks, that point at a resource of this
+ * template: in another stack, through a parameter the catalog fills from an output of this template whose value
+ * names the resource (`AppDbSecretArn: { output: security.AppDbSecretArn }` → `SecretId: !Ref AppDbSecretArn`).
+ */
+export function referrersAcrossStacks(ctx: ResourceContext, type: string, property: string): { id: string; resource: CfnResource; template: LoadedTemplate }[] {
+  const here = resourcesOfType(ctx.template, type)
+    .filter(({ resource }) => refersTo(prop(resource, property), ctx.id))
+    .map((r) => ({ ...r, template: ctx.template }));
+  if (!ctx.stacks) return here;
+  const { catalog, templates } = ctx.stacks;
+  const producers = [...templates].filter(([, t]) => t === ctx.template).map(([name]) => name);
+  const outputs = Object.entries(ctx.template.template.Outputs ?? {})
+    .filter(([, o]) => mentions((o as { Value?: unknown } | undefined)?.Value, ctx.id))
+    .map(([name]) => name);
+  const wanted = new Set(producers.flatMap((p) => outputs.map((o) => `${p}.${o}`)));
+  const there: { id: string; resource: CfnResource; template: LoadedTemplate }[] = [];
+  for (const [name, spec] of Object.entries(catalog.stacks)) {
+    const template = templates.get(name);
+    if (!template || template === ctx.template) continue;
+    const params = Object.entries(spec.parameters)
+      .filter(([, p]) => ROLES.some((role) => {
+        const source = sourceFor(p, role);
+        return typeof source === 'object' && 'output' in source && wanted.has(source.output);
+      }))
+      .map(([param]) => param);
+    for (const r of resourcesOfType(template, type)) {
+      if (params.some((param) => refersTo(prop(r.resource, property), param))) there.push({ ...r, template });
+    }
+  }
+  return [...here, ...there];
 }

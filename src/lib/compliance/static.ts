@@ -118,7 +118,7 @@ function runRules(
         for (const [id, resource] of Object.entries(t.template.Resources)) {
           if (!resource || typeof resource.Type !== 'string') continue;
           if (!rule.resourceTypes.includes('*') && !rule.resourceTypes.includes(resource.Type)) continue;
-          for (const v of rule.check({ id, resource, template: t, now })) {
+          for (const v of rule.check({ id, resource, template: t, now, stacks: { catalog, templates } })) {
             const keyPath = ['Resources', id, ...(v.path ?? [])];
             findings.push({ ...ruleFields(rule), message: v.message, source: 'template', file: t.file, line: t.lineOf(keyPath), logicalId: id, resourceType: resource.Type, keyPath });
           }

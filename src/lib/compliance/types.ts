@@ -56,6 +56,11 @@ export interface ResourceContext {
   template: LoadedTemplate;
   /** The clock of the audit (rules about dates, e.g. runtime deprecation, read it). */
   now: Date;
+  /**
+   * The catalog and every stack's template, when the audit runs over the catalog: for rules whose resource another
+   * stack configures (a secret's rotation schedule in the stack that deploys after the database).
+   */
+  stacks?: { catalog: Catalog; templates: Map<string, LoadedTemplate> };
 }
 
 export interface ResourceRule extends RuleInfo {

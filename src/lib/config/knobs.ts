@@ -45,6 +45,7 @@ export function resolvedSizes(sizes: EnvironmentSizes) {
     apiDetailedMetrics: sizes.apiDetailedMetrics ?? true,
     logRetentionDays: sizes.logRetentionDays,
     backupRetentionDays: sizes.backupRetentionDays,
+    secretRotation: sizes.secretRotation ?? 'rate(30 days)',
   };
 }
 

@@ -55,6 +55,25 @@ export const WARM_FUNCTIONS = { orders: ['carts', 'idempotency'], payments: ['id
 /** Route 53 health checker regions (HealthCheckConfig.Regions valid values; at least 3 when set). */
 export const CHECKER_REGIONS = ['us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1'] as const;
 
+/**
+ * When the database secrets rotate: a Secrets Manager schedule expression. At most every 90 days (Security Hub
+ * SecretsManager.4); an hourly rate from 4 hours (Secrets Manager's minimum); cron with its six fields.
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html
+ */
+export const ROTATION_SCHEDULE_MESSAGE = 'must be rate(N days) with N from 1 to 90, rate(N hours) with N from 4 to 24, or cron(minutes hours day-of-month month day-of-week year)';
+export function isRotationSchedule(value: string): boolean {
+  const rate = /^rate\((\d{1,3}) (hours?|days?)\)$/.exec(value);
+  if (rate) {
+    const n = Number(rate[1]);
+    const unit = rate[2]!.startsWith('hour') ? 'hours' : 'days';
+    // AWS writes "rate(1 day)" and "rate(2 days)": the singular for one only.
+    if ((n === 1) !== !rate[2]!.endsWith('s')) return false;
+    return unit === 'days' ? n >= 1 && n <= 90 : n >= 4 && n <= 24;
+  }
+  return /^cron\((\S+ ){5}\S+\)$/.test(value);
+}
+const rotationSchedule = z.string().refine(isRotationSchedule, { message: ROTATION_SCHEDULE_MESSAGE });
+
 const sizes = z
   .object({
     /** NAT gateways per region (0-2): 0 = no internet egress, 1 = cheap (one AZ's egress), 2 = one per AZ. */
@@ -103,6 +122,8 @@ const sizes = z
       { message: 'must be a CloudWatch Logs retention: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653' },
     ),
     backupRetentionDays: z.number().int().min(1).max(35),
+    /** When the Aurora secrets (app user and administrator) rotate (default rate(30 days)); docs/failover.md. */
+    secretRotation: rotationSchedule.optional(),
   })
   .strict()
   .refine((s) => s.auroraMaxCapacity >= s.auroraMinCapacity, {

@@ -1,4 +1,4 @@
-import { literals, prop, referrers, resourceRule } from '../kit';
+import { literals, prop, referrersAcrossStacks, resourceRule } from '../kit';
 
 const MAX_DAYS = 90;
 
@@ -22,8 +22,10 @@ export default resourceRule(
     resourceTypes: ['AWS::SecretsManager::Secret'],
     remediation: 'Give the secret\'s AWS::SecretsManager::RotationSchedule RotationRules of at most 90 days (e.g. ScheduleExpression rate(30 days)).',
   },
-  ({ id, template }) =>
-    referrers(template, id, 'AWS::SecretsManager::RotationSchedule').flatMap(({ id: scheduleId, resource }) => {
+  // The secret's schedules, in its template or in another stack of the catalog (SecretsManager.1).
+  (ctx) =>
+    referrersAcrossStacks(ctx, 'AWS::SecretsManager::RotationSchedule', 'SecretId').flatMap(({ id: scheduleId, resource }) => {
+      const id = ctx.id;
       const d = days(prop(resource, 'RotationRules'));
       return d !== undefined && d > MAX_DAYS ? [{ message: `${id} rotates every ${d} days (${scheduleId}), more than ${MAX_DAYS}`, path: ['Type'] }] : [];
     }),
