@@ -287,7 +287,12 @@ export function secretsPort(clients: AwsClients): SecretsPort {
       // A version labelled AWSPENDING and not AWSCURRENT is a rotation under way
       // (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_how.html).
       const inProgress = Object.values(secret.VersionIdsToStages ?? {}).some((stages) => stages.includes('AWSPENDING') && !stages.includes('AWSCURRENT'));
-      return { enabled: secret.RotationEnabled === true, inProgress, ...(secret.LastRotatedDate ? { lastRotatedAt: secret.LastRotatedDate.toISOString() } : {}) };
+      return {
+        enabled: secret.RotationEnabled === true,
+        inProgress,
+        ...(secret.LastRotatedDate ? { lastRotatedAt: secret.LastRotatedDate.toISOString() } : {}),
+        ...(secret.PrimaryRegion ? { primaryRegion: secret.PrimaryRegion } : {}),
+      };
     },
     keyEnabled: async (region, arn) => {
       const { DescribeKeyCommand } = await import('@aws-sdk/client-kms');

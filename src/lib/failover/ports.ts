@@ -193,7 +193,7 @@ export interface DrillStatePort {
 export interface SecretsPort {
   secretExists(region: string, arn: string): Promise<boolean>;
   /** DescribeSecret: a rotation is in progress while a version carries AWSPENDING but not AWSCURRENT. */
-  rotation(region: string, arn: string): Promise<{ enabled: boolean; inProgress: boolean; lastRotatedAt?: string }>;
+  rotation(region: string, arn: string): Promise<{ enabled: boolean; inProgress: boolean; lastRotatedAt?: string; /** Where the secret rotates (a replica names its primary's region). */ primaryRegion?: string }>;
   keyEnabled(region: string, arn: string): Promise<boolean>;
 }
 

@@ -214,28 +214,55 @@ export async function runPreflight(topology: Topology, direction: Direction, por
     ],
     [
       'secret-rotation',
-      `no rotation of the database secret in progress (${target.region})`,
+      `no rotation of the database secrets in progress (${regions.join(' and ')})`,
+      // A rotation changes a password in the database through the global writer endpoint, which a switchover moves:
+      // the administrator's single-user rotation could set the password on the old writer and make it current after
+      // the switch. The secrets rotate in their primary region and replicate; an unplanned drill asks only the target.
+      // https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_how.html
       async () => {
-        if (!target.dbSecretArn) return { status: 'fail', detail: 'database secret ARN missing from the security stack outputs' };
-        const rotation = await ports.secrets.rotation(target.region, target.dbSecretArn);
-        if (rotation.inProgress) return { status: 'fail', detail: `a rotation of ${target.dbSecretArn} is in progress (a version is AWSPENDING): wait for it to finish` };
-        return { status: 'pass', detail: rotation.enabled ? `rotation enabled, none in progress${rotation.lastRotatedAt ? `, last ${rotation.lastRotatedAt}` : ''}` : 'rotation not enabled' };
+        // Each region's own ARNs, from its security stack (a replica's ARN is the primary's with its region).
+        const sides = unplanned ? [target] : [target, source];
+        const secrets = sides.flatMap((side) => [
+          { name: 'administrator', region: side.region, arn: side.dbSecretArn },
+          { name: 'app user', region: side.region, arn: side.appDbSecretArn },
+        ]);
+        const missing = [...new Set(secrets.filter((x) => !x.arn).map((x) => `${x.name} (${x.region})`))];
+        if (missing.length) return { status: 'fail', detail: `secret ARNs missing from the security stack outputs: ${missing.join(', ')}` };
+        const checked = await Promise.all(secrets.map(async (x) => ({ ...x, rotation: await ports.secrets.rotation(x.region, x.arn!) })));
+        const running = checked.filter((c) => c.rotation.inProgress);
+        if (running.length) {
+          const r = running[0]!;
+          return {
+            status: 'fail',
+            detail:
+              `a rotation of the ${r.name} secret is in progress in ${r.region} (${r.arn} has an AWSPENDING version that is not AWSCURRENT): ` +
+              'wait for it to finish (minutes; `aws secretsmanager describe-secret --secret-id ARN` shows AWSPENDING moving to AWSCURRENT), ' +
+              'or, if it failed, read the rotation function\'s log group and rotate again (docs/failover.md, "Secret rotation and failovers")',
+          };
+        }
+        // Rotation is configured on the primary secret; a replica follows it (https://docs.aws.amazon.com/secretsmanager/latest/userguide/replicate-secrets.html).
+        const disabled = [...new Set(checked.filter((c) => !c.rotation.enabled && (c.rotation.primaryRegion ?? c.region) === c.region).map((c) => c.name))];
+        const last = checked.map((c) => c.rotation.lastRotatedAt).filter(Boolean).sort().pop();
+        return disabled.length
+          ? { status: 'warn', detail: `none in progress; rotation not enabled on the ${disabled.join(' and ')} secret (the rotation stack configures it)` }
+          : { status: 'pass', detail: `rotation enabled on both, none in progress${last ? `, last ${last}` : ''}` };
       },
     ],
     [
       'secrets-keys',
       `secrets and key present in ${target.region}`,
       async () => {
-        const { dbSecretArn, paymentSecretArn, kmsKeyArn } = target;
-        if (!dbSecretArn || !paymentSecretArn || !kmsKeyArn) return { status: 'fail', detail: 'secret or key ARNs missing from the security stack outputs' };
-        const [db, payment, key] = await Promise.all([
+        const { dbSecretArn, appDbSecretArn, paymentSecretArn, kmsKeyArn } = target;
+        if (!dbSecretArn || !appDbSecretArn || !paymentSecretArn || !kmsKeyArn) return { status: 'fail', detail: 'secret or key ARNs missing from the security stack outputs' };
+        const [db, app, payment, key] = await Promise.all([
           ports.secrets.secretExists(target.region, dbSecretArn),
+          ports.secrets.secretExists(target.region, appDbSecretArn),
           ports.secrets.secretExists(target.region, paymentSecretArn),
           ports.secrets.keyEnabled(target.region, kmsKeyArn),
         ]);
-        const problems = [!db && `${dbSecretArn} missing`, !payment && `${paymentSecretArn} missing`, !key && `key ${kmsKeyArn} missing or disabled`].filter(Boolean);
+        const problems = [!db && `${dbSecretArn} missing`, !app && `${appDbSecretArn} missing`, !payment && `${paymentSecretArn} missing`, !key && `key ${kmsKeyArn} missing or disabled`].filter(Boolean);
         if (problems.length) return { status: 'fail', detail: problems.join('; ') };
-        return { status: 'pass', detail: '2 secrets replicated, key enabled' };
+        return { status: 'pass', detail: '3 secrets replicated, key enabled' };
       },
     ],
     [

@@ -28,6 +28,8 @@ export interface RegionTopology {
   healthUrl?: string;
   healthCheckId?: string;
   dbSecretArn?: string;
+  /** The app user's secret (rotated with alternating users), which the functions sign in with. */
+  appDbSecretArn?: string;
   paymentSecretArn?: string;
   kmsKeyArn?: string;
 }
@@ -70,7 +72,7 @@ export interface TopologyEnvironment {
 /** The stack outputs (and the one parameter) the drill reads; test/lib/failover/topology.test.ts checks the templates have them. */
 export const READS = {
   outputs: {
-    security: ['KmsKeyArn', 'DbSecretArn', 'PaymentApiKeySecretArn'],
+    security: ['KmsKeyArn', 'DbSecretArn', 'AppDbSecretArn', 'PaymentApiKeySecretArn'],
     data: ['GlobalClusterIdentifier', 'ClusterIdentifier', 'ClusterArn', 'MenuTableName', 'CartsTableName', 'IdempotencyTableName', 'ControlTableName'],
     app: ['HealthUrl', 'WriteDrainSeconds'],
     edge: ['ApiDomainName', 'PrimaryHealthCheckId', 'SecondaryHealthCheckId'],
@@ -135,6 +137,7 @@ export async function readTopology(env: TopologyEnvironment, stacks: StacksPort,
     set('healthUrl', options.probeUrl ? `${options.probeUrl}/health` : options.endpointOverride ? undefined : (output('app', role, 'HealthUrl') ?? `https://api-${r.region}.${env.domain}/health`));
     set('healthCheckId', output('edge', 'edge', role === 'primary' ? 'PrimaryHealthCheckId' : 'SecondaryHealthCheckId'));
     set('dbSecretArn', output('security', role, 'DbSecretArn'));
+    set('appDbSecretArn', output('security', role, 'AppDbSecretArn'));
     set('paymentSecretArn', output('security', role, 'PaymentApiKeySecretArn'));
     set('kmsKeyArn', output('security', role, 'KmsKeyArn'));
     return r;

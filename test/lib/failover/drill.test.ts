@@ -169,7 +169,18 @@ describe('failover drill on fakes', () => {
       /aurora-canary: eu-west-1: User is not authorized to perform: lambda:InvokeFunction/,
     ],
     ['writes already paused', (w) => ((w.pauseReason = 'failover drill 20261125T0800-abc'), w.writes.push({ region: 'eu-west-1', key: `${CONTROL}/maintenance`, value: true, at: 0 })), /writes-paused: writes are already paused \(.*eu-west-1: failover drill 20261125T0800-abc/],
-    ['a rotation of the database secret in progress', (w) => w.rotating.add('eu-central-1'), /secret-rotation: a rotation of .*db-AbC123 is in progress/],
+    [
+      'a rotation of the administrator secret in progress',
+      (w) => w.rotating.add('eu-central-1'),
+      /secret-rotation: a rotation of the administrator secret is in progress in eu-central-1 \(arn:aws:secretsmanager:eu-central-1:222222222222:secret:db-AbC123 has an AWSPENDING version that is not AWSCURRENT\): wait for it to finish .*docs\/failover\.md/,
+    ],
+    // The secrets rotate in their primary region (the source of this drill) and replicate to the target.
+    [
+      'a rotation of the app user secret in progress in the primary region',
+      (w) => w.rotatingSecrets.add('arn:aws:secretsmanager:eu-west-1:222222222222:secret:app-DeF456'),
+      /secret-rotation: a rotation of the app user secret is in progress in eu-west-1 /,
+    ],
+    ['the app user secret not replicated', (w) => w.secrets.delete('arn:aws:secretsmanager:eu-central-1:222222222222:secret:app-DeF456'), /secrets-keys: .*app-DeF456 missing/],
     ['another drill holding the lock', (w) => w.locks.set(`eu-central-1/${CONTROL}/production`, { drillId: 'd-other', holder: 'ana@ci-runner-7, pid 42', since: Date.UTC(2026, 10, 25, 8, 30) }), /drill-lock: drill d-other holds the lock \(eu-central-1\), started by ana@ci-runner-7, pid 42 at 2026-11-25T08:30:00.000Z/],
     ['RDS throttling', (w) => (w.failOn = (op) => (op === 'rds.DescribeGlobalClusters' ? Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }) : undefined)), /global-cluster: Rate exceeded/],
   ];
@@ -330,6 +341,31 @@ describe('failover drill on fakes', () => {
       ['api-regional', 'eu-central-1', 'secondary'],
       ['3', 'eu-central-1', 'secondary'],
     ]);
+  });
+
+  it('preflight reads the rotation of both database secrets in both regions when planned; unplanned, only in the target', async () => {
+    const planned = harness();
+    const dry = await planned.run({ action: 'dry-run' });
+    if (dry.action !== 'dry-run') throw new Error('not a dry run');
+    expect(dry.preflight.find((c) => c.id === 'secret-rotation')).toMatchObject({ status: 'pass', detail: 'rotation enabled on both, none in progress' });
+    expect(planned.world.calls.filter((c) => c.startsWith('secretsmanager.DescribeSecret')).sort()).toEqual(
+      [...Array(2).fill('secretsmanager.DescribeSecret eu-central-1'), ...Array(2).fill('secretsmanager.DescribeSecret eu-west-1'), ...Array(3).fill('secretsmanager.DescribeSecret eu-central-1')].sort(),
+    );
+    // The primary region is lost, a rotation there stopped half-way: the drill asks only the target, whose replica shows none.
+    const lost = new FakeWorld();
+    lost.down.add('eu-west-1');
+    lost.rotatingSecrets.add('arn:aws:secretsmanager:eu-west-1:222222222222:secret:app-DeF456');
+    const result = report(await harness(lost).run({ mode: 'unplanned', allowDataLoss: true }));
+    expect(result.state).toBe('completed');
+    expect(lost.calls.filter((c) => c.startsWith('secretsmanager.') && c.endsWith('eu-west-1'))).toEqual([]);
+  });
+
+  it('preflight warns when a database secret has no rotation configured, and the drill still runs', async () => {
+    const world = new FakeWorld();
+    world.unrotatedSecrets.add('arn:aws:secretsmanager:eu-west-1:222222222222:secret:db-AbC123');
+    const dry = await harness(world).run({ action: 'dry-run' });
+    if (dry.action !== 'dry-run') throw new Error('not a dry run');
+    expect(dry.preflight.find((c) => c.id === 'secret-rotation')).toMatchObject({ status: 'warn', detail: expect.stringContaining('rotation not enabled on the administrator secret') });
   });
 
   it('unplanned: an old writer still listed in a lost region is a deviation; in planned mode it stops before DNS', async () => {

@@ -43,7 +43,7 @@ export function defaultStacks(): Map<string, StackState> {
   const put = (region: string, stack: string, outputs: Record<string, string>, parameters: Record<string, string> = {}) =>
     stacks.set(`${region}/cafe-production-${stack}`, { status: 'UPDATE_COMPLETE', outputs, parameters });
   for (const [role, region] of [['primary', ENV.primaryRegion], ['secondary', ENV.secondaryRegion]] as const) {
-    put(region, 'security', { KmsKeyArn: keyArn(region), DbSecretArn: secretArn(region, 'db-AbC123'), PaymentApiKeySecretArn: secretArn(region, 'pay-XyZ789') });
+    put(region, 'security', { KmsKeyArn: keyArn(region), DbSecretArn: secretArn(region, 'db-AbC123'), AppDbSecretArn: secretArn(region, 'app-DeF456'), PaymentApiKeySecretArn: secretArn(region, 'pay-XyZ789') });
     put(
       region,
       'data',
@@ -126,7 +126,7 @@ export class FakeWorld {
   unhealthy = new Set<string>();
   tableStatus = new Map<string, string>();
   replicaStatus = new Map<string, string>();
-  secrets = new Set<string>([ENV.primaryRegion, ENV.secondaryRegion].flatMap((r) => [secretArn(r, 'db-AbC123'), secretArn(r, 'pay-XyZ789')]));
+  secrets = new Set<string>([ENV.primaryRegion, ENV.secondaryRegion].flatMap((r) => [secretArn(r, 'db-AbC123'), secretArn(r, 'app-DeF456'), secretArn(r, 'pay-XyZ789')]));
   disabledKeys = new Set<string>();
   writes: Write[] = [];
   /** Rows of drill_canary, with the cluster (side) they were written to. */
@@ -139,8 +139,11 @@ export class FakeWorld {
   readonly apiPosts: { url: string; region: string; signedFor: string; body: unknown }[] = [];
   /** Throws from one operation, e.g. to simulate an outage or a throttle. */
   failOn: (operation: string, region: string) => Error | undefined = () => undefined;
-  /** Regions whose database secret is mid-rotation (a version AWSPENDING, not AWSCURRENT). */
+  /** Regions whose database secrets are mid-rotation (a version AWSPENDING, not AWSCURRENT). */
   rotating = new Set<string>();
+  /** Secrets (ARNs) mid-rotation, and secrets without rotation configured. */
+  rotatingSecrets = new Set<string>();
+  unrotatedSecrets = new Set<string>();
   /** The drill lock per region: a conditional write, strongly consistent within the region (not replicated here, as it is per-region on AWS). */
   locks = new Map<string, { drillId: string; holder: string; since: number }>();
   private requests = 0;
@@ -463,7 +466,14 @@ export class FakeWorld {
       secrets: {
         secretExists: (region, arn) => call('secretsmanager.DescribeSecret', region, () => this.secrets.has(arn)),
         keyEnabled: (region, arn) => call('kms.DescribeKey', region, () => !this.disabledKeys.has(arn)),
-        rotation: (region) => call('secretsmanager.DescribeSecret', region, () => ({ enabled: true, inProgress: this.rotating.has(region) })),
+        rotation: (region, arn) =>
+          call('secretsmanager.DescribeSecret', region, () => {
+            // DescribeSecret is regional: the ARN must name the region it is asked in.
+            if (arn.split(':')[3] !== region) throw Object.assign(new Error(`secret ${arn} asked in ${region}`), { name: 'ResourceNotFoundException' });
+            // The secrets are primaries in the primary region; their replicas report no rotation of their own.
+            const primary = region === ENV.primaryRegion;
+            return { enabled: primary && !this.unrotatedSecrets.has(arn), inProgress: this.rotating.has(region) || this.rotatingSecrets.has(arn), primaryRegion: ENV.primaryRegion };
+          }),
       },
       drills: {
         acquire: (region, table, environment, holder) =>
