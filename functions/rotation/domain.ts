@@ -60,12 +60,24 @@ export function alternate(username: string): string {
   return username.endsWith(CLONE_SUFFIX) ? baseRole(username) : `${username}${CLONE_SUFFIX}`;
 }
 
+/** A connection with these credentials that has signed in (a pool connects on its first statement). */
+async function signIn(ports: RotationPorts, credentials: DbCredentials): Promise<Database> {
+  const db = await ports.connect(credentials);
+  try {
+    await db.query('SELECT 1');
+    return db;
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+}
+
 /** The first of these credentials that signs in. */
 async function firstThatSignsIn(ports: RotationPorts, candidates: DbCredentials[]): Promise<Database> {
   let last: unknown;
   for (const c of candidates) {
     try {
-      return await ports.connect(c);
+      return await signIn(ports, c);
     } catch (error) {
       last = error;
     }
@@ -134,7 +146,7 @@ export async function rotate(ports: RotationPorts, step: RotationStep, token: st
  */
 async function setSingleUser(ports: RotationPorts, pending: DbCredentials, current: DbCredentials | undefined): Promise<string> {
   try {
-    const db = await ports.connect(pending);
+    const db = await signIn(ports, pending);
     await db.close();
     return `password of ${pending.username} already set`;
   } catch {

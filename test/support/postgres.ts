@@ -14,6 +14,11 @@ export interface Postgres {
   port: number;
   /** Creates a fresh database and returns its URL. */
   createDatabase(name: string): Promise<string>;
+  /**
+   * A hot standby of this cluster by streaming replication (pg_basebackup -R): read-only until promoted, as the
+   * secondary cluster of an Aurora global database is until a switchover. https://www.postgresql.org/docs/15/warm-standby.html
+   */
+  startStandby(): Promise<Postgres & { promote(): Promise<void> }>;
   stop(): Promise<void>;
 }
 
@@ -24,11 +29,15 @@ export interface Postgres {
 export async function startPostgres(): Promise<Postgres> {
   const dir = await mkdtemp(join(tmpdir(), 'cafe-pg-'));
   const data = join(dir, 'data');
-  const port = await freePort();
   // PostgreSQL refuses to run as root; run it as the postgres user when we are root.
   const user: { uid?: number; gid?: number } = process.getuid?.() === 0 ? await postgresUser() : {};
   if (user.uid !== undefined) await run('chown', [`${user.uid}:${user.gid}`, dir]);
   await run(join(PG_BIN, 'initdb'), ['-D', data, '-U', 'cafe', '--auth=trust', '-E', 'UTF8', '--no-sync'], { ...user });
+  return serve(dir, data, user);
+}
+
+async function serve(dir: string, data: string, user: { uid?: number; gid?: number }): Promise<Postgres> {
+  const port = await freePort();
   const args = [
     '-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir,
     '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200',
@@ -65,6 +74,14 @@ export async function startPostgres(): Promise<Postgres> {
         await client.end();
       }
       return `postgres://cafe@127.0.0.1:${port}/${name}`;
+    },
+    startStandby: async () => {
+      const standbyDir = await mkdtemp(join(tmpdir(), 'cafe-pg-standby-'));
+      if (user.uid !== undefined) await run('chown', [`${user.uid}:${user.gid}`, standbyDir]);
+      const standbyData = join(standbyDir, 'data');
+      await run(join(PG_BIN, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'cafe', '-D', standbyData, '-R', '-X', 'stream', '-c', 'fast', '--no-sync'], { ...user });
+      const standby = await serve(standbyDir, standbyData, user);
+      return { ...standby, promote: async () => void (await run(join(PG_BIN, 'pg_ctl'), ['promote', '-w', '-D', standbyData], { ...user })) };
     },
     stop: async () => {
       await new Promise<void>((resolve) => {
