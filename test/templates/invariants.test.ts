@@ -27,7 +27,7 @@ function walk(value: unknown, visit: (v: unknown, path: string[]) => void, path:
 
 describe('templates of the catalog', () => {
   it('covers every stack of the design', () => {
-    expect(Object.keys(catalog.stacks).sort()).toEqual(['app', 'bootstrap', 'ci', 'data', 'edge', 'identity', 'keys', 'network', 'network-peering', 'observability', 'security']);
+    expect(Object.keys(catalog.stacks).sort()).toEqual(['app', 'bootstrap', 'ci', 'data', 'edge', 'identity', 'keys', 'network', 'network-peering', 'observability', 'rotation', 'security']);
   });
 
   it.each(templates.map((t) => [t.file, t]))('%s has a Description and parameter groups for every parameter', (_file, t) => {

@@ -67,8 +67,10 @@ describe('runComplianceAudit', () => {
     const memory = createMemoryOutput();
     const out = join(mkdtempSync(join(tmpdir(), 'cafe-audit-')), 'pr/comment.md');
     await runComplianceAudit({ ...base, format: 'markdown', outFile: out, only: ['SecretsManager.1'], showSuppressed: true }, memory.output, noAws);
-    expect(readFileSync(out, 'utf8')).toContain('| SecretsManager.1 | `templates/security.yaml:143` | DbSecret | `Type` |');
-    expect(readFileSync(out, 'utf8')).toContain('| SecretsManager.1 | 2 | 2 |');
+    // The Aurora secrets rotate (the rotation stack's schedules); only the third party's API key is suppressed.
+    expect(readFileSync(out, 'utf8')).toContain('| SecretsManager.1 | `templates/security.yaml:202` | PaymentApiKeySecret | `Type` |');
+    expect(readFileSync(out, 'utf8')).not.toContain('DbSecret');
+    expect(readFileSync(out, 'utf8')).toContain('| SecretsManager.1 | 1 | 1 |');
     expect(memory.lines.filter((l) => l.kind === 'info')).toEqual([]);
     expect(memory.lines.map((l) => l.text)).toContain(`wrote markdown report to ${out}`);
   });

@@ -37,6 +37,9 @@ describe('per-environment knobs', () => {
     expect(configValue('sizes.dynamoDb.carts.mode', 'primary', production)).toBe('on-demand');
     expect(configValue('sizes.healthCheck.checkerRegions', 'primary', staging)).toBe('eu-west-1,us-east-1,us-west-2');
     expect(configValue('sizes.healthCheck.checkerRegions', 'primary', production)).toBe('');
+    // The rotation stack's RotationSchedule: weekly in staging, a quiet Sunday hour in production.
+    expect(configValue('sizes.secretRotation', 'primary', staging)).toBe('rate(7 days)');
+    expect(configValue('sizes.secretRotation', 'primary', production)).toBe('cron(0 3 ? * SUN *)');
     expect(configValue('sizes.xraySampling', 'primary', staging)).toBe(0);
     expect(configValue('sizes.apiDetailedMetrics', 'primary', production)).toBe(true);
   });
@@ -47,6 +50,7 @@ describe('per-environment knobs', () => {
     expect(sizes.interfaceEndpoints).toEqual({ primary: 'every-az', secondary: 'every-az' });
     expect(sizes.cognitoTier).toBe('PLUS');
     expect(sizes.healthCheck).toEqual({ intervalSeconds: 10, checkerRegions: '' });
+    expect(sizes.secretRotation).toBe('rate(30 days)');
     expect(sizes.dynamoDb.idempotency).toMatchObject({ mode: 'on-demand', scaling: '1,1,20,1,1,20' });
     expect(() => sizeValue({ natGateways: 1, auroraMinCapacity: 1, auroraMaxCapacity: 4, logRetentionDays: 30, backupRetentionDays: 7 }, 'sizes.dynamoDb.menu', 'staging')).toThrow(
       'catalog parameter reads config sizes.dynamoDb.menu, which environment staging does not set as one value (name a region or a field)',
@@ -73,6 +77,26 @@ describe('per-environment knobs', () => {
     ['an unknown Cognito tier', 'cognitoTier: PLUS ', 'cognitoTier: GOLD ', /environments\.staging\.sizes\.cognitoTier: must be LITE, ESSENTIALS or PLUS$/],
     ['a sampling rate above 1', 'xraySampling: 0', 'xraySampling: 5', /environments\.staging\.sizes\.xraySampling: /],
     ['detailed metrics as a string', 'apiDetailedMetrics: false', 'apiDetailedMetrics: "no"', /environments\.staging\.sizes\.apiDetailedMetrics: /],
+    ...(
+      [
+        ['a rotation less often than every 90 days', 'rate(91 days)'],
+        ['a rotation more often than Secrets Manager allows', 'rate(2 hours)'],
+        ['a rotation rate in weeks', 'rate(1 week)'],
+        ['a plural for one day', 'rate(1 days)'],
+        ['a cron of five fields', 'cron(0 3 * * SUN)'],
+        ['a bare number', '30'],
+      ] as const
+    ).map(
+      ([name, value]) =>
+        [
+          name,
+          'secretRotation: rate(7 days)',
+          `secretRotation: '${value}'`,
+          new RegExp(
+            `^cafe-ops\\.yml:${lineOf('secretRotation: rate(7 days)')}: environments\\.staging\\.sizes\\.secretRotation: must be rate\\(N days\\) with N from 1 to 90, rate\\(N hours\\) with N from 4 to 24, or cron\\(minutes hours day-of-month month day-of-week year\\)$`,
+          ),
+        ] as [string, string, string, RegExp],
+    ),
   ];
   it.each(cases)('refuses %s in one line naming the file, line and key', (_, from, to, expected) => {
     expect(sample).toContain(from);
@@ -80,6 +104,12 @@ describe('per-environment knobs', () => {
     expect(message.split('\n')).toHaveLength(1);
     expect(message).toMatch(expected);
     expect(Number(/^cafe-ops\.yml:(\d+):/.exec(message)?.[1])).toBeGreaterThan(stagingSizes);
+  });
+
+  it('accepts the rotation schedules Secrets Manager takes within 90 days', () => {
+    for (const value of ['rate(1 day)', 'rate(90 days)', 'rate(4 hours)', 'rate(24 hours)', 'cron(0 16 1,15 * ? *)']) {
+      expect(selectEnvironment(parseConfig(sample.replace('secretRotation: rate(7 days)', `secretRotation: '${value}'`)), 'staging').sizes.secretRotation).toBe(value);
+    }
   });
 
   it('refuses no NAT with the interface endpoints off: the functions would reach no AWS API', () => {

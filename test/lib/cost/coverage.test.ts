@@ -49,6 +49,11 @@ const BASE: Record<string, Record<string, unknown>> = {
 /** Resources that cost nothing whatever their billed properties: they run once per deploy. */
 const DEPLOY_ONLY = new Set(['MigrateFunction', 'MigrateLogGroup']);
 /**
+ * Resources that run a few times a month whatever their billed properties: the rotation function (four steps per
+ * rotation of each of two secrets, on the sizes.secretRotation schedule) and its log group, a fraction of a cent.
+ */
+const SCHEDULED_RARELY = new Set(['RotationFunction', 'RotationLogGroup']);
+/**
  * Resources the traffic profile sends nothing to: the regional WAF log group keeps only requests a rule blocked
  * or counted (its LoggingConfiguration drops ALLOW), and the profile models no blocked traffic. The pricer that
  * reads the filter is tested in estimate.test.ts.
@@ -111,7 +116,7 @@ describe('the estimate prices everything the templates create', () => {
     let checked = 0;
     for (const { file, template } of loaded) {
       for (const [id, resource] of Object.entries(template.template.Resources ?? {})) {
-        if (FREE_TYPES.has(resource.Type) || DEPLOY_ONLY.has(id) || NO_MODELLED_TRAFFIC.has(id)) continue;
+        if (FREE_TYPES.has(resource.Type) || DEPLOY_ONLY.has(id) || SCHEDULED_RARELY.has(id) || NO_MODELLED_TRAFFIC.has(id)) continue;
         for (const property of Object.keys(resource.Properties ?? {}).filter((p) => BILLED.test(p))) {
           const key = `${resource.Type}.${property}`;
           if (PRICED_ELSEWHERE[key]) continue;

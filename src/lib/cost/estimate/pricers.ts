@@ -561,6 +561,7 @@ export const FREE_TYPES = new Set([
   'AWS::EC2::InternetGateway', 'AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::VPCPeeringConnection', 'AWS::EC2::NetworkAcl', 'AWS::EC2::NetworkAclEntry',
   'AWS::EC2::SubnetNetworkAclAssociation', 'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress',
   'AWS::Lambda::Permission', 'AWS::ApiGateway::GatewayResponse', 'AWS::Lambda::Version',
+  'AWS::SecretsManager::RotationSchedule' /* rotation is billed as the function's invocations and the secret's API calls */,
   'AWS::ApiGateway::Authorizer', 'AWS::ApiGateway::Resource', 'AWS::ApiGateway::Method', 'AWS::ApiGateway::Deployment',
   'AWS::ApiGateway::DomainName', 'AWS::ApiGateway::BasePathMapping', 'AWS::ApiGateway::Account',
   'AWS::WAFv2::WebACLAssociation', 'AWS::WAFv2::IPSet', 'AWS::WAFv2::LoggingConfiguration' /* charged as its log destination */, 'AWS::CertificateManager::Certificate', 'AWS::Route53::RecordSet',
