@@ -144,6 +144,6 @@ describe('the committed diagrams', () => {
     const reference = await readFile(join(root, 'docs/templates.md'), 'utf8');
     expect(reference).toContain('| GlobalClusterIdentifier | String |');
     expect(reference).toMatch(/\| data \| \$\d+\.\d\d \| \$\d+\.\d\d \|/);
-    expect(reference).toMatch(/\| GlobalWriterEndpoint \| .* \| app\.DbWriterHost \|/);
+    expect(reference).toMatch(/\| GlobalWriterEndpoint \| .* \| app\.DbWriterHost, rotation\.DbWriterHost \|/);
   }, 120_000);
 });
