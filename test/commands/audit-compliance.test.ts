@@ -34,7 +34,7 @@ describe('cafe-ops audit compliance (command)', () => {
     expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ version: '2.1.0', runs: [{ tool: { driver: { name: 'cafe-ops' } } }] });
 
     expect(table.code).toBe(0);
-    expect(table.stdout.trim().split('\n').pop()).toBe('0 findings, 0 suppressed [11 templates, 2 rules] — pass (--fail-on high)');
+    expect(table.stdout.trim().split('\n').pop()).toBe('0 findings, 0 suppressed [12 templates, 2 rules] — pass (--fail-on high)');
   }, 120_000);
 
   it('answers user mistakes with one line and a non-zero exit', async () => {

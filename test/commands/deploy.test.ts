@@ -20,7 +20,7 @@ describe('cafe-ops deploy (command)', () => {
       cli(['deploy', '--env', 'production', '--dry-run', '--json']),
     ]);
     expect(human.code).toBe(0);
-    expect(human.stdout).toContain('Plan for staging: 18 stack instances');
+    expect(human.stdout).toContain('Plan for staging: 20 stack instances');
     expect(human.stdout).toContain('cafe-staging-data  eu-central-1 (secondary)');
     const plan = JSON.parse(json.stdout);
     expect(plan.mode).toBe('dry-run');
