@@ -68,8 +68,8 @@ describeWithTool(TOOLS.moto, 'the whole catalog deployed on the emulator')('the 
   it('1. creates every stack instance of staging', async () => {
     const result = await deploy();
     instances = (result.plan?.waves ?? []).flat().map((i) => i.id);
-    // Every instance of the catalog: 11 stacks, most of them in both regions.
-    expect(instances.length).toBe(18);
+    // Every instance of the catalog: 12 stacks, most of them in both regions.
+    expect(instances.length).toBe(20);
     expect([result.ok, summary(result)]).toEqual([true, expect.any(String)]);
     expect(result.stacks.map((s) => [s.id, s.result])).toEqual(instances.map((id) => [id, 'created']));
   }, 150_000);
