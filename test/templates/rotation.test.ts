@@ -40,7 +40,7 @@ describe('rotation of the Aurora secrets', () => {
           SecretId: { Ref: secret },
           RotationLambdaARN: { 'Fn::GetAtt': ['RotationFunction', 'Arn'] },
           RotateImmediatelyOnUpdate: true,
-          RotationRules: { ScheduleExpression: { Ref: 'RotationSchedule' }, Duration: '4h' },
+          RotationRules: { ScheduleExpression: { Ref: 'RotationSchedule' }, Duration: '3h' },
         },
       });
       expect([schedule.DependsOn].flat()).toContain(permission);
