@@ -8,6 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTemplate } from '../../src/lib/templates/load';
+import { journalKey, lockKey, MAINTENANCE_KEY, TRAFFIC_KEY } from '../../src/lib/failover/aws';
+import { canaryId } from '../../src/lib/failover/steps/kit';
+import { jwksKey } from '../../functions/authorizer/jwks-store';
 
 const root = join(__dirname, '../..');
 const ACCOUNT = '222222222222';
@@ -84,6 +87,7 @@ interface Statement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
 }
 
 function resolve(value: unknown): string[] {
@@ -142,5 +146,24 @@ describe('FailoverRole allows what the drill calls', () => {
     expect(allows('secretsmanager:GetSecretValue', secret('eu-west-1', 'aurora-admin'))).toEqual([]);
     expect(allows('rds:CreateDBInstance', `arn:aws:rds:eu-central-1:${ACCOUNT}:db:someone-elses-instance`)).toEqual([]);
     expect(allows('rds:DeleteDBInstance', `arn:aws:rds:eu-central-1:${ACCOUNT}:db:cafe-production-data-cluster-1x2y3z-failover`)).toEqual([]);
+  });
+});
+
+describe('FailoverRole writes only the drill\'s own items of the control table', () => {
+  // ForAllValues:StringLike on dynamodb:LeadingKeys: every partition key the request touches must match a pattern.
+  // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
+  const leadingKeys = () => {
+    const grant = statements.find((s) => s.Sid === 'WritePauseCanariesJournalAndLock')!;
+    return resolve(grant.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']);
+  };
+  const permitted = (key: string) => leadingKeys().some((pattern) => glob(pattern).test(key));
+
+  it('permits every key the drill reads and writes', () => {
+    const journal = { drillId: 'drill-20261201-0001' } as Parameters<typeof canaryId>[0];
+    expect([MAINTENANCE_KEY, TRAFFIC_KEY, canaryId(journal, 3), lockKey('production'), journalKey('production')].filter((k) => !permitted(k))).toEqual([]);
+  });
+
+  it('does not permit the authorizer\'s copy of the user pool\'s signing keys', () => {
+    expect(permitted(jwksKey('eu-west-1_AbCdEf123'))).toBe(false);
   });
 });

@@ -364,8 +364,8 @@ export function canaryPort(clients: AwsClients): CanaryPort {
   };
 }
 
-const lockKey = (environment: string) => `drill-lock#${environment}`;
-const journalKey = (environment: string) => `drill-journal#${environment}`;
+export const lockKey = (environment: string) => `drill-lock#${environment}`;
+export const journalKey = (environment: string) => `drill-journal#${environment}`;
 
 /**
  * The shared journal and lock in the control table. The lock is a conditional PutItem
