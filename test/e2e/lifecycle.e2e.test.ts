@@ -101,7 +101,7 @@ describeWithTool(TOOLS.moto, 'the lifecycle commands on the emulator')('diff, st
   it('status: every stack instance with status, last update, drift, protection, policy and review', async () => {
     const result = await json<{ stacks: { id: string; status: string; lastUpdated?: string; drift?: { status: string }; terminationProtection?: boolean; stackPolicy?: { present: boolean }; changeSetsInReview: unknown[] }[] }>(['status', '--env', 'staging']);
     expect(result.code).toBe(0);
-    expect(result.body.stacks).toHaveLength(18);
+    expect(result.body.stacks).toHaveLength(20);
     const ci = result.body.stacks.find((s) => s.id === 'ci@primary')!;
     expect(ci).toMatchObject({ status: 'CREATE_COMPLETE', terminationProtection: true, drift: { status: 'NOT_CHECKED' }, changeSetsInReview: [] });
     expect(Date.parse(ci.lastUpdated!)).toBeGreaterThan(0);
