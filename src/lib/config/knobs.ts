@@ -46,6 +46,7 @@ export function resolvedSizes(sizes: EnvironmentSizes) {
     logRetentionDays: sizes.logRetentionDays,
     backupRetentionDays: sizes.backupRetentionDays,
     secretRotation: sizes.secretRotation ?? 'rate(30 days)',
+    dashboards: sizes.dashboards ?? 'per-region',
   };
 }
 

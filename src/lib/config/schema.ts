@@ -122,6 +122,11 @@ const sizes = z
       { message: 'must be a CloudWatch Logs retention: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653' },
     ),
     backupRetentionDays: z.number().int().min(1).max(35),
+    /**
+     * CloudWatch dashboards: one in each region (per-region, default), or one, in the primary region, with the widgets
+     * of both (dashboards are global to the account; a widget names its region). docs/cost.md says what each costs.
+     */
+    dashboards: z.enum(['per-region', 'one'], { message: 'must be per-region or one' }).optional(),
     /** When the Aurora secrets (app user and administrator) rotate (default rate(30 days)); docs/failover.md. */
     secretRotation: rotationSchedule.optional(),
   })

@@ -42,6 +42,9 @@ describe('per-environment knobs', () => {
     expect(configValue('sizes.secretRotation', 'primary', production)).toBe('cron(0 3 ? * SUN *)');
     expect(configValue('sizes.xraySampling', 'primary', staging)).toBe(0);
     expect(configValue('sizes.apiDetailedMetrics', 'primary', production)).toBe(true);
+    // The observability stack's Dashboards: one for both regions in staging, one per region in production.
+    expect(configValue('sizes.dashboards', 'secondary', staging)).toBe('one');
+    expect(configValue('sizes.dashboards', 'secondary', production)).toBe('per-region');
   });
 
   it('gives the warm standby to a config written before the knobs existed', () => {
@@ -51,6 +54,7 @@ describe('per-environment knobs', () => {
     expect(sizes.cognitoTier).toBe('PLUS');
     expect(sizes.healthCheck).toEqual({ intervalSeconds: 10, checkerRegions: '' });
     expect(sizes.secretRotation).toBe('rate(30 days)');
+    expect(sizes.dashboards).toBe('per-region');
     expect(sizes.dynamoDb.idempotency).toMatchObject({ mode: 'on-demand', scaling: '1,1,20,1,1,20' });
     expect(() => sizeValue({ natGateways: 1, auroraMinCapacity: 1, auroraMaxCapacity: 4, logRetentionDays: 30, backupRetentionDays: 7 }, 'sizes.dynamoDb.menu', 'staging')).toThrow(
       'catalog parameter reads config sizes.dynamoDb.menu, which environment staging does not set as one value (name a region or a field)',
@@ -76,6 +80,7 @@ describe('per-environment knobs', () => {
     ['a checker region Route 53 does not have', 'checkerRegions: [eu-west-1, us-east-1, us-west-2]', 'checkerRegions: [eu-west-1, us-east-1, eu-central-1]', /environments\.staging\.sizes\.healthCheck\.checkerRegions\.2: must be a Route 53 checker region: /],
     ['an unknown Cognito tier', 'cognitoTier: PLUS ', 'cognitoTier: GOLD ', /environments\.staging\.sizes\.cognitoTier: must be LITE, ESSENTIALS or PLUS$/],
     ['a sampling rate above 1', 'xraySampling: 0', 'xraySampling: 5', /environments\.staging\.sizes\.xraySampling: /],
+    ['an unknown dashboards setting', 'dashboards: one ', 'dashboards: two ', new RegExp(`^cafe-ops\\.yml:${lineOf('dashboards: one ')}: environments\\.staging\\.sizes\\.dashboards: must be per-region or one$`)],
     ['detailed metrics as a string', 'apiDetailedMetrics: false', 'apiDetailedMetrics: "no"', /environments\.staging\.sizes\.apiDetailedMetrics: /],
     ...(
       [

@@ -133,9 +133,11 @@ describe('cost estimate of the real catalog', () => {
     const staging = await estimateCosts(catalog(), selectEnvironment(config, 'staging'), DEFAULT_PROFILE);
     expect(staging.unpriced).toEqual([]);
     // The $150 target (docs/cost.md): WAF logs only what a rule blocked, so the health checks add no WAF log records.
-    // The app's database user has its own secret, replicated (rotation with alternating users): $0.80 above it.
-    expect(staging.total.idle).toBeLessThanOrEqual(150 + 0.8);
+    // The app's database user has its own secret, replicated (rotation with alternating users): $0.80, paid for by
+    // one dashboard for both regions (dashboards: one) instead of one in each.
+    expect(staging.total.idle).toBeLessThanOrEqual(150);
     expect(line(staging, 'security@primary', 'AppDbSecret', 'secret').idle).toBe(0.4);
+    expect(staging.lines.filter((l) => l.type === 'AWS::CloudWatch::Dashboard').map((l) => `${l.instance} ${l.resource} ${l.idle}`)).toEqual(['observability@primary Dashboard 3']);
     expect(line(staging, 'app@primary', 'WafLogGroup', 'log ingestion').idle).toBe(0);
     // No NAT; the interface endpoints in one AZ per region.
     expect(staging.nat.gateways).toBe(0);
@@ -171,6 +173,8 @@ describe('cost estimate of the real catalog', () => {
     expect(line(production, 'identity@primary', 'UserPool', 'monthly active users (PLUS)').atProfile).toBe(60);
     // Detailed metrics: 5 per method; idle only the health route.
     expect(line(production, 'app@primary', 'ApiStage', 'detailed metrics').idle).toBe(1.5);
+    // A dashboard in each region (dashboards: per-region).
+    expect(production.lines.filter((l) => l.type === 'AWS::CloudWatch::Dashboard').map((l) => l.instance).sort()).toEqual(['observability@primary', 'observability@secondary']);
     expect(staging.total.idle).toBeLessThan(production.total.idle / 4);
   });
 
