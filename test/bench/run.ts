@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: runs every test/bench/*.bench.ts and writes docs/performance.md.
  * Each benchmark file exports `{ title, run }` (or a list of them); `run` measures and returns a
- * Markdown section. `npm run bench -- NAME` runs the matching files and replaces only their sections
- * of docs/performance.md (added at the end when new), keeping the others.
+ * Markdown section. Each run replaces the sections of the benchmarks it ran in docs/performance.md
+ * (added at the end when new) and keeps the others, hand-written notes included; `npm run bench --
+ * NAME` runs the matching files only, a full run also renews the header.
  * Benchmarks compare ratios within one run (these machines are shared and noisy).
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -39,11 +40,12 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
   const out = join(__dirname, '../../docs/performance.md');
-  if (only.length === 0) writeFileSync(out, `${header}\n${sections.join('\n')}`);
-  else {
-    writeFileSync(out, replaceSections(existsSync(out) ? readFileSync(out, 'utf8') : `${header}\n`, sections));
-    process.stdout.write(sections.join('\n'));
-  }
+  const existing = existsSync(out) ? readFileSync(out, 'utf8') : `${header}\n`;
+  // A full run renews the header; sections no benchmark writes (notes kept by hand) stay either way.
+  const firstSection = existing.indexOf('\n## ');
+  const doc = only.length === 0 ? `${header}\n${firstSection < 0 ? '' : existing.slice(firstSection + 1)}` : existing;
+  writeFileSync(out, replaceSections(doc, sections));
+  if (only.length > 0) process.stdout.write(sections.join('\n'));
 }
 
 /** The document with each section (by its `## title` line) replaced, or appended when new. */

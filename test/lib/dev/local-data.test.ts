@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { startPaymentSandbox } from '../../../functions/shared/local/payment-sandbox';
 import { dataFolderCheck, projectRoot } from '../../../src/lib/dev/platform';
 
@@ -64,4 +66,21 @@ describe('the local data folder', () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'cafe-elsewhere-'));
     expect(projectRoot(elsewhere)).toBe(elsewhere);
   });
+});
+
+describe('the embedded database of a new data folder', () => {
+  // PGlite's WebAssembly loader needs a real dynamic import: the checks run in a plain Node process.
+  const check = async (scenario: string) => {
+    const tsx = join(__dirname, '../../../node_modules/.bin/tsx');
+    const { stdout } = await promisify(execFile)(tsx, [join(__dirname, 'support/embedded-pg-check.ts'), scenario], { timeout: 110_000 });
+    return JSON.parse(stdout.trim()) as Record<string, unknown>;
+  };
+
+  it('is a copy of an initialised cluster kept on disk (made once, by the first start); each folder keeps its own data', async () => {
+    expect(await check('cache')).toEqual({ cacheMade: true, otherFolderSeesTable: false, reopenedRows: [{ n: 1 }] });
+  }, 120_000);
+
+  it('still opens (running initdb itself) when the cache cannot be written', async () => {
+    expect(await check('unwritable-cache')).toEqual({ rows: [{ one: 1 }], cacheMade: false });
+  }, 120_000);
 });
