@@ -15,8 +15,11 @@ import { FakeClock, FakeCloudFormation } from '../lib/deploy/fake-cloudformation
 import type { Benchmark } from './run';
 
 const root = join(__dirname, '../..');
-/** Typical creation times in minutes (CloudFront and Aurora dominate). */
-export const MINUTES: Record<string, number> = { bootstrap: 1, keys: 1, security: 2, network: 3, 'network-peering': 1, identity: 1, data: 25, app: 4, edge: 8, observability: 2, ci: 1 };
+/**
+ * Typical creation times in minutes (CloudFront and Aurora dominate). rotation: a function in the VPC (its network
+ * interfaces) and the schedules, whose creation runs the first rotation.
+ */
+export const MINUTES: Record<string, number> = { bootstrap: 1, keys: 1, security: 2, network: 3, 'network-peering': 1, identity: 1, data: 25, rotation: 3, app: 4, edge: 8, observability: 2, ci: 1 };
 const CHANGE_SET_MS = 5_000;
 /**
  * The update after a create made with create-time values (data: deletion protection turned on): it only
