@@ -3,7 +3,7 @@
  * twice (Step Functions retries): state changes are conditional on the current status.
  */
 import { WorkflowError } from '../shared/errors';
-import { ORDER_COLUMNS, restock, withLines, type Order, type OrderRow, type OrderStatus } from '../shared/orders';
+import { restock, type Order, type OrderStatus } from '../shared/orders';
 import type { Database } from '../shared/sql';
 
 export interface WorkflowPorts {
@@ -15,14 +15,21 @@ export interface WorkflowPorts {
 
 /** The order can be paid and made: it exists, is still placed, has lines and a positive total. */
 export async function validate(ports: WorkflowPorts, orderId: string): Promise<Pick<Order, 'id' | 'totalCents' | 'currency' | 'pickupAt'> & { lines: number }> {
-  const { rows } = await ports.db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1`, [orderId]);
-  const order = (await withLines(ports.db, rows))[0];
+  // The order and the sum of its lines in one statement.
+  const { rows } = await ports.db.query<{ id: string; status: OrderStatus; total_cents: number; currency: string; pickup_at: Date | string; lines: number; computed: number }>(
+    `SELECT o.id, o.status, o.total_cents, o.currency, o.pickup_at,
+            count(l.line)::int AS lines, coalesce(sum(l.unit_price_cents * l.quantity), 0)::int AS computed
+       FROM orders o LEFT JOIN order_items l ON l.order_id = o.id
+      WHERE o.id = $1
+      GROUP BY o.id`,
+    [orderId],
+  );
+  const order = rows[0];
   if (!order) throw new WorkflowError('OrderInvalid', `order ${orderId} does not exist`);
   if (order.status !== 'placed') throw new WorkflowError('OrderInvalid', `order ${orderId} is ${order.status}`);
-  if (order.items.length === 0 || order.totalCents <= 0) throw new WorkflowError('OrderInvalid', `order ${orderId} has nothing to pay for`);
-  const computed = order.items.reduce((sum, l) => sum + l.unitPriceCents * l.quantity, 0);
-  if (computed !== order.totalCents) throw new WorkflowError('OrderInvalid', `order ${orderId} total does not match its lines`);
-  return { id: order.id, totalCents: order.totalCents, currency: order.currency, pickupAt: order.pickupAt, lines: order.items.length };
+  if (order.lines === 0 || order.total_cents <= 0) throw new WorkflowError('OrderInvalid', `order ${orderId} has nothing to pay for`);
+  if (order.computed !== order.total_cents) throw new WorkflowError('OrderInvalid', `order ${orderId} total does not match its lines`);
+  return { id: order.id, totalCents: order.total_cents, currency: order.currency.trim(), pickupAt: new Date(order.pickup_at).toISOString(), lines: order.lines };
 }
 
 /** Puts the order in the barista's queue with the token that resumes the workflow. */

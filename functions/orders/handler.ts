@@ -21,7 +21,7 @@ import * as z from 'zod/mini';
 import '../shared/schema';
 import { corsOriginsFrom, createApiHandler, json, parseBody, parseWith, writesPausedFrom, type ApiHandler, type LambdaContext, type Route } from '../shared/http';
 import type { Identity } from '../shared/identity';
-import { UUID } from '../shared/orders';
+import { UUID, type Order } from '../shared/orders';
 import { stockRefresher, type MenuReadModel } from '../menu/domain';
 import { dynamoMenuReadModel } from '../menu/read-model';
 import { cancelOrder, getOrder, keyReused, listOrders, placeOrder } from './domain';
@@ -76,11 +76,13 @@ export function createHandler(deps: OrdersDeps): ApiHandler {
     expiresAfterSeconds: ORDER_KEY_TTL_SECONDS,
     throwOnNoIdempotencyKey: true,
   });
-  const ran = new Set<string>();
+  /** The order each run placed itself (so it is not read back); a replay has none. */
+  const ran = new Map<string, Order | undefined>();
   const placeKeyed = makeIdempotent(
     async (request: KeyedOrder): Promise<{ orderId: string; created: boolean }> => {
-      ran.add(request.run);
+      ran.set(request.run, undefined);
       const { order, created } = await placeOrder(ports(), request.identity, { items: request.items, pickupAt: new Date(request.pickupAt), clientToken: request.key });
+      ran.set(request.run, order);
       return { orderId: order.id, created };
     },
     { persistenceStore, config, keyPrefix: 'orders' },
@@ -93,7 +95,8 @@ export function createHandler(deps: OrdersDeps): ApiHandler {
     try {
       const pickupAt = new Date(body.pickupAt).toISOString();
       const result = await placeKeyed({ customer: identity.sub, key, items: body.items, pickupAt, run, identity });
-      const order = await getOrder(deps.db, identity, result.orderId);
+      const placed = ran.get(run);
+      const order = placed?.id === result.orderId ? placed : await getOrder(deps.db, identity, result.orderId);
       if (!order) throw notFound('order');
       return { order, created: ran.has(run) && result.created };
     } catch (error) {

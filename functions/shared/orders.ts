@@ -44,14 +44,9 @@ export const ORDER_COLUMNS = 'id, customer_id, status, payment_status, total_cen
 
 const iso = (value: Date | string) => new Date(value).toISOString();
 
-/** Attaches the lines of each order (one query for all of them). */
-export async function withLines(sql: Sql, rows: OrderRow[]): Promise<Order[]> {
-  if (rows.length === 0) return [];
-  const { rows: lines } = await sql.query<{ order_id: string; item_id: string; name: string; unit_price_cents: number; quantity: number }>(
-    'SELECT order_id, item_id, name, unit_price_cents, quantity FROM order_items WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, line',
-    [rows.map((r) => r.id)],
-  );
-  return rows.map((r) => ({
+/** An order from its row and its lines (in line order). */
+export function toOrder(r: OrderRow, lines: OrderLine[]): Order {
+  return {
     id: r.id,
     customerId: r.customer_id,
     status: r.status,
@@ -62,8 +57,23 @@ export async function withLines(sql: Sql, rows: OrderRow[]): Promise<Order[]> {
     statusReason: r.status_reason,
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
-    items: lines.filter((l) => l.order_id === r.id).map((l) => ({ itemId: l.item_id, name: l.name, unitPriceCents: l.unit_price_cents, quantity: l.quantity })),
-  }));
+    items: lines,
+  };
+}
+
+/** Attaches the lines of each order (one query for all of them). */
+export async function withLines(sql: Sql, rows: OrderRow[]): Promise<Order[]> {
+  if (rows.length === 0) return [];
+  const { rows: lines } = await sql.query<{ order_id: string; item_id: string; name: string; unit_price_cents: number; quantity: number }>(
+    'SELECT order_id, item_id, name, unit_price_cents, quantity FROM order_items WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, line',
+    [rows.map((r) => r.id)],
+  );
+  return rows.map((r) =>
+    toOrder(
+      r,
+      lines.filter((l) => l.order_id === r.id).map((l) => ({ itemId: l.item_id, name: l.name, unitPriceCents: l.unit_price_cents, quantity: l.quantity })),
+    ),
+  );
 }
 
 /** Returns stock taken by an order to the menu (on cancellation or failure). */

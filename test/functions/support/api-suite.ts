@@ -122,6 +122,38 @@ export function defineApiSuite(open: () => Promise<SuiteDatabase>) {
       expect(await stockOf(database.db, 'croissant')).toBe(23);
     });
 
+    it('places an order in as few statements as its stock needs, and answers with the order as stored', async () => {
+      const statements: string[] = [];
+      const verb = (text: string) => text.trim().split(/\s+/)[0]!;
+      const counting: Database = {
+        query: (text, params) => (statements.push(verb(text)), database.db.query(text, params)),
+        transaction: (fn) => (statements.push('BEGIN'), database.db.transaction((tx) => fn({ query: (text, params) => (statements.push(verb(text)), tx.query(text, params)) }))),
+        close: async () => undefined,
+      };
+      const deps = testDeps(counting);
+      const orders = ordersHandler(deps);
+      const drinks = await orders(apiEvent('POST', '/orders', { claims: ALICE, body: { items: [{ itemId: 'flat-white', quantity: 2 }, { itemId: 'espresso', quantity: 1 }], pickupAt: PICKUP } }));
+      expect(drinks.statusCode).toBe(201);
+      // Uncounted items: one read prices both lines, one statement writes the customer, the order and
+      // its lines; no transaction, no read back, no read-model write (no stock changed).
+      expect(statements).toEqual(['SELECT', 'WITH']);
+      expect(deps.readModel.puts).toBe(0);
+      const placed = bodyOf<Order>(drinks);
+      expect(bodyOf<Order>(await orders(apiEvent('GET', '/orders/{orderId}', { claims: ALICE, params: { orderId: placed.id } })))).toEqual(placed);
+      // The lifecycle's first step reads the order and its lines' sum in one statement.
+      statements.length = 0;
+      await expect(workflowHandler(deps)({ action: 'validate', orderId: placed.id })).resolves.toEqual({ id: placed.id, totalCents: 2 * 380 + 250, currency: 'EUR', pickupAt: PICKUP, lines: 2 });
+      expect(statements).toEqual(['SELECT']);
+      // A counted item is taken in a transaction, and the read model follows.
+      statements.length = 0;
+      const pastry = await orders(apiEvent('POST', '/orders', { claims: BOB, body: { items: [{ itemId: 'flat-white', quantity: 1 }, { itemId: 'croissant', quantity: 2 }], pickupAt: PICKUP } }));
+      expect(pastry.statusCode).toBe(201);
+      expect(statements.slice(0, 4)).toEqual(['SELECT', 'BEGIN', 'UPDATE', 'WITH']);
+      expect(deps.readModel.puts).toBe(1);
+      expect(await stockOf(database.db, 'croissant')).toBe(22);
+      expect(bodyOf<Order>(await orders(apiEvent('GET', '/orders/{orderId}', { claims: BOB, params: { orderId: bodyOf<Order>(pastry).id } })))).toEqual(bodyOf<Order>(pastry));
+    });
+
     it('returns the same order for a repeated Idempotency-Key, taking stock once', async () => {
       const headers = { 'Idempotency-Key': 'order-key-0001' };
       const first = await placeAs(api, ALICE, twoDrinks, headers);
