@@ -8,6 +8,8 @@ import { createHandler as menuHandler } from '../../../functions/menu/handler';
 import { createHandler as ordersHandler } from '../../../functions/orders/handler';
 import { awaitBarista } from '../../../functions/order-workflow/domain';
 import { createHandler as workflowHandler } from '../../../functions/order-workflow/handler';
+import { authorise, capture, refund } from '../../../functions/payments/domain';
+import { createHandler as paymentsHandler } from '../../../functions/payments/handler';
 import type { ApiHandler, ApiResult } from '../../../functions/shared/http';
 import type { Order } from '../../../functions/shared/orders';
 import type { Database } from '../../../functions/shared/sql';
@@ -476,6 +478,110 @@ export function defineApiSuite(open: () => Promise<SuiteDatabase>) {
       });
       const bad = await api.admin(apiEvent('GET', '/admin/sales/daily', { claims: BARISTA, query: { date: '2026-02-31' } }));
       expect(bad.statusCode).toBe(400);
+    });
+  });
+
+  describe('payments', () => {
+    /** `db` with the first word of every statement it runs recorded in `statements` (BEGIN for a transaction). */
+    const counted = (statements: string[]): Database => {
+      const verb = (text: string) => text.trim().split(/\s+/)[0]!;
+      const db = database.db;
+      return {
+        query: (text, params) => (statements.push(verb(text)), db.query(text, params)),
+        transaction: (fn) => (statements.push('BEGIN'), db.transaction((tx) => fn({ query: (text, params) => (statements.push(verb(text)), tx.query(text, params)) }))),
+        close: async () => undefined,
+      };
+    };
+    const paymentOf = async (orderId: string) =>
+      (
+        await database.db.query<{ payment_status: string; status: string | null; authorisation_id: string | null; rows: number }>(
+          `SELECT o.payment_status, p.status, p.authorisation_id, (SELECT count(*)::int FROM payments WHERE order_id = o.id) AS rows
+             FROM orders o LEFT JOIN payments p ON p.order_id = o.id WHERE o.id = $1`,
+          [orderId],
+        )
+      ).rows[0];
+
+    it('authorises in two statements, captures and refunds in two each, and answers a repeat with one read', async () => {
+      const order = bodyOf<Order>(await placeAs(api, ALICE, twoDrinks));
+      const statements: string[] = [];
+      const payments = paymentsHandler({ ...api.deps, db: counted(statements) });
+      const event = (action: string) => ({ action, orderId: order.id, idempotencyKey: `${action}-${order.id}` });
+      // One read of the order and its payment; one statement storing the payment and moving the order.
+      await expect(payments(event('authorise'))).resolves.toEqual({ orderId: order.id, status: 'authorised', authorisationId: 'auth-1', amountCents: 1040, currency: 'EUR' });
+      expect(statements).toEqual(['SELECT', 'WITH']);
+      expect(await paymentOf(order.id)).toEqual({ payment_status: 'authorised', status: 'authorised', authorisation_id: 'auth-1', rows: 1 });
+      // A repeat under another key (the idempotency record answers the same key without SQL) reads and stops.
+      statements.length = 0;
+      const ports = { db: counted(statements), provider: api.deps.provider, now: api.deps.clock.now() };
+      await expect(authorise(ports, order.id, 'another-key')).resolves.toMatchObject({ status: 'authorised', authorisationId: 'auth-1' });
+      expect(statements).toEqual(['SELECT']);
+      expect(api.deps.provider.charges).toHaveLength(1);
+
+      statements.length = 0;
+      await expect(payments(event('capture'))).resolves.toEqual({ orderId: order.id, status: 'captured', authorisationId: 'auth-1', amountCents: 1040, currency: 'EUR' });
+      expect(statements).toEqual(['SELECT', 'WITH']);
+      expect(await paymentOf(order.id)).toEqual({ payment_status: 'captured', status: 'captured', authorisation_id: 'auth-1', rows: 1 });
+      statements.length = 0;
+      await expect(capture(ports, order.id, 'another-key')).resolves.toMatchObject({ status: 'captured' });
+      expect(statements).toEqual(['SELECT']);
+      expect(api.deps.provider.captures).toEqual(['auth-1']);
+
+      statements.length = 0;
+      await expect(payments(event('refund'))).resolves.toEqual({ orderId: order.id, status: 'refunded', authorisationId: 'auth-1', amountCents: 1040, currency: 'EUR' });
+      expect(statements).toEqual(['SELECT', 'WITH']);
+      expect(await paymentOf(order.id)).toEqual({ payment_status: 'refunded', status: 'refunded', authorisation_id: 'auth-1', rows: 1 });
+      statements.length = 0;
+      await expect(refund(ports, order.id, 'another-key')).resolves.toMatchObject({ status: 'refunded' });
+      await expect(capture(ports, order.id, 'a-third-key')).rejects.toMatchObject({ name: 'OrderCancelled' });
+      expect(statements).toEqual(['SELECT', 'SELECT']);
+      expect(api.deps.provider.refunds).toEqual(['auth-1']);
+    });
+
+    it('refunds nothing with one read when nothing was taken, and records a decline with one update', async () => {
+      const order = bodyOf<Order>(await placeAs(api, ALICE, twoDrinks));
+      const statements: string[] = [];
+      const ports = { db: counted(statements), provider: api.deps.provider, now: api.deps.clock.now() };
+      await expect(refund(ports, order.id, 'refund-key')).resolves.toEqual({ orderId: order.id, status: 'nothing-to-refund', amountCents: 0, currency: 'EUR' });
+      expect(statements).toEqual(['SELECT']);
+      const unknown = '00000000-0000-4000-8000-000000000000';
+      await expect(refund(ports, unknown, 'refund-key')).resolves.toEqual({ orderId: unknown, status: 'nothing-to-refund', amountCents: 0, currency: 'EUR' });
+      await expect(capture(ports, order.id, 'capture-key')).rejects.toMatchObject({ name: 'PaymentNotFound' });
+      await expect(authorise(ports, unknown, 'authorise-key')).rejects.toMatchObject({ name: 'OrderInvalid' });
+      statements.length = 0;
+      api.deps.provider.mode = 'decline';
+      await expect(authorise(ports, order.id, 'authorise-key')).rejects.toMatchObject({ name: 'PaymentDeclined' });
+      expect(statements).toEqual(['SELECT', 'UPDATE']);
+      expect(await paymentOf(order.id)).toEqual({ payment_status: 'declined', status: null, authorisation_id: null, rows: 0 });
+      // Only a pending order moves to authorised: a later authorisation is stored (so a refund finds it), the decline stays.
+      api.deps.provider.mode = 'approve';
+      await expect(authorise(ports, order.id, 'authorise-again')).resolves.toMatchObject({ status: 'authorised' });
+      expect(await paymentOf(order.id)).toMatchObject({ payment_status: 'declined', status: 'authorised', rows: 1 });
+      const cancelled = bodyOf<Order>(await placeAs(api, BOB, twoDrinks));
+      await database.db.query(`UPDATE orders SET status = 'cancelled' WHERE id = $1`, [cancelled.id]);
+      await expect(authorise(ports, cancelled.id, 'authorise-cancelled')).rejects.toMatchObject({ name: 'OrderCancelled' });
+    });
+
+    it('keeps the payment another invocation stored first: one row, the order authorised once, the stored authorisation answered', async () => {
+      const order = bodyOf<Order>(await placeAs(api, ALICE, twoDrinks));
+      const statements: string[] = [];
+      // The rival finishes between this invocation's read and its write, as a racing invocation can.
+      const provider = Object.assign(Object.create(api.deps.provider) as typeof api.deps.provider, {
+        authorise: async (request: Parameters<typeof api.deps.provider.authorise>[0]) => {
+          await database.db.query(
+            `WITH p AS (INSERT INTO payments (order_id, authorisation_id, status, amount_cents, currency) VALUES ($1, 'rival', 'authorised', 1040, 'EUR'))
+             UPDATE orders SET payment_status = 'authorised', updated_at = '2026-11-25T08:00:00Z' WHERE id = $1`,
+            [order.id],
+          );
+          return api.deps.provider.authorise(request);
+        },
+      });
+      const ports = { db: counted(statements), provider, now: api.deps.clock.now() };
+      await expect(authorise(ports, order.id, 'authorise-key')).resolves.toEqual({ orderId: order.id, status: 'authorised', authorisationId: 'rival', amountCents: 1040, currency: 'EUR' });
+      expect(statements).toEqual(['SELECT', 'WITH', 'SELECT']);
+      expect(await paymentOf(order.id)).toEqual({ payment_status: 'authorised', status: 'authorised', authorisation_id: 'rival', rows: 1 });
+      // The order was not written again: its updated_at is still the rival's.
+      const { rows } = await database.db.query<{ updated_at: Date }>('SELECT updated_at FROM orders WHERE id = $1', [order.id]);
+      expect(new Date(rows[0]!.updated_at).toISOString()).toBe('2026-11-25T08:00:00.000Z');
     });
   });
 
