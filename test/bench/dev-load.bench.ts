@@ -14,9 +14,10 @@
  * Bounded: ROUNDS × 2 × SLICE_MS of load, then 1000 orders or 240 s for the memory phase.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readJournal } from '../../src/lib/dev/execution-journal';
 import { cleanEnvironment, ROOT } from '../lib/dev/spawn-dev';
 import { freePort } from '../support/ports';
 import type { Benchmark } from './run';
@@ -82,13 +83,11 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/** Orders whose execution is parked on the barista's task token (one file per execution in flight). */
+/** Orders whose execution is parked on the barista's task token (replayed from the executions journal). */
 function waitingOrders(dataDir: string): number {
-  const executions = join(dataDir, 'executions');
-  if (!existsSync(executions)) return 0;
-  return readdirSync(executions)
-    .filter((f) => f.endsWith('.json'))
-    .filter((f) => readFileSync(join(executions, f), 'utf8').includes('"waiting"')).length;
+  let waiting = 0;
+  for (const execution of readJournal(join(dataDir, 'executions.jsonl')).values()) if (execution.waiting && !execution.answer) waiting += 1;
+  return waiting;
 }
 
 /** Waits (at most `ms`) until `count` orders wait for the barista. */

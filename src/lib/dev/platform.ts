@@ -134,7 +134,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
       substitutions: model.stateMachine?.substitutions ?? {},
       invoke: (fn, payload) => functions.runtime!.invoke(fn, payload),
       stateMachineArn,
-      stateDir: join(dataDir, 'executions'),
+      journalFile: join(dataDir, 'executions.jsonl'),
       ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
       log: options.log,
     });
@@ -175,8 +175,8 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     const resumed = await stateMachine.resume().catch((error: unknown) => {
       if (!(error instanceof SavedExecutionError)) throw error;
       throw new UserError(
-        `the order lifecycle cannot resume from ${dirname(error.file)}: ${basename(error.file)} cannot be read (${error.reason}), so its order would wait forever`,
-        `move ${error.file} away and run cafe-ops dev again (that order stays at its status), or start empty with --fresh`,
+        `the order lifecycle cannot resume from ${dirname(error.file)}: ${basename(error.file)} cannot be read (${error.reason}), so ${error.holdsAll ? 'the orders in progress' : 'its order'} would wait forever`,
+        `move ${error.file} away and run cafe-ops dev again (${error.holdsAll ? 'those orders stay at their' : 'that order stays at its'} status), or start empty with --fresh`,
       );
     });
     if (resumed.length) progress(`${resumed.length} order${resumed.length === 1 ? '' : 's'} in progress, resumed`);

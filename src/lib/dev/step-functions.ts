@@ -7,15 +7,21 @@
  * functions make, with AWS's errors; functions/shared/local/workflow.ts is the functions' Workflow
  * port over it, as functions/shared/workflow.ts is over the SDK.
  *
- * Durable when given a `stateDir`: every execution in flight is saved after each state transition
- * (one small file per execution, so a transition costs the same however many are in flight), and
- * `resume()` enters each one again at the state it was in, with its input, its task token and the
- * deadline its wait had. A task state entered again runs its function again, as a Step Functions
- * retry would: the steps are idempotent (payments by idempotency key, order steps by status).
+ * Durable when given a `journalFile`: every execution in flight is kept after each state transition
+ * (one line appended to the journal, see ./execution-journal.ts), and `resume()` enters each one
+ * again at the state it was in, with its input, its task token and the deadline its wait had. A
+ * task state entered again runs its function again, as a Step Functions retry would: the steps are
+ * idempotent (payments by idempotency key, order steps by status).
+ *
+ * A parked execution (its wait's function has run; it waits only for the token or its deadline)
+ * holds no run of the library: the run ends there, and what is left is the saved execution and one
+ * deadline timer. The answer, or the deadline, continues it from the saved state through the same
+ * path a restart takes (the wait entered again, its answer given at once, or States.Timeout).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { ExecutionJournal, readEarlierReleases, SavedExecutionError, type SavedExecution } from './execution-journal';
+
+export { SavedExecutionError, type SavedExecution };
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
 
@@ -48,17 +54,6 @@ export class ExecutionAlreadyExists extends Error {
   override readonly name = 'ExecutionAlreadyExists';
 }
 
-/** A saved execution that cannot be read at resume: the file and what is wrong with it. */
-export class SavedExecutionError extends Error {
-  override readonly name = 'SavedExecutionError';
-  constructor(
-    readonly file: string,
-    readonly reason: string,
-  ) {
-    super(`${file} cannot be read (${reason})`);
-  }
-}
-
 export interface LocalStepFunctionsOptions {
   /** The ASL definition, as text (with ${Substitution} placeholders). */
   definition: string;
@@ -71,49 +66,33 @@ export interface LocalStepFunctionsOptions {
   /** TimeoutSeconds per state name, replacing the definition's (e.g. { WaitForBarista: 1 } in tests). */
   timeoutSeconds?: Record<string, number>;
   /**
-   * Folder that keeps every execution in flight (one JSON file each), so a restart — after a
-   * clean stop or a crash — resumes them where they were instead of losing them.
+   * The journal (`….jsonl`) that keeps every execution in flight, so a restart — after a clean stop
+   * or a crash — resumes them where they were instead of losing them. What earlier releases kept
+   * beside it (the folder of the same name without `.jsonl`, one file per execution, and before it
+   * `<that name>.json`) is taken over at the first resume.
    */
-  stateDir?: string;
+  journalFile?: string;
   log?: (line: string) => void;
-}
-
-/** An execution in flight, as saved after each state transition. */
-export interface SavedExecution {
-  executionArn: string;
-  name: string;
-  startDate: string;
-  /** The execution's input. */
-  input: unknown;
-  /** The execution's task token (the one an order waiting for the barista holds). */
-  taskToken: string;
-  states: string[];
-  /** The state it is in, with that state's input: a restart enters it again. */
-  state: { name: string; input: unknown };
-  /** Set once a task-token state's function has run: a restart only waits for the token, until the same deadline. */
-  waiting?: { state: string; deadline: string };
-  /**
-   * The answer to the token (SendTaskSuccess's output or SendTaskFailure's error), saved before the
-   * call returns: a restart continues with it instead of waiting for an answer already given.
-   */
-  answer?: { output: unknown } | { error: string; cause: string };
-}
-
-/** What a previous release kept (executions.json: only the executions waiting on a token). */
-interface LegacyParkedExecution {
-  executionArn: string;
-  name: string;
-  startDate: string;
-  stateName: string;
-  input: unknown;
-  taskToken: string;
 }
 
 type StateDefinition = { Type: string; Resource?: string; Retry?: unknown[]; TimeoutSeconds?: number };
 type Definition = { StartAt: string; States: Record<string, StateDefinition> } & Record<string, unknown>;
+type Library = typeof import('aws-local-stepfunctions', { with: { 'resolution-mode': 'import' } });
 /** The library's StateMachine (an ES module, loaded on first use). */
-type Machine = InstanceType<typeof import('aws-local-stepfunctions', { with: { 'resolution-mode': 'import' } }).StateMachine>;
-type Waiter = { resolve: (output: unknown) => void; reject: (error: Error) => void; executionArn: string; saved: SavedExecution };
+type Machine = InstanceType<Library['StateMachine']>;
+/** One run of the library over an execution; `released` once the execution parked and the run was let go. */
+type Run = { abort: () => void; done: Promise<void>; released: boolean };
+/** How a run begins: from the start, or resumed at the saved state (`timedOut`: its wait's deadline has passed). */
+type Launch = { resumed: boolean; timedOut?: boolean };
+/** An execution waiting for its token. `live` while the run that entered the wait is still in it (its function running). */
+type Parked = {
+  saved: SavedExecution;
+  record: ExecutionRecord;
+  state: string;
+  deadline: number;
+  timer: NodeJS.Timeout;
+  live?: { resolve: (output: unknown) => void; reject: (error: Error) => void };
+};
 
 /** Validated state machines by definition: validation compiles JSON schemas, once is enough. */
 const VALIDATED = new Map<string, Promise<Machine>>();
@@ -123,17 +102,22 @@ const FUNCTION_PREFIX = 'arn:aws:lambda:local:000000000000:function:';
 const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
 
 const named = (name: string, message: string) => Object.assign(new Error(message), { name });
+const timedOut = () => named('States.Timeout', 'States.Timeout');
 
 export class LocalStepFunctions {
   private readonly executions = new Map<string, ExecutionRecord>();
-  private readonly waiting = new Map<string, Waiter>();
-  private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
+  /** Live runs of the library, by execution ARN. */
+  private readonly runs = new Map<string, Run>();
+  /** Executions waiting for their task token, by token. */
+  private readonly parked = new Map<string, Parked>();
+  /** Callers of waitFor, by execution ARN (made on demand). */
+  private readonly finished = new Map<string, { promise: Promise<void>; resolve: () => void }>();
   private readonly definition: Definition;
+  private readonly journal: ExecutionJournal | undefined;
   private stopping = false;
-  /** Pending writes per execution, in order: the last one written wins. */
-  private readonly writes = new Map<string, Promise<boolean>>();
-  private dirReady: Promise<void> | undefined;
   private machine: Promise<Machine> | undefined;
+  /** Machines starting at a given state, for resumed runs (unvalidated copies of the validated definition). */
+  private readonly resumedMachines = new Map<string, Promise<Machine>>();
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
     let text = options.definition;
@@ -149,6 +133,7 @@ export class LocalStepFunctions {
         throw new Error(`state ${stateName}: only lambda:invoke tasks run locally (resource ${state.Resource})`);
       }
     }
+    this.journal = options.journalFile ? new ExecutionJournal(options.journalFile, options.log) : undefined;
   }
 
   /** The ARN of the execution with this name (the orders' executions are named after the order). */
@@ -173,26 +158,31 @@ export class LocalStepFunctions {
       state: { name: this.definition.StartAt, input },
     };
     // Kept before StartExecution returns, as in AWS: an order whose start was answered is never lost.
-    if (!(await this.save(saved))) throw named('States.Runtime', `execution ${name} could not be kept in ${this.options.stateDir}`);
-    this.launch(saved, false);
+    try {
+      this.journal?.put(saved);
+      this.journal?.commit();
+    } catch (error) {
+      throw named('States.Runtime', `execution ${name} could not be kept in ${this.options.journalFile}: ${(error as Error).message}`);
+    }
+    this.launch(saved, this.newRecord(saved), { resumed: false });
     return { executionArn, startDate };
   }
 
   /** SendTaskSuccess: the answer is kept before the call returns, so a crash right after it does not undo it. */
   async sendTaskSuccess(request: { taskToken: string; output: string | unknown }): Promise<void> {
-    const waiter = this.take(request.taskToken);
+    const parked = this.take(request.taskToken);
     const output = typeof request.output === 'string' ? JSON.parse(request.output) : request.output;
-    waiter.saved.answer = { output };
-    await this.save(waiter.saved);
-    waiter.resolve(output);
+    this.answer(parked, { output });
+    if (parked.live) parked.live.resolve(output);
+    else this.launch(parked.saved, parked.record, { resumed: true });
   }
 
   async sendTaskFailure(request: { taskToken: string; error?: string; cause?: string }): Promise<void> {
-    const waiter = this.take(request.taskToken);
+    const parked = this.take(request.taskToken);
     const answer = { error: request.error ?? 'States.TaskFailed', cause: request.cause ?? '' };
-    waiter.saved.answer = answer;
-    await this.save(waiter.saved);
-    waiter.reject(named(answer.error, answer.cause));
+    this.answer(parked, answer);
+    if (parked.live) parked.live.reject(named(answer.error, answer.cause));
+    else this.launch(parked.saved, parked.record, { resumed: true });
   }
 
   describeExecution(executionArn: string): ExecutionRecord | undefined {
@@ -205,51 +195,113 @@ export class LocalStepFunctions {
 
   /** Resolves when an execution has stopped (or at once if it has). */
   async waitFor(executionArn: string): Promise<ExecutionRecord> {
-    await this.running.get(executionArn)?.done;
     const record = this.executions.get(executionArn);
     if (!record) throw new Error(`no execution ${executionArn}`);
+    if (record.status === 'RUNNING') {
+      let waiter = this.finished.get(executionArn);
+      if (!waiter) {
+        let resolve!: () => void;
+        const promise = new Promise<void>((r) => (resolve = r));
+        waiter = { promise, resolve };
+        this.finished.set(executionArn, waiter);
+      }
+      await waiter.promise;
+    }
     return record;
   }
 
   /** Task tokens currently waiting, by execution. */
   pendingTokens(): { taskToken: string; executionArn: string }[] {
-    return [...this.waiting.entries()].map(([taskToken, w]) => ({ taskToken, executionArn: w.executionArn }));
+    return [...this.parked.entries()].map(([taskToken, p]) => ({ taskToken, executionArn: p.record.executionArn }));
+  }
+
+  /** Executions in flight: those a run of the library is carrying, and those parked on their token (which hold no run). */
+  activity(): { running: number; parked: number } {
+    return { running: this.runs.size, parked: this.parked.size };
   }
 
   /** Stops every running execution (Ctrl-C); what is in flight stays saved for the next start. */
   async stop(): Promise<void> {
     this.stopping = true;
-    for (const run of this.running.values()) run.abort();
-    // Settle parked tasks too, so nothing keeps their timeout timers (an hour for the barista) alive.
-    for (const [token, waiter] of this.waiting) {
-      this.waiting.delete(token);
-      waiter.reject(named('States.Runtime', 'local run stopped'));
+    for (const run of this.runs.values()) run.abort();
+    // Settle parked tasks too, so nothing keeps their deadline timers (an hour for the barista) alive.
+    for (const [token, parked] of this.parked) {
+      this.parked.delete(token);
+      clearTimeout(parked.timer);
+      if (parked.live) {
+        parked.live.reject(named('States.Runtime', 'local run stopped'));
+      } else {
+        parked.record.status = 'ABORTED';
+        parked.record.stopDate = new Date().toISOString();
+        this.settled(parked.record);
+      }
     }
-    await Promise.allSettled([...this.running.values()].map((r) => r.done));
+    await Promise.allSettled([...this.runs.values()].map((r) => r.done));
+    await this.flush();
+    this.journal?.close();
   }
 
-  /** Waits until every saved transition is written. */
+  /** Writes every saved transition not yet written. */
   async flush(): Promise<void> {
-    while (this.writes.size) await Promise.all([...this.writes.values()]);
+    try {
+      this.journal?.commit();
+    } catch (error) {
+      this.options.log?.(`could not save the executions in progress to ${this.options.journalFile}: ${(error as Error).message}`);
+    }
   }
 
-  /** Resumes the executions a previous run left in flight (see stateDir), each at the state it was in. */
+  /** Resumes the executions a previous run left in flight (see journalFile), each at the state it was in. */
   async resume(): Promise<ExecutionRecord[]> {
     // Validated now rather than on the first order (an invalid definition stops the start).
     await this.validated();
-    const dir = this.options.stateDir;
-    if (!dir) return [];
-    const saved = [...(await this.readLegacy(dir)), ...(await this.readSaved(dir))];
+    const file = this.options.journalFile;
+    if (!this.journal || !file) return [];
+    const earlier = readEarlierReleases(file.replace(/\.jsonl$/, ''), (state) => new Date(Date.now() + this.timeoutOf(state) * 1000).toISOString());
+    const saved = this.journal.open(earlier.saved);
+    // Taken over: the journal now holds what they held.
+    earlier.remove();
     const resumed: ExecutionRecord[] = [];
     for (const execution of saved) {
       if (this.executions.has(execution.executionArn)) continue;
       if (!this.definition.States[execution.state.name]) {
-        this.options.log?.(`order lifecycle ${execution.name}: state ${execution.state.name} is no longer in the definition; not resumed (${this.fileOf(execution.name)})`);
+        this.options.log?.(`order lifecycle ${execution.name}: state ${execution.state.name} is no longer in the definition; not resumed (kept in ${file})`);
         continue;
       }
-      resumed.push(this.launch(execution, true));
+      const record = this.newRecord(execution);
+      const { waiting, answer } = execution;
+      const wait = waiting?.state === execution.state.name ? waiting : undefined;
+      const deadline = wait ? Date.parse(wait.deadline) : NaN;
+      if (wait && !answer && deadline > Date.now()) {
+        // Still waiting for the barista: only its token and its deadline are kept, as before the restart.
+        this.executions.set(execution.executionArn, record);
+        this.hold(execution, record, wait.state, deadline);
+      } else {
+        this.launch(execution, record, { resumed: true, timedOut: Boolean(wait && !answer) });
+      }
+      resumed.push(record);
     }
     return resumed;
+  }
+
+  private newRecord(saved: SavedExecution): ExecutionRecord {
+    return {
+      executionArn: saved.executionArn,
+      name: saved.name,
+      status: 'RUNNING',
+      input: saved.input,
+      startDate: saved.startDate,
+      // The same list as the saved one: a resumed run lists the state it resumes at once.
+      states: saved.states,
+    };
+  }
+
+  private timeoutOf(state: string): number {
+    return this.definition.States[state]?.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS;
+  }
+
+  private library(): Promise<Library> {
+    ensurePromiseWithResolvers();
+    return import('aws-local-stepfunctions');
   }
 
   /** The state machine for runs from the start, its definition validated on first use (once per process and definition). */
@@ -258,7 +310,7 @@ export class LocalStepFunctions {
     const key = JSON.stringify(this.definition);
     let machine = VALIDATED.get(key);
     if (!machine) {
-      machine = import('aws-local-stepfunctions').then(({ StateMachine }) => new StateMachine(plainCopy(this.definition) as never, { validationOptions: { checkArn: false } }));
+      machine = this.library().then(({ StateMachine }) => new StateMachine(plainCopy(this.definition) as never, { validationOptions: { checkArn: false } }));
       VALIDATED.set(key, machine);
       machine.catch(() => VALIDATED.delete(key));
     }
@@ -266,44 +318,63 @@ export class LocalStepFunctions {
     return machine;
   }
 
-  private take(taskToken: string): Waiter {
-    const waiter = this.waiting.get(taskToken);
-    if (!waiter) throw new TaskTokenError('Task Token does not exist or has already been used');
-    this.waiting.delete(taskToken);
-    return waiter;
-  }
-
-  private launch(saved: SavedExecution, resumed: boolean): ExecutionRecord {
-    const record: ExecutionRecord = {
-      executionArn: saved.executionArn,
-      name: saved.name,
-      status: 'RUNNING',
-      input: saved.input,
-      startDate: saved.startDate,
-      // The state it was in is entered again, and listed again when it is.
-      states: resumed ? saved.states.slice(0, -1) : [],
-    };
-    this.executions.set(saved.executionArn, record);
-    const entry = { abort: () => undefined as void, done: Promise.resolve() };
-    this.running.set(saved.executionArn, entry);
-    entry.done = this.run(record, saved, resumed, entry);
-    return record;
-  }
-
-  private async run(record: ExecutionRecord, saved: SavedExecution, resumed: boolean, entry: { abort: () => void }): Promise<void> {
-    ensurePromiseWithResolvers();
-    const { StateMachine } = await import('aws-local-stepfunctions');
-    const { taskToken } = saved;
-    const definition = resumed ? (plainCopy(this.definition) as Definition) : this.definition;
-    if (resumed) definition.StartAt = saved.state.name;
-    const resumedWait = resumed && saved.waiting?.state === saved.state.name ? saved.waiting : undefined;
-    if (resumedWait) {
-      // The wait keeps the deadline it had before the restart (the library times out from the state's entry).
-      definition.States[resumedWait.state]!.TimeoutSeconds = Math.max(1, Date.parse(resumedWait.deadline) - Date.now()) / 1000;
+  /** The machine for runs resumed at `state`: the validated definition starting there (its earlier states unreachable). */
+  private startingAt(state: string): Promise<Machine> {
+    let machine = this.resumedMachines.get(state);
+    if (!machine) {
+      machine = this.validated().then(async () => {
+        const { StateMachine } = await this.library();
+        return new StateMachine({ ...(plainCopy(this.definition) as Definition), StartAt: state } as never, { validationOptions: { noValidate: true } });
+      });
+      this.resumedMachines.set(state, machine);
     }
+    return machine;
+  }
+
+  private take(taskToken: string): Parked {
+    const parked = this.parked.get(taskToken);
+    if (!parked) throw new TaskTokenError('Task Token does not exist or has already been used');
+    this.parked.delete(taskToken);
+    clearTimeout(parked.timer);
+    return parked;
+  }
+
+  /** Keeps the answer with the execution before SendTask* returns: a restart continues with it. */
+  private answer(parked: Parked, answer: NonNullable<SavedExecution['answer']>): void {
+    const { saved } = parked;
+    saved.answer = answer;
+    // Answered while its function was still running: the wait counts as begun.
+    saved.waiting ??= { state: parked.state, deadline: new Date(parked.deadline).toISOString() };
+    this.journal?.put(saved);
+    void this.flush();
+  }
+
+  /** The execution waits for its token until the deadline (a timer, the only thing it holds besides what is saved). */
+  private hold(saved: SavedExecution, record: ExecutionRecord, state: string, deadline: number, live?: Parked['live']): Parked {
+    const { taskToken } = saved;
+    const parked: Parked = { saved, record, state, deadline, timer: undefined as never, ...(live ? { live } : {}) };
+    // The token is forgotten at the deadline, so a late SendTaskSuccess gets TaskDoesNotExist.
+    parked.timer = setTimeout(() => {
+      if (this.parked.get(taskToken) !== parked) return;
+      this.parked.delete(taskToken);
+      if (parked.live) parked.live.reject(timedOut());
+      else this.launch(saved, record, { resumed: true, timedOut: true });
+    }, Math.max(0, deadline - Date.now()));
+    this.parked.set(taskToken, parked);
+    return parked;
+  }
+
+  private launch(saved: SavedExecution, record: ExecutionRecord, how: Launch): void {
+    this.executions.set(saved.executionArn, record);
+    const run: Run = { abort: () => undefined, done: Promise.resolve(), released: false };
+    this.runs.set(saved.executionArn, run);
+    run.done = this.run(record, saved, how, run);
+  }
+
+  private async run(record: ExecutionRecord, saved: SavedExecution, how: Launch, run: Run): Promise<void> {
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     const retryIntervalOverrides: Record<string, number> = {};
-    for (const [stateName, state] of Object.entries(definition.States)) {
+    for (const [stateName, state] of Object.entries(this.definition.States)) {
       if (state.Type !== 'Task' || !state.Resource) continue;
       if (state.Retry && this.options.retryDelayMs !== undefined) retryIntervalOverrides[stateName] = this.options.retryDelayMs;
       const waits = state.Resource.endsWith('.waitForTaskToken');
@@ -314,176 +385,122 @@ export class LocalStepFunctions {
           const result = await this.options.invoke(fn, Payload ?? {});
           return { ExecutedVersion: '$LATEST', Payload: (result ?? null) as never, StatusCode: 200 };
         }
-        return this.park(record, saved, stateName, fn, Payload ?? {}, resumedWait?.state === stateName ? Date.parse(resumedWait.deadline) : undefined);
+        return this.park(record, saved, run, stateName, fn, Payload ?? {}, how);
       };
     }
     // The definition is validated once (validation compiles JSON schemas: milliseconds and a megabyte
     // each time); a resumed run starts mid-way, from a copy whose earlier states are unreachable.
-    const machine = resumed ? new StateMachine(definition as never, { validationOptions: { noValidate: true } }) : await this.validated();
-    const execution = machine.run(plainCopy(resumed ? saved.state.input : saved.input) as never, {
+    const machine = await (how.resumed ? this.startingAt(saved.state.name) : this.validated());
+    const execution = machine.run(plainCopy(how.resumed ? saved.state.input : saved.input) as never, {
       overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides },
-      context: { Task: { Token: taskToken }, Execution: { Id: record.executionArn, Name: record.name, StartTime: record.startDate } },
+      context: { Task: { Token: saved.taskToken }, Execution: { Id: record.executionArn, Name: record.name, StartTime: record.startDate } },
       noThrowOnAbort: true,
     });
-    entry.abort = () => execution.abort();
+    run.abort = () => execution.abort();
     // Stopped while this run was still loading: it ends here, kept for the next start.
     if (this.stopping) execution.abort();
+    // A resumed run enters the state it was in again: already listed, already saved.
+    let again = how.resumed;
     const seen = (async () => {
       for await (const event of execution.eventLogs as AsyncIterable<{ type: string; state?: { name: string; input: unknown } }>) {
-        if (event.type !== 'StateEntered' || !event.state || this.stopping) continue;
+        if (event.type !== 'StateEntered' || !event.state || this.stopping || run.released) continue;
+        if (again) {
+          again = false;
+          continue;
+        }
         record.states.push(event.state.name);
-        saved.states = [...record.states];
         saved.state = { name: event.state.name, input: event.state.input };
-        if (saved.waiting && saved.waiting.state !== event.state.name) {
+        if ((saved.waiting || saved.answer) && saved.waiting?.state !== event.state.name) {
           delete saved.waiting;
           delete saved.answer;
         }
-        this.save(saved);
+        this.journal?.put(saved);
       }
     })().catch(() => undefined);
+    let failure: { error: string; cause?: string } | undefined;
+    let output: unknown;
     try {
-      const output = await execution.result;
-      if (this.stopping) {
-        record.status = 'ABORTED';
-      } else {
-        record.status = 'SUCCEEDED';
-        record.output = output;
-      }
+      output = await execution.result;
     } catch (error) {
-      const failure = unwrapExecutionError(error);
+      failure = unwrapExecutionError(error);
+    }
+    await seen;
+    if (this.runs.get(record.executionArn) === run) this.runs.delete(record.executionArn);
+    // Parked: the answer or the deadline continues it.
+    if (run.released) return;
+    if (failure) {
       record.status = failure.error === 'States.Timeout' ? 'TIMED_OUT' : 'FAILED';
       record.error = failure.error;
-      record.cause = failure.cause;
+      if (failure.cause !== undefined) record.cause = failure.cause;
       this.options.log?.(`order lifecycle ${record.name}: ${record.status} ${failure.error}${failure.cause ? ` (${failure.cause})` : ''}`);
-    } finally {
-      record.stopDate = new Date().toISOString();
-      for (const [token, w] of this.waiting) if (w.executionArn === record.executionArn) this.waiting.delete(token);
-      await seen;
-      // Kept on Ctrl-C, so the next start resumes it; gone once the execution has ended.
-      if (!this.stopping) this.forget(saved.name);
+    } else if (this.stopping) {
+      record.status = 'ABORTED';
+    } else {
+      record.status = 'SUCCEEDED';
+      record.output = output;
     }
+    record.stopDate = new Date().toISOString();
+    // Kept on Ctrl-C, so the next start resumes it; gone once the execution has ended.
+    if (!this.stopping) this.journal?.end(saved.name);
+    this.settled(record);
+  }
+
+  private settled(record: ExecutionRecord): void {
+    const waiter = this.finished.get(record.executionArn);
+    this.finished.delete(record.executionArn);
+    waiter?.resolve();
   }
 
   /**
-   * A `.waitForTaskToken` task: runs its function (unless it ran before a restart), then waits for
-   * the token until the deadline, when the wait fails with States.Timeout as in AWS.
+   * A `.waitForTaskToken` task: runs its function, then parks the execution (the run is let go) until
+   * the token's answer or the deadline, when the wait fails with States.Timeout as in AWS. Entered
+   * again after its function ran (an answer arrived, the deadline passed, or a restart), it ends at
+   * once with the answer or the timeout.
    */
-  private async park(record: ExecutionRecord, saved: SavedExecution, stateName: string, fn: string, payload: unknown, resumedDeadline: number | undefined): Promise<unknown> {
+  private async park(record: ExecutionRecord, saved: SavedExecution, run: Run, stateName: string, fn: string, payload: unknown, how: Launch): Promise<unknown> {
     const { taskToken } = saved;
-    const deadline = resumedDeadline ?? Date.now() + (this.definition.States[stateName]!.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000;
-    const { answer } = saved;
-    if (resumedDeadline !== undefined && answer) {
-      // Answered before the restart: carry on with that answer.
-      if ('output' in answer) return answer.output;
-      throw named(answer.error, answer.cause);
-    }
-    const parked = new Promise<unknown>((resolve, reject) => this.waiting.set(taskToken, { resolve, reject, executionArn: record.executionArn, saved }));
-    parked.catch(() => undefined);
-    // The token is forgotten at the deadline, so a late SendTaskSuccess gets TaskDoesNotExist.
-    const timer = setTimeout(() => {
-      const waiter = this.waiting.get(taskToken);
-      this.waiting.delete(taskToken);
-      waiter?.reject(named('States.Timeout', 'States.Timeout'));
-    }, Math.max(0, deadline - Date.now()));
-    try {
-      if (resumedDeadline === undefined) await this.options.invoke(fn, payload);
-      if (!this.stopping) {
-        saved.waiting = { state: stateName, deadline: new Date(deadline).toISOString() };
-        this.save(saved);
+    const wait = saved.waiting?.state === stateName ? saved.waiting : undefined;
+    if (wait) {
+      const { answer } = saved;
+      if (answer) {
+        if ('output' in answer) return answer.output;
+        throw named(answer.error, answer.cause);
       }
-      return await parked;
-    } finally {
-      clearTimeout(timer);
-      if (this.waiting.get(taskToken)?.executionArn === record.executionArn) this.waiting.delete(taskToken);
+      const deadline = Date.parse(wait.deadline);
+      if (how.timedOut || !(deadline > Date.now())) throw timedOut();
+      // Resumed at its wait before the deadline: waits again, without this run.
+      this.hold(saved, record, stateName, deadline);
+      return this.release(run);
     }
-  }
-
-  private fileOf(name: string): string {
-    return join(this.options.stateDir!, `${encodeURIComponent(name)}.json`);
-  }
-
-  /** Writes one execution's file (a temporary file renamed over it, so a crash never leaves half a file). */
-  private save(saved: SavedExecution): Promise<boolean> {
-    if (!this.options.stateDir) return Promise.resolve(true);
-    const file = this.fileOf(saved.name);
-    const text = JSON.stringify(saved);
-    return this.queue(saved.name, async () => {
-      this.dirReady ??= mkdir(this.options.stateDir!, { recursive: true }).then(() => undefined);
-      await this.dirReady;
-      await writeFile(`${file}.tmp`, text);
-      await rename(`${file}.tmp`, file);
-    });
-  }
-
-  private forget(name: string): void {
-    if (!this.options.stateDir) return;
-    this.queue(name, () => rm(this.fileOf(name), { force: true }));
-  }
-
-  /** Runs one execution's writes in order; resolves to whether this one was written. */
-  private queue(name: string, write: () => Promise<void>): Promise<boolean> {
-    const next = (this.writes.get(name) ?? Promise.resolve(true))
-      .then(write)
-      .then(
-        () => true,
-        (error: Error) => {
-          this.options.log?.(`could not save the execution ${name}: ${error.message}`);
-          return false;
-        },
-      );
-    this.writes.set(name, next);
-    void next.then(() => {
-      if (this.writes.get(name) === next) this.writes.delete(name);
-    });
-    return next;
-  }
-
-  private async readSaved(dir: string): Promise<SavedExecution[]> {
-    const names = await readdir(dir).catch(() => [] as string[]);
-    const saved: SavedExecution[] = [];
-    // Files are complete or absent (written aside, then renamed): one that does not parse was damaged
-    // outside this runner, and skipping it would leave its order waiting forever.
-    for (const file of names.filter((n) => n.endsWith('.json')).sort()) {
-      const path = join(dir, file);
-      let execution: SavedExecution;
-      try {
-        execution = JSON.parse(await readFile(path, 'utf8')) as SavedExecution;
-      } catch (error) {
-        throw new SavedExecutionError(path, (error as Error).message);
-      }
-      if (typeof execution?.name !== 'string' || typeof execution.state?.name !== 'string' || typeof execution.taskToken !== 'string') throw new SavedExecutionError(path, 'not a saved execution');
-      saved.push(execution);
-    }
-    return saved;
-  }
-
-  /** Executions a previous release left waiting on a token (`<stateDir>.json`), taken over once. */
-  private async readLegacy(dir: string): Promise<SavedExecution[]> {
-    const file = `${dir}.json`;
-    const text = await readFile(file, 'utf8').catch(() => undefined);
-    if (text === undefined) return [];
-    let parked: LegacyParkedExecution[];
+    const deadline = Date.now() + this.timeoutOf(stateName) * 1000;
+    // The token is valid from the moment the function may hand it out.
+    let live!: NonNullable<Parked['live']>;
+    const answered = new Promise<unknown>((resolve, reject) => (live = { resolve, reject }));
+    answered.catch(() => undefined);
+    const parked = this.hold(saved, record, stateName, deadline, live);
     try {
-      parked = JSON.parse(text) as LegacyParkedExecution[];
-      if (!Array.isArray(parked)) throw new Error('not a list of executions');
+      await this.options.invoke(fn, payload);
     } catch (error) {
-      throw new SavedExecutionError(file, (error as Error).message);
+      // The wait did not begin (a retry enters it again, with a new deadline).
+      if (this.parked.get(taskToken) === parked) this.parked.delete(taskToken);
+      clearTimeout(parked.timer);
+      throw error;
     }
-    const saved = parked.map((p): SavedExecution => ({
-      executionArn: p.executionArn,
-      name: p.name,
-      startDate: p.startDate,
-      input: p.input,
-      taskToken: p.taskToken,
-      states: [p.stateName],
-      state: { name: p.stateName, input: p.input },
-      // That release kept no deadline: the wait starts over, as it did then.
-      waiting: { state: p.stateName, deadline: new Date(Date.now() + (this.definition.States[p.stateName]?.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000).toISOString() },
-    }));
-    for (const execution of saved) void this.save(execution);
-    await this.flush();
-    await rm(file, { force: true });
-    return saved;
+    // Its StateEntered is recorded by now (the event log is read in the microtasks that follow it).
+    if (saved.state.name !== stateName) await new Promise(setImmediate);
+    // Answered, timed out or stopped while the function ran: this run carries on with it.
+    if (this.parked.get(taskToken) !== parked || this.stopping) return answered;
+    saved.waiting = { state: stateName, deadline: new Date(deadline).toISOString() };
+    this.journal?.put(saved);
+    delete parked.live;
+    return this.release(run);
+  }
+
+  /** Lets a parked execution's run end: its result settles at once, and nothing of it stays referenced. */
+  private release(run: Run): null {
+    run.released = true;
+    run.abort();
+    return null;
   }
 }
 
