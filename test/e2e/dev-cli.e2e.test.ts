@@ -1,7 +1,7 @@
 /** `cafe-ops dev` refusing to start: one clear line and a hint, never a stack trace. */
 import { execFile, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -68,6 +68,19 @@ describe('cafe-ops dev: start-up errors', () => {
     const lines = errorLines(result.stderr);
     expect(lines[0]).toMatch(/^Error: cannot use the PostgreSQL server at DATABASE_URL: /);
     expect(lines[1]).toBe('  hint: start the server, fix DATABASE_URL, or unset it to use the embedded database');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  }, 120_000);
+
+  it('names a damaged executions journal and the ways out', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cafe-journal-'));
+    const journal = join(dataDir, 'executions.jsonl');
+    writeFileSync(journal, '{"execution": {"na\n{"ended": "o-1"}\n');
+    const result = await dev(['--port', '0', '--data-dir', dataDir]);
+    expect(result.code).toBe(2);
+    expect(errorLines(result.stderr)).toEqual([
+      `Error: the order lifecycle cannot resume from ${dataDir}: executions.jsonl cannot be read (line 1 is not JSON), so the orders in progress would wait forever`,
+      `  hint: move ${journal} away and run cafe-ops dev again (those orders stay at their status), or start empty with --fresh`,
+    ]);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   }, 120_000);
 });

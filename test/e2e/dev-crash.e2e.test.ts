@@ -9,6 +9,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readJournal } from '../../src/lib/dev/execution-journal';
 import { call, spawnDev, type SpawnedDev } from '../lib/dev/spawn-dev';
 
 const PICKUP = () => new Date(Date.now() + 20 * 60_000).toISOString();
@@ -163,5 +164,9 @@ describe('cafe-ops dev killed (SIGKILL) at each step of the order lifecycle', ()
     // Every order placed is accounted for (none lost to a crash).
     const listed = ((await call(base, '/orders?limit=100', { token: customer })).body.orders as { id: string }[]).map((o) => o.id);
     expect(listed.sort()).toEqual([...intents.keys()].sort());
+    // And no execution is left in flight in the journal: each one ended (a tombstone) with its order.
+    const inFlight = () => [...readJournal(join(dataDir, 'executions.jsonl')).keys()];
+    for (let i = 0; i < 50 && inFlight().length > 0; i++) await sleep(100);
+    expect(inFlight()).toEqual([]);
   }, 600_000);
 });
