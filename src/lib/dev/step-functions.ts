@@ -243,11 +243,7 @@ export class LocalStepFunctions {
 
   /** Writes every saved transition not yet written. */
   async flush(): Promise<void> {
-    try {
-      this.journal?.commit();
-    } catch (error) {
-      this.options.log?.(`could not save the executions in progress to ${this.options.journalFile}: ${(error as Error).message}`);
-    }
+    this.commit();
   }
 
   /** Resumes the executions a previous run left in flight (see journalFile), each at the state it was in. */
@@ -346,7 +342,16 @@ export class LocalStepFunctions {
     // Answered while its function was still running: the wait counts as begun.
     saved.waiting ??= { state: parked.state, deadline: new Date(parked.deadline).toISOString() };
     this.journal?.put(saved);
-    void this.flush();
+    this.commit();
+  }
+
+  /** Writes what is pending now (a failure is logged: the execution carries on, as it would have before). */
+  private commit(): void {
+    try {
+      this.journal?.commit();
+    } catch (error) {
+      this.options.log?.(`could not save the executions in progress to ${this.options.journalFile}: ${(error as Error).message}`);
+    }
   }
 
   /** The execution waits for its token until the deadline (a timer, the only thing it holds besides what is saved). */
