@@ -1,21 +1,22 @@
 /**
  * `cafe-ops dev`: the whole café on this machine, wired from the same templates and functions that
- * deploy ships. Starts DynamoDB (dynalite), PostgreSQL (PGlite, or DATABASE_URL), the payment
+ * deploy ships. Starts DynamoDB (dynalite), PostgreSQL (PGlite in a thread of its own, or DATABASE_URL), the payment
  * sandbox, the order-lifecycle state machine, the functions (rebuilt and reloaded on change), the
  * local token issuer and the API + storefront on one port; `stop()` ends it all and keeps the data.
  */
 import { existsSync } from 'node:fs';
-import { appendFile, cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
-import { UserError, errorMessage } from '../errors';
+import { UserError } from '../errors';
 import { loadCatalog } from '../stacks/catalog';
 import { loadTemplate } from '../templates/load';
 import { buildAppModel, type AppModel } from './app-model';
 import { createApiListener } from './api-server';
 import { buildBundles, type BundleSet } from './bundles';
 import { ensureTables, localDynamoClient, startDynalite } from './dynamodb';
+import { openEmbeddedPostgres } from './embedded-postgres';
 import { localParameterValues } from './local-values';
 import { createRuntime, freshRequire, type FunctionRuntime, type HandlerSet, type LambdaHandler } from './runtime';
 import { buildSite, type SiteBuild } from '../site/build';
@@ -94,8 +95,9 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     progress(`${model.routes.length} routes and ${model.functions.length} functions read from the app template`);
 
     // Independent pieces start together; the embedded database's first start (initdb) is the longest.
-    const pgliteP = options.databaseUrl ? undefined : openEmbeddedPostgres(join(dataDir, 'pg'), await initdbCacheDir(options.root));
-    pgliteP?.catch(() => undefined);
+    const pgliteP = options.databaseUrl ? undefined : openEmbeddedPostgres({ dir: join(dataDir, 'pg'), cacheDir: await initdbCacheDir(options.root) });
+    // Closed last, whatever fails on the way: PGlite's clean close leaves the folder ready to open again.
+    if (pgliteP) stops.push(() => pgliteP.then((db) => db.close(), () => undefined));
     const bundlesP = buildFunctionBundles(options, model, dataDir, progress);
     const siteP = buildSite({ root: resolve(options.root, 'site'), outdir: resolve(options.root, 'site', 'dist'), watch: options.watch, onRebuild: (r) => options.log(r.ok ? `site rebuilt (${r.ms} ms)` : `site build failed:\n${r.errors.join('\n')}`) });
     const dynamoP = options.dynamodbEndpoint
@@ -116,8 +118,8 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     const first = freshRequire(bundles.file('cafe')) as CafeBundle;
     const db: LocalDatabase = options.databaseUrl
       ? { kind: 'server', db: await first.connectPg({ connectionString: options.databaseUrl }) }
-      : { kind: 'embedded', db: first.pgliteDatabase(await pgliteP!) };
-    stops.push(() => db.db.close());
+      : { kind: 'embedded', db: await pgliteP! };
+    if (db.kind === 'server') stops.push(() => db.db.close());
     progress(`PostgreSQL ${db.kind === 'embedded' ? 'embedded (PGlite)' : 'server'} open (${since()})`);
 
     // The sandbox journals every change in the data folder, as a real provider keeps its records whatever happens to us.
@@ -279,57 +281,6 @@ async function startSandbox(bundle: CafeBundle, dataDir: string): Promise<Paymen
 }
 
 /**
- * PGlite in the data folder. A new folder starts as a copy of an empty, initialised cluster kept on
- * disk in `cacheDir` (made by the first initdb on this machine, then closed cleanly): copying files and
- * opening them takes a fraction of initdb's time, and PGlite then reads only the pages it needs.
- * (Its `loadDataDir` option unpacks a whole archive in memory instead: about 90 MB more resident
- * memory for the life of the process.)
- */
-export async function openEmbeddedPostgres(dir: string, cacheDir: string): Promise<unknown> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  // PostgreSQL's default shared_buffers (128 MB) is sized for a server; a local café's data fits in a few.
-  const options = { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`] };
-  if (existsSync(join(dir, 'PG_VERSION'))) {
-    try {
-      return await PGlite.create(dir, options);
-    } catch (error) {
-      throw new UserError(
-        `the embedded database in ${dir} cannot be opened (${errorMessage(error)}): its files are damaged, or were written by another PGlite version`,
-        `start empty with --fresh (deletes ${dirname(dir)}), or move ${dir} away to keep it and run cafe-ops dev again`,
-      );
-    }
-  }
-  if (await initialisedCluster(cacheDir, (scratch) => PGlite.create(scratch, options))) {
-    await cp(cacheDir, dir, { recursive: true });
-  }
-  return PGlite.create(dir, options);
-}
-
-/**
- * Whether `cacheDir` holds an initialised cluster, making it when it does not: initdb in a scratch
- * folder, closed, then renamed into place (so a half-made cluster is never taken for one). The cache
- * only saves time; without it the new folder runs initdb itself.
- */
-async function initialisedCluster(cacheDir: string, create: (dir: string) => Promise<{ close(): Promise<void> }>): Promise<boolean> {
-  if (existsSync(join(cacheDir, 'PG_VERSION'))) return true;
-  const scratch = `${cacheDir}.${process.pid}`;
-  try {
-    await rm(scratch, { recursive: true, force: true });
-    await mkdir(dirname(cacheDir), { recursive: true });
-    await (await create(scratch)).close();
-    await rename(scratch, cacheDir);
-    return true;
-  } catch {
-    // Another start made it meanwhile (the rename finds it there), or the cache folder cannot be written.
-    await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
-    return existsSync(join(cacheDir, 'PG_VERSION'));
-  }
-}
-
-/** shared_buffers of the embedded database: RSS grows with it (128 MB, PostgreSQL's default, costs ~130 MB more). */
-export const EMBEDDED_SHARED_BUFFERS = '16MB';
-
-/**
  * The project folder: the nearest folder, from `from` upwards, holding the stack catalog. `cafe-ops
  * dev` and `cafe-ops dev token` resolve the data folder from it, so both find the same one from any subfolder.
  */
@@ -373,7 +324,6 @@ async function buildFunctionBundles(options: DevOptions, model: AppModel, dataDi
   const shared = resolve(options.root, 'functions', 'shared');
   const lines = model.functions.map((fn, i) => `import * as f${i} from ${JSON.stringify(fn.entry.replace(/\.ts$/, ''))};`);
   lines.push(`export const functions = { ${model.functions.map((fn, i) => `${JSON.stringify(fn.name)}: f${i}`).join(', ')} };`);
-  lines.push(`export { pgliteDatabase } from ${JSON.stringify(join(shared, 'pglite'))};`);
   lines.push(`export { connectPg } from ${JSON.stringify(join(shared, 'sql'))};`);
   lines.push(`export { dynamoControl } from ${JSON.stringify(join(shared, 'control'))};`);
   lines.push(`export { httpPaymentProvider } from ${JSON.stringify(join(shared, 'payment-provider'))};`);

@@ -28,7 +28,6 @@ export interface PaymentSandbox {
 /** What the generated bundle exports (see platform.ts). */
 export interface CafeBundle {
   functions: Record<string, { createHandler?: (deps: never) => unknown }>;
-  pgliteDatabase(pglite: unknown): SqlDatabase;
   connectPg(options: { connectionString: string }): Promise<SqlDatabase>;
   dynamoControl(dynamodb: unknown, table: string): unknown;
   httpPaymentProvider(options: { baseUrl: string; apiKey: (refresh: boolean) => Promise<string> }): unknown;

@@ -83,4 +83,12 @@ describe('the embedded database of a new data folder', () => {
   it('still opens (running initdb itself) when the cache cannot be written', async () => {
     expect(await check('unwritable-cache')).toEqual({ rows: [{ one: 1 }], cacheMade: false });
   }, 120_000);
+
+  it('that is damaged is one line naming the folder, and the way out', async () => {
+    const { name, message, hint } = (await check('damaged')) as { name: string; message: string; hint: string };
+    expect(name).toBe('UserError');
+    const dir = /^the embedded database in (\S+\/data\/pg) cannot be opened \(.+\): its files are damaged, or were written by another PGlite version$/.exec(message)?.[1];
+    expect(dir).toBeDefined();
+    expect(hint).toBe(`start empty with --fresh (deletes ${dir!.slice(0, -'/pg'.length)}), or move ${dir} away to keep it and run cafe-ops dev again`);
+  }, 120_000);
 });

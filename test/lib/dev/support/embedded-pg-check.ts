@@ -6,13 +6,11 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openEmbeddedPostgres } from '../../../../src/lib/dev/platform';
+import { openEmbeddedPostgres } from '../../../../src/lib/dev/embedded-postgres';
 
-type Pglite = { query<T>(text: string): Promise<{ rows: T[] }>; close(): Promise<void> };
-
-async function open(dir: string, cache: string): Promise<Pglite> {
+async function open(dir: string, cache: string) {
   mkdirSync(join(dir, '..'), { recursive: true });
-  return (await openEmbeddedPostgres(dir, cache)) as Pglite;
+  return openEmbeddedPostgres({ dir, cacheDir: cache });
 }
 
 async function main(): Promise<Record<string, unknown>> {
@@ -27,6 +25,17 @@ async function main(): Promise<Record<string, unknown>> {
       return { rows, cacheMade: existsSync(join(cache, 'PG_VERSION')) };
     }
     const cache = join(base, 'cache', 'pglite-initdb');
+    if (process.argv[2] === 'damaged') {
+      const dir = join(base, 'data', 'pg');
+      await (await open(dir, cache)).close();
+      // A cluster whose control file is gone, as a half-copied or truncated folder leaves it.
+      rmSync(join(dir, 'global', 'pg_control'));
+      const error = await open(dir, cache).then(
+        () => undefined,
+        (e: Error & { hint?: string }) => e,
+      );
+      return { name: error?.name, message: error?.message, hint: error?.hint };
+    }
     const first = await open(join(base, 'one', 'pg'), cache);
     const cacheMade = existsSync(join(cache, 'PG_VERSION'));
     await first.query('CREATE TABLE kept (n int)');
