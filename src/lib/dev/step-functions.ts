@@ -73,6 +73,13 @@ export interface LocalStepFunctionsOptions {
    */
   journalFile?: string;
   log?: (line: string) => void;
+  /**
+   * How many finished executions describeExecution and listExecutions still answer for (the oldest
+   * are forgotten first), so a long local run does not grow without end; 1000 by default. Step
+   * Functions keeps them 90 days and refuses a name used within them; the orders' executions are
+   * named after order ids, which are never reused.
+   */
+  keptFinished?: number;
 }
 
 type StateDefinition = { Type: string; Resource?: string; Retry?: unknown[]; TimeoutSeconds?: number };
@@ -100,6 +107,7 @@ const VALIDATED = new Map<string, Promise<Machine>>();
 const FUNCTION_PREFIX = 'arn:aws:lambda:local:000000000000:function:';
 /** The library's default for a Task state without TimeoutSeconds. */
 const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
+const DEFAULT_KEPT_FINISHED = 1000;
 
 const named = (name: string, message: string) => Object.assign(new Error(message), { name });
 const timedOut = () => named('States.Timeout', 'States.Timeout');
@@ -112,6 +120,8 @@ export class LocalStepFunctions {
   private readonly parked = new Map<string, Parked>();
   /** Callers of waitFor, by execution ARN (made on demand). */
   private readonly finished = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+  /** Finished executions still kept in `executions`, oldest first (see keptFinished). */
+  private readonly ended: string[] = [];
   private readonly definition: Definition;
   private readonly journal: ExecutionJournal | undefined;
   private stopping = false;
@@ -454,6 +464,9 @@ export class LocalStepFunctions {
     const waiter = this.finished.get(record.executionArn);
     this.finished.delete(record.executionArn);
     waiter?.resolve();
+    if (this.stopping) return;
+    this.ended.push(record.executionArn);
+    if (this.ended.length > (this.options.keptFinished ?? DEFAULT_KEPT_FINISHED)) this.executions.delete(this.ended.shift()!);
   }
 
   /**

@@ -99,6 +99,28 @@ describe('LocalStepFunctions running the order-lifecycle ASL', () => {
     expect(fns.calls.at(-1)!.payload).toMatchObject({ action: 'fail', reason: 'PaymentProviderUnavailable' });
   });
 
+  it('forgets the oldest finished executions beyond the ones it keeps, and never one still running', async () => {
+    const fns = fakeFunctions({ 'payments:authorise': () => { throw named('PaymentDeclined', 'card declined'); } });
+    const sfn = new LocalStepFunctions({ definition, substitutions, invoke: fns.invoke, stateMachineArn: arn, keptFinished: 2 });
+    const parked = fakeFunctions();
+    const waiting = new LocalStepFunctions({ definition, substitutions, invoke: parked.invoke, stateMachineArn: arn, keptFinished: 0 });
+    const running = (await waiting.startExecution({ input: { orderId: 'o-w' }, name: 'o-w' })).executionArn;
+    await until(() => parked.tokens.length === 1);
+    const arns: string[] = [];
+    for (const name of ['o-a', 'o-b', 'o-c']) {
+      const { executionArn } = await sfn.startExecution({ input: { orderId: name }, name });
+      await sfn.waitFor(executionArn);
+      arns.push(executionArn);
+    }
+    expect(sfn.describeExecution(arns[0]!)).toBeUndefined();
+    expect(sfn.listExecutions().map((e) => e.name)).toEqual(['o-b', 'o-c']);
+    expect(sfn.describeExecution(arns[2]!)?.status).toBe('FAILED');
+    // Kept however small the bound while it runs, and forgotten once it ends.
+    expect(waiting.describeExecution(running)?.status).toBe('RUNNING');
+    await waiting.sendTaskSuccess({ taskToken: parked.tokens[0]!, output: '{}' });
+    await until(() => waiting.describeExecution(running) === undefined);
+  });
+
   it('refuses a definition placeholder it has no local function for', () => {
     expect(() => new LocalStepFunctions({ definition, substitutions: { OrderWorkflowFunctionArn: 'x' }, invoke: async () => ({}), stateMachineArn: arn }))
       .toThrow('no local value for ${PaymentsFunctionArn}');
