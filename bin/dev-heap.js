@@ -1,8 +1,9 @@
 // `cafe-ops dev` is a long-running local server. V8 sizes its old generation from the heap's maximum,
 // by default a share of the machine's memory (4 GB on a 24 GB machine), so a burst of requests leaves
 // 100 MB and more of garbage committed before a major GC comes. With a 256 MB maximum V8 collects
-// sooner: in `npm run bench -- dev-load`, 281 MB resident with 1009 orders waiting against 340–350 MB,
-// for the same order rate (docs/performance.md). The live heap with 1000 orders waiting is 27–38 MB.
+// sooner: in `npm run bench -- dev-load`, 289–336 MB resident with 1009 orders waiting (three runs)
+// against 340–350 MB, for the same order rate (docs/performance.md). The live heap with 1000 orders
+// waiting is 27–38 MB.
 // The process replaces itself with that flag before anything is loaded (the same pid and stdio, so
 // Ctrl-C and kill reach it as before). It runs as it is where process.execve is missing (Windows,
 // Node before 22.15), and when the maximum is already set (a node flag, or NODE_OPTIONS).
