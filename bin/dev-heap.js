@@ -1,26 +1,33 @@
-// `cafe-ops dev` is a long-running local server. V8 sizes its old generation from the heap's maximum,
-// by default a share of the machine's memory (4 GB on a 24 GB machine), so a burst of requests leaves
-// 100 MB and more of garbage committed before a major GC comes. With a 256 MB maximum V8 collects
-// sooner: in `npm run bench -- dev-load`, 289–336 MB resident with 1009 orders waiting (three runs)
-// against 340–350 MB, for the same order rate (docs/performance.md). The live heap with 1000 orders
-// waiting is 27–38 MB.
-// The process replaces itself with that flag before anything is loaded (the same pid and stdio, so
-// Ctrl-C and kill reach it as before). It runs as it is where process.execve is missing (Windows,
-// Node before 22.15), and when the maximum is already set (a node flag, or NODE_OPTIONS).
+// `cafe-ops dev` is a long-running local server, started again here, before anything is loaded, with
+// two memory settings (docs/performance.md, "What the memory is made of"):
+// - a 256 MB heap maximum. V8 sizes its old generation from the maximum, by default a share of the
+//   machine's memory (4 GB on a 24 GB machine), so a burst of requests leaves 100 MB and more of
+//   garbage committed before a major GC comes. The live heap with 1000 orders waiting is 27–38 MB.
+// - on Linux, glibc's malloc thresholds fixed at their starting values (128 KiB). By default glibc
+//   raises its mmap threshold each time a large block is freed, so later large blocks are carved out of
+//   the threads' arenas, which are returned to the system only from their top: the idle process then
+//   varied by 40 MB from run to run. Setting a threshold turns that adjustment off
+//   (https://www.gnu.org/software/libc/manual/html_node/Malloc-Tunable-Parameters.html).
+// The process replaces itself (the same pid and stdio, so Ctrl-C and kill reach it as before). It runs
+// as it is where process.execve is missing (Windows, Node before 22.15), and once both are set (a
+// maximum of the user's own, in a node flag or NODE_OPTIONS, is kept; so are their malloc settings).
 const DEV_HEAP_FLAG = '--max-old-space-size=256';
+const DEV_MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' };
 
-/** The arguments to start this process again with, or undefined to run as it is. */
-function devHeapArgs(argv, execArgv, nodeOptions) {
+/** How to start this process again (node flags first, then its environment), or undefined to run as it is. */
+function devRestart(argv, execArgv, env, platform = process.platform) {
   if (argv[0] !== 'dev' || argv[1] === 'token') return undefined;
-  if ([...execArgv, ...(nodeOptions ?? '').split(/\s+/)].some((arg) => /^--max-old-space-size(=|$)/.test(arg))) return undefined;
-  return [DEV_HEAP_FLAG, ...execArgv];
+  const heapSet = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)].some((arg) => /^--max-old-space-size(=|$)/.test(arg));
+  const malloc = platform === 'linux' ? Object.entries(DEV_MALLOC_ENV).filter(([name]) => env[name] === undefined) : [];
+  if (heapSet && malloc.length === 0) return undefined;
+  return { flags: heapSet ? execArgv : [DEV_HEAP_FLAG, ...execArgv], env: { ...env, ...Object.fromEntries(malloc) } };
 }
 
-/** For `cafe-ops dev`: this process again, with the heap maximum above (see devHeapArgs). */
+/** For `cafe-ops dev`: this process again, with the settings above (see devRestart). */
 function restartWithDevHeap(argv) {
   if (typeof process.execve !== 'function' || process.platform === 'win32') return;
-  const flags = devHeapArgs(argv, process.execArgv, process.env.NODE_OPTIONS);
-  if (flags) process.execve(process.execPath, [process.execPath, ...flags, process.argv[1], ...argv], process.env);
+  const restart = devRestart(argv, process.execArgv, process.env);
+  if (restart) process.execve(process.execPath, [process.execPath, ...restart.flags, process.argv[1], ...argv], restart.env);
 }
 
-module.exports = { DEV_HEAP_FLAG, devHeapArgs, restartWithDevHeap };
+module.exports = { DEV_HEAP_FLAG, DEV_MALLOC_ENV, devRestart, restartWithDevHeap };
