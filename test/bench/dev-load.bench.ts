@@ -14,10 +14,10 @@
  * Bounded: ROUNDS × 2 × SLICE_MS of load, then 1000 orders or 240 s for the memory phase.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readJournal } from '../../src/lib/dev/execution-journal';
+import { readJournal, type SavedExecution } from '../../src/lib/dev/execution-journal';
 import { cleanEnvironment, ROOT } from '../lib/dev/spawn-dev';
 import { freePort } from '../support/ports';
 import type { Benchmark } from './run';
@@ -29,6 +29,8 @@ const SETTLE_MS = 10_000;
 const WAITING_GOAL = 1000;
 const WAITING_LIMIT_MS = 240_000;
 const REST_MS = 30_000;
+/** How often the settle loop looks at the journal: an order's time counts up to the look that sees it waiting. */
+const POLL_MS = 20;
 
 interface Phase {
   requests: number;
@@ -84,20 +86,69 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/** Orders whose execution is parked on the barista's task token (replayed from the executions journal). */
+/**
+ * Counts the orders whose execution is parked on the barista's task token, following the executions
+ * journal as it grows: each call reads only the lines appended since the last one, so it can be
+ * asked every few milliseconds without taking CPU from the process measured. A compaction renames a
+ * new file over the journal; the new file is then read from its start. A line still being written
+ * is left for the next call.
+ */
+class WaitingOrders {
+  private readonly waiting = new Set<string>();
+  private inode = -1;
+  private offset = 0;
+  private partial = '';
+
+  constructor(private readonly file: string) {}
+
+  count(): number {
+    let stat;
+    try {
+      stat = statSync(this.file);
+    } catch {
+      return this.waiting.size;
+    }
+    if (stat.ino !== this.inode || stat.size < this.offset) {
+      this.inode = stat.ino;
+      this.offset = 0;
+      this.partial = '';
+      this.waiting.clear();
+    }
+    if (stat.size === this.offset) return this.waiting.size;
+    const chunk = Buffer.alloc(stat.size - this.offset);
+    const fd = openSync(this.file, 'r');
+    try {
+      this.offset += readSync(fd, chunk, 0, chunk.length, this.offset);
+    } finally {
+      closeSync(fd);
+    }
+    const lines = (this.partial + chunk.toString('utf8')).split('\n');
+    this.partial = lines.pop()!;
+    for (const raw of lines) {
+      if (!raw) continue;
+      const line = JSON.parse(raw) as { ended?: string; execution?: SavedExecution };
+      const name = line.ended ?? line.execution!.name;
+      if (line.execution?.waiting && !line.execution.answer) this.waiting.add(name);
+      else this.waiting.delete(name);
+    }
+    return this.waiting.size;
+  }
+}
+
+/** The same count from a whole replay of the journal, as `cafe-ops dev` reads it at start. */
 function waitingOrders(dataDir: string): number {
   let waiting = 0;
   for (const execution of readJournal(join(dataDir, 'executions.jsonl')).values()) if (execution.waiting && !execution.answer) waiting += 1;
   return waiting;
 }
 
-/** Waits (at most `ms`) until `count` orders wait for the barista. */
-async function settle(dataDir: string, count: number, ms: number): Promise<number> {
+/** Waits (at most `ms`) until `count` orders wait for the barista, looking every POLL_MS. */
+async function settle(orders: WaitingOrders, count: number, ms: number): Promise<number> {
   const until = Date.now() + ms;
-  let waiting = waitingOrders(dataDir);
+  let waiting = orders.count();
   while (waiting < count && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 250));
-    waiting = waitingOrders(dataDir);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+    waiting = orders.count();
   }
   return waiting;
 }
@@ -127,6 +178,7 @@ const bench: Benchmark = {
   async run() {
     const dataDir = mkdtempSync(join(tmpdir(), 'cafe-dev-load-'));
     const { child, base, cli } = await startDev(dataDir);
+    const journal = new WaitingOrders(join(dataDir, 'executions.jsonl'));
     try {
       const token = ((await (await fetch(`${base}/_dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'bench' }) })).json()) as { idToken: string }).idToken;
       const order = async () => {
@@ -147,7 +199,7 @@ const bench: Benchmark = {
       for (let i = 0; i < 5; i++) await Promise.all([menuCall(), order()]);
       const pid = child.pid!;
       let placed = 5;
-      await settle(dataDir, placed, SETTLE_MS);
+      await settle(journal, placed, SETTLE_MS);
       const idle = rssMb(pid);
       const loadBefore = loadavg()[0]!;
       const menus: Phase[] = [];
@@ -162,7 +214,7 @@ const bench: Benchmark = {
         // The orders' lifecycle (validate, authorise, park) finishes before the next menu slice; its CPU counts for the orders.
         const cpu0 = cpuMs(pid);
         const t0 = Date.now();
-        await settle(dataDir, placed, SETTLE_MS);
+        await settle(journal, placed, SETTLE_MS);
         settleCpu.push(cpuMs(pid) - cpu0);
         settleMs.push(Date.now() - t0);
       }
@@ -177,7 +229,8 @@ const bench: Benchmark = {
       const more = await load(pid, order, (done, elapsed) => placed + done >= WAITING_GOAL || elapsed >= WAITING_LIMIT_MS);
       placed += more.requests - more.failed;
       // Let the placed orders reach the barista's wait (validated, authorised) before measuring.
-      const waiting = await settle(dataDir, placed, 60_000);
+      const waiting = await settle(journal, placed, 60_000);
+      if (waiting !== waitingOrders(dataDir)) throw new Error(`the journal follower counted ${waiting} orders waiting, a replay of the journal ${waitingOrders(dataDir)}`);
       const rss = rssMb(pid);
       // The same orders still waiting, once the process has had REST_MS with nothing to do: what the burst
       // left in V8's old space as garbage is collected by then (a major GC runs when the heap grows or the
