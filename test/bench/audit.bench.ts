@@ -13,13 +13,10 @@ import { auditCatalog, auditTemplates } from '../../src/lib/compliance/static';
 import { loadRules } from '../../src/lib/compliance/registry';
 import { findTool, TOOLS } from '../support/tools';
 import type { Benchmark } from './run';
+import { median } from './stats';
 
 const root = join(__dirname, '../..');
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
   const started = process.hrtime.bigint();

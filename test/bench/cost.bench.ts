@@ -15,6 +15,7 @@ import { awsCostPorts, runCostReport } from '../../src/lib/cost/service';
 import { createMemoryOutput } from '../support/memory-output';
 import { BILLING_DATAPOINTS, ENV, FORECAST, MONTHLY_PAGES, NOTIFICATIONS, NOW, budget, dailyResponse } from '../lib/cost/fixtures';
 import type { Benchmark } from './run';
+import { median } from './stats';
 
 const RUNS = 20;
 /** A typical round trip of one Cost Explorer request (ms). */
@@ -63,10 +64,6 @@ async function measure(latencyMs: number, runs: number) {
   return { cold: median(cold), warm: median(warm), paid };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 const bench: Benchmark = {
   title: 'Cost report: cold against cached',

@@ -14,16 +14,19 @@
  * Bounded: ROUNDS × 2 × SLICE_MS of load, then 1000 orders or 240 s for the memory phase.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readJournal, type SavedExecution } from '../../src/lib/dev/execution-journal';
+import { readJournal } from '../../src/lib/dev/execution-journal';
 import { cleanEnvironment, ROOT } from '../lib/dev/spawn-dev';
 import { freePort } from '../support/ports';
 import type { Benchmark } from './run';
+import { median } from './stats';
+import { WaitingOrders } from './waiting-orders';
 
 const CONNECTIONS = 10;
-const ROUNDS = 4;
+/** Odd, so the median is one round's ratio. */
+const ROUNDS = 5;
 const SLICE_MS = 3_000;
 const SETTLE_MS = 10_000;
 const WAITING_GOAL = 1000;
@@ -72,7 +75,6 @@ function merge(phases: Phase[]): Phase {
 }
 
 const perSecond = (p: Phase) => p.requests / (p.ms / 1000);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** Resident memory of a process, from /proc (Linux). */
 function rssMb(pid: number): number {
@@ -84,55 +86,6 @@ function rssMb(pid: number): number {
 function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-/**
- * Counts the orders whose execution is parked on the barista's task token, following the executions
- * journal as it grows: each call reads only the lines appended since the last one, so it can be
- * asked every few milliseconds without taking CPU from the process measured. A compaction renames a
- * new file over the journal; the new file is then read from its start. A line still being written
- * is left for the next call.
- */
-class WaitingOrders {
-  private readonly waiting = new Set<string>();
-  private inode = -1;
-  private offset = 0;
-  private partial = '';
-
-  constructor(private readonly file: string) {}
-
-  count(): number {
-    let stat;
-    try {
-      stat = statSync(this.file);
-    } catch {
-      return this.waiting.size;
-    }
-    if (stat.ino !== this.inode || stat.size < this.offset) {
-      this.inode = stat.ino;
-      this.offset = 0;
-      this.partial = '';
-      this.waiting.clear();
-    }
-    if (stat.size === this.offset) return this.waiting.size;
-    const chunk = Buffer.alloc(stat.size - this.offset);
-    const fd = openSync(this.file, 'r');
-    try {
-      this.offset += readSync(fd, chunk, 0, chunk.length, this.offset);
-    } finally {
-      closeSync(fd);
-    }
-    const lines = (this.partial + chunk.toString('utf8')).split('\n');
-    this.partial = lines.pop()!;
-    for (const raw of lines) {
-      if (!raw) continue;
-      const line = JSON.parse(raw) as { ended?: string; execution?: SavedExecution };
-      const name = line.ended ?? line.execution!.name;
-      if (line.execution?.waiting && !line.execution.answer) this.waiting.add(name);
-      else this.waiting.delete(name);
-    }
-    return this.waiting.size;
-  }
 }
 
 /** The same count from a whole replay of the journal, as `cafe-ops dev` reads it at start. */

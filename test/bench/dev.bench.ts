@@ -13,8 +13,8 @@ import { buildSite } from '../../src/lib/site/build';
 import { cleanEnvironment, ROOT } from '../lib/dev/spawn-dev';
 import { freePort } from '../support/ports';
 import type { Benchmark } from './run';
+import { median } from './stats';
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** Wall time until `cafe-ops dev --json` printed its URLs, and the start-up time it reports itself. */
 async function startOnce(args: string[], dataDir: string, built: boolean): Promise<{ wallMs: number; reportedMs: number }> {

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Benchmark } from './run';
+import { median } from './stats';
 
 const root = join(__dirname, '../..');
 const bin = join(root, 'bin/run.js');
@@ -14,10 +15,6 @@ const cdk = join(root, 'node_modules/aws-cdk/bin/cdk');
 // No telemetry, version check or notices: nothing leaves the machine (cdk --version makes no call anyway).
 const cdkEnv = { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DISABLE_VERSION_CHECK: '1' };
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 function time(args: string[], runs: number): number {
   const samples: number[] = [];
