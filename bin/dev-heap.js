@@ -7,7 +7,8 @@
 //   raises its mmap threshold each time a large block is freed, so later large blocks are carved out of
 //   the threads' arenas, which are returned to the system only from their top: the idle process then
 //   varied by 40 MB from run to run. Setting a threshold turns that adjustment off
-//   (https://www.gnu.org/software/libc/manual/html_node/Malloc-Tunable-Parameters.html).
+//   (https://www.gnu.org/software/libc/manual/html_node/Malloc-Tunable-Parameters.html). What the
+//   café starts (esbuild, for one) inherits the two values, glibc's own starting ones.
 // The process replaces itself (the same pid and stdio, so Ctrl-C and kill reach it as before). It runs
 // as it is where process.execve is missing (Windows, Node before 22.15), and once both are set (a
 // maximum of the user's own, in a node flag or NODE_OPTIONS, is kept; so are their malloc settings).

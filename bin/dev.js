@@ -1,7 +1,7 @@
 #!/usr/bin/env -S node --require tsx/cjs
 // Runs the CLI straight from the TypeScript sources in src/ (no build step), for working on cafe-ops itself.
 // Same output as the built CLI (set DEBUG=* for oclif's stack traces).
-// `cafe-ops dev` starts again with a heap maximum sized for a long-running local server (bin/dev-heap.js).
+// `cafe-ops dev` starts again with memory settings sized for a long-running local server (bin/dev-heap.js).
 require('./dev-heap').restartWithDevHeap(process.argv.slice(2));
 process.env.NODE_ENV = 'development';
 const { join } = require('node:path');

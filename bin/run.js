@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `cafe-ops` executable: runs the compiled commands in dist/ (built by `npm ci` / `npm run build`).
-// `cafe-ops dev` starts again with a heap maximum sized for a long-running local server (bin/dev-heap.js).
+// `cafe-ops dev` starts again with memory settings sized for a long-running local server (bin/dev-heap.js).
 require('./dev-heap').restartWithDevHeap(process.argv.slice(2));
 const { flush, run } = require('@oclif/core');
 
