@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { SavedExecution } from '../../src/lib/dev/execution-journal';
 
 /**
@@ -17,23 +17,26 @@ export class WaitingOrders {
   constructor(private readonly file: string) {}
 
   count(): number {
-    let stat;
+    let fd: number;
     try {
-      stat = statSync(this.file);
+      fd = openSync(this.file, 'r');
     } catch {
       return this.waiting.size;
     }
-    if (stat.ino !== this.inode || stat.size < this.offset) {
-      this.inode = stat.ino;
-      this.offset = 0;
-      this.partial = '';
-      this.waiting.clear();
-    }
-    if (stat.size === this.offset) return this.waiting.size;
-    const chunk = Buffer.alloc(stat.size - this.offset);
-    const fd = openSync(this.file, 'r');
+    // Read through one descriptor: a compaction renamed over the path meanwhile is read next time.
+    let chunk: Buffer;
     try {
-      this.offset += readSync(fd, chunk, 0, chunk.length, this.offset);
+      const stat = fstatSync(fd);
+      if (stat.ino !== this.inode || stat.size < this.offset) {
+        this.inode = stat.ino;
+        this.offset = 0;
+        this.partial = '';
+        this.waiting.clear();
+      }
+      if (stat.size === this.offset) return this.waiting.size;
+      const buffer = Buffer.alloc(stat.size - this.offset);
+      chunk = buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, this.offset));
+      this.offset += chunk.length;
     } finally {
       closeSync(fd);
     }
