@@ -1,5 +1,5 @@
 // `cafe-ops dev` is a long-running local server, started again here, before anything is loaded, with
-// two memory settings (docs/performance.md, "What the memory is made of"):
+// two memory settings (docs/performance.md, the last two parts of "Local café under load: before and after"):
 // - a 256 MB heap maximum. V8 sizes its old generation from the maximum, by default a share of the
 //   machine's memory (4 GB on a 24 GB machine), so a burst of requests leaves 100 MB and more of
 //   garbage committed before a major GC comes. The live heap with 1000 orders waiting is 27–38 MB.
