@@ -13,13 +13,11 @@
  * /proc/<pid>/stat, every thread) depends much less on the machine's load than the rates do.
  * Bounded: ROUNDS × 2 × SLICE_MS of load, then 1000 orders or 240 s for the memory phase.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readJournal } from '../../src/lib/dev/execution-journal';
-import { cleanEnvironment, ROOT } from '../lib/dev/spawn-dev';
-import { freePort } from '../support/ports';
+import { cpuMs, devToken, rssMb, startDev, stopDev } from './dev-process';
 import type { Benchmark } from './run';
 import { median } from './stats';
 import { WaitingOrders } from './waiting-orders';
@@ -76,18 +74,6 @@ function merge(phases: Phase[]): Phase {
 
 const perSecond = (p: Phase) => p.requests / (p.ms / 1000);
 
-/** Resident memory of a process, from /proc (Linux). */
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-}
-
-/** User + system CPU time of a process and all its threads so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 /** The same count from a whole replay of the journal, as `cafe-ops dev` reads it at start. */
 function waitingOrders(dataDir: string): number {
   let waiting = 0;
@@ -106,34 +92,15 @@ async function settle(orders: WaitingOrders, count: number, ms: number): Promise
   return waiting;
 }
 
-async function startDev(dataDir: string): Promise<{ child: ChildProcess; base: string; cli: string }> {
-  const port = await freePort();
-  const built = existsSync(join(ROOT, 'dist', 'lib', 'dev', 'platform.js'));
-  const cli = built ? [join(ROOT, 'bin/run.js')] : ['--require', 'tsx/cjs', join(ROOT, 'bin/dev.js')];
-  const child = spawn(process.execPath, [...cli, 'dev', '--json', '--no-watch', '--port', String(port), '--data-dir', dataDir, '--fresh'], {
-    cwd: ROOT,
-    env: cleanEnvironment(),
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  let stdout = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      stdout += c.toString();
-      if (stdout.includes('"startupMs"')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`cafe-ops dev exited with ${code}`)));
-  });
-  return { child, base: `http://127.0.0.1:${port}`, cli: built ? 'built CLI, bin/run.js' : 'from sources, bin/dev.js + tsx' };
-}
-
 const bench: Benchmark = {
   title: 'Local café under load (cafe-ops dev)',
   async run() {
     const dataDir = mkdtempSync(join(tmpdir(), 'cafe-dev-load-'));
-    const { child, base, cli } = await startDev(dataDir);
+    const dev = await startDev(dataDir);
+    const { base, cli, pid } = dev;
     const journal = new WaitingOrders(join(dataDir, 'executions.jsonl'));
     try {
-      const token = ((await (await fetch(`${base}/_dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'bench' }) })).json()) as { idToken: string }).idToken;
+      const token = await devToken(base, 'bench');
       const order = async () => {
         const response = await fetch(`${base}/orders`, {
           method: 'POST',
@@ -150,7 +117,6 @@ const bench: Benchmark = {
       };
       // Warm both paths (first invocations load and wire the handlers).
       for (let i = 0; i < 5; i++) await Promise.all([menuCall(), order()]);
-      const pid = child.pid!;
       let placed = 5;
       await settle(journal, placed, SETTLE_MS);
       const idle = rssMb(pid);
@@ -211,11 +177,7 @@ const bench: Benchmark = {
         `Memory: ${Math.round(idle)} MB resident after start-up; **${Math.round(rss)} MB** with ${waiting} orders waiting for the barista, just after placing them; **${Math.round(rested)} MB** with ${stillWaiting} still waiting ${REST_MS / 1000} s later, at rest (goal: ≤ 300 MB with 1000 waiting${waiting < WAITING_GOAL ? `; only ${waiting} placed within ${WAITING_LIMIT_MS / 1000} s` : ''}).`,
       ].join('\n');
     } finally {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      await exited;
-      clearTimeout(timer);
+      await stopDev(dev);
       rmSync(dataDir, { recursive: true, force: true });
     }
   },
