@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readJournal } from '../../src/lib/dev/execution-journal';
-import { cpuMs, devToken, rssMb, startDev, stopDev } from './dev-process';
+import { cpuMs, devToken, rssMb, startDev } from './dev-process';
 import type { Benchmark } from './run';
 import { median } from './stats';
 import { WaitingOrders } from './waiting-orders';
@@ -177,7 +177,7 @@ const bench: Benchmark = {
         `Memory: ${Math.round(idle)} MB resident after start-up; **${Math.round(rss)} MB** with ${waiting} orders waiting for the barista, just after placing them; **${Math.round(rested)} MB** with ${stillWaiting} still waiting ${REST_MS / 1000} s later, at rest (goal: ≤ 300 MB with 1000 waiting${waiting < WAITING_GOAL ? `; only ${waiting} placed within ${WAITING_LIMIT_MS / 1000} s` : ''}).`,
       ].join('\n');
     } finally {
-      await stopDev(dev);
+      await dev.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
   },

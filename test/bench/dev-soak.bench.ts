@@ -8,7 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { devToken, rssMb, startDev, stopDev } from './dev-process';
+import { call } from '../lib/dev/spawn-dev';
+import { devToken, rssMb, startDev } from './dev-process';
 import type { Benchmark } from './run';
 
 const CONNECTIONS = 10;
@@ -18,10 +19,8 @@ const LIMIT_MS = 300_000;
 const REST_MS = 15_000;
 const POLL_MS = 50;
 
-interface Answer {
-  status: number;
-  body: { id?: string; status?: string; error?: { code: string; message: string } };
-}
+type Answer = Awaited<ReturnType<typeof call>>;
+const message = (answer: Answer) => (answer.body?.error as { message?: string } | undefined)?.message ?? '';
 
 const bench: Benchmark = {
   title: 'Local café over a long session (cafe-ops dev)',
@@ -31,34 +30,27 @@ const bench: Benchmark = {
     try {
       const customer = await devToken(dev.base, 'soak');
       const barista = await devToken(dev.base, 'soak-barista', true);
-      const call = async (path: string, token: string, body?: unknown): Promise<Answer> => {
-        const response = await fetch(`${dev.base}${path}`, {
-          method: body === undefined ? 'GET' : 'POST',
-          headers: { authorization: token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        });
-        return { status: response.status, body: (await response.json()) as Answer['body'] };
-      };
-      const refused = (what: string, answer: Answer) => new Error(`${what}: ${answer.status} ${answer.body.error?.message ?? JSON.stringify(answer.body)}`);
+      const refused = (what: string, answer: Answer) => new Error(`${what}: ${answer.status} ${message(answer) || JSON.stringify(answer.body)}`);
       const pause = () => new Promise((r) => setTimeout(r, POLL_MS));
       /** One order, from the customer's POST to the barista handing it over. */
       const lifecycle = async () => {
-        const placed = await call('/orders', customer, { items: [{ itemId: 'flat-white', quantity: 1 }], pickupAt: new Date(Date.now() + 20 * 60_000).toISOString() });
+        const placed = await call(dev.base, '/orders', { method: 'POST', token: customer, body: { items: [{ itemId: 'flat-white', quantity: 1 }], pickupAt: new Date(Date.now() + 20 * 60_000).toISOString() } });
         if (placed.status !== 201) throw refused('POST /orders', placed);
-        const id = placed.body.id!;
+        const id = placed.body.id as string;
         // The customer's page polls until the order is accepted (validated, authorised, waiting for the barista).
         let order = placed;
         while (order.body.status === 'placed') {
           await pause();
-          order = await call(`/orders/${id}`, customer);
+          order = await call(dev.base, `/orders/${id}`, { token: customer });
         }
         if (order.body.status !== 'accepted') throw refused(`order ${id}`, order);
         for (const to of ['preparing', 'ready', 'collected']) {
-          let advanced = await call(`/admin/orders/${id}/advance`, barista, { to });
+          const advance = () => call(dev.base, `/admin/orders/${id}/advance`, { method: 'POST', token: barista, body: { to } });
+          let advanced = await advance();
           // Collected only once captured: the capture runs after "ready", so the barista may have to try again.
-          while (to === 'collected' && advanced.status === 409 && /still being captured/.test(advanced.body.error?.message ?? '')) {
+          while (to === 'collected' && advanced.status === 409 && /still being captured/.test(message(advanced))) {
             await pause();
-            advanced = await call(`/admin/orders/${id}/advance`, barista, { to });
+            advanced = await advance();
           }
           if (advanced.status !== 200) throw refused(`advance ${id} to ${to}`, advanced);
         }
@@ -95,7 +87,7 @@ const bench: Benchmark = {
         `${done} orders in ${(elapsed / 1000).toFixed(0)} s (${((done / elapsed) * 1000).toFixed(1)} a second, whole lifecycles); **${Math.round(rested)} MB** resident ${REST_MS / 1000} s later, at rest.`,
       ].join('\n');
     } finally {
-      await stopDev(dev);
+      await dev.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
   },

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DevResult } from '../../../src/lib/dev/service';
@@ -30,11 +30,18 @@ export function cleanEnvironment(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Starts `cafe-ops dev --json` from the sources in a fresh data folder; resolves once it printed its URLs. */
-export async function spawnDev(extraArgs: string[] = [], options: { dataDir?: string; timeoutMs?: number; cwd?: string } = {}): Promise<SpawnedDev> {
+/** Whether the compiled CLI is there (`npm run build`): the benchmarks measure it, not the sources through tsx. */
+export const BUILT = existsSync(join(ROOT, 'dist', 'lib', 'dev', 'platform.js'));
+
+/**
+ * Starts `cafe-ops dev --json` in a fresh data folder; resolves once it printed its URLs. From the
+ * sources, or with `built` the compiled CLI (bin/run.js) when it is there.
+ */
+export async function spawnDev(extraArgs: string[] = [], options: { dataDir?: string; timeoutMs?: number; cwd?: string; built?: boolean } = {}): Promise<SpawnedDev> {
   const port = await freePort();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cafe-dev-'));
-  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), join(ROOT, 'bin/dev.js'), 'dev', '--json', '--port', String(port), '--data-dir', dataDir, ...extraArgs], {
+  const cli = options.built && BUILT ? [join(ROOT, 'bin/run.js')] : ['--require', require.resolve('tsx/cjs'), join(ROOT, 'bin/dev.js')];
+  const child = spawn(process.execPath, [...cli, 'dev', '--json', '--port', String(port), '--data-dir', dataDir, ...extraArgs], {
     cwd: options.cwd ?? ROOT,
     env: cleanEnvironment(),
     stdio: ['ignore', 'pipe', 'pipe'],
